@@ -1,0 +1,15 @@
+/* Hooks between trap dispatch and the rest of the kernel. */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+#include "arch.h"
+#include <stdbool.h>
+
+#define EXIT_PANIC 0x7e
+
+const char *trap_name(uint64_t vector);
+uint64_t uaccess_fixup(uint64_t rip);         /* uaccess.S: resume address or 0 */
+void timer_irq(void);                         /* pit.c */
+void console_irq(void);                       /* console scheme */
+void proc_user_fault(struct trapframe *tf);   /* signal.c: exception in user mode */
+void proc_user_return(struct trapframe *tf);  /* proc.c: signals and preemption */
+#endif

@@ -1,0 +1,108 @@
+/* Interrupt and exception entry. Every vector pushes the same struct
+ * trapframe (arch.h): the CPU frame, an error code (0 when the CPU gives
+ * none), the vector, orig_rax = -1, then the general registers. From user
+ * mode the CPU has switched to TSS.RSP0, so the frame sits at the very top of
+ * the process's kernel stack, where the proc: scheme finds it. */
+
+.macro VEC_NOERR n
+	.align 16
+vec_\n:
+	pushq $0                /* trapframe.error */
+	pushq $\n               /* trapframe.vector */
+	jmp trap_common
+.endm
+.macro VEC_ERR n
+	.align 16
+vec_\n:
+	pushq $\n               /* trapframe.vector; the CPU pushed .error */
+	jmp trap_common
+.endm
+
+	.text
+VEC_NOERR 0
+VEC_NOERR 1
+VEC_NOERR 2
+VEC_NOERR 3
+VEC_NOERR 4
+VEC_NOERR 5
+VEC_NOERR 6
+VEC_NOERR 7
+VEC_ERR 8
+VEC_NOERR 9
+VEC_ERR 10
+VEC_ERR 11
+VEC_ERR 12
+VEC_ERR 13
+VEC_ERR 14
+VEC_NOERR 15
+VEC_NOERR 16
+VEC_ERR 17
+VEC_NOERR 18
+VEC_NOERR 19
+VEC_NOERR 20
+VEC_ERR 21
+.irp n, 22,23,24,25,26,27,28
+VEC_NOERR \n
+.endr
+VEC_ERR 29
+VEC_ERR 30
+VEC_NOERR 31
+.irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+VEC_NOERR \n
+.endr
+
+trap_common:
+	pushq $-1               /* trapframe.orig_rax: not in a syscall */
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %rax
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	mov %rsp, %rdi
+	sub $8, %rsp            /* 184-byte frame: realign to 16 for C */
+	call trap_handler
+	add $8, %rsp
+	/* fall through */
+
+/* Restore the trapframe at %rsp and return with iretq (the full restore). */
+	.globl trap_exit
+trap_exit:
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rax
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+	add $24, %rsp           /* orig_rax, vector, error */
+	iretq
+
+	.section .rodata
+	.align 8
+	.globl trap_vectors
+trap_vectors:
+.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad vec_\n
+.endr
+.irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.quad vec_\n
+.endr

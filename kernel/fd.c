@@ -1,0 +1,48 @@
+/* File descriptor tables: NOFILE slots per process, each a counted
+ * reference to a struct file, plus a close-on-exec bit. */
+#include "errno.h"
+#include "proc.h"
+
+/* Put f in the lowest free slot >= min_fd. Takes over the caller's reference. */
+int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec)
+{
+	for (int fd = min_fd < 0 ? 0 : min_fd; fd < NOFILE; fd++) {
+		if (!p->files[fd]) {
+			p->files[fd] = f;
+			if (cloexec)
+				p->cloexec |= 1ULL << fd;
+			else
+				p->cloexec &= ~(1ULL << fd);
+			return fd;
+		}
+	}
+	return -EMFILE;
+}
+
+/* The current process's file for fd, or NULL. */
+struct file *fd_get(int fd)
+{
+	if (fd < 0 || fd >= NOFILE)
+		return 0;
+	return current->files[fd];
+}
+
+/* Close one descriptor. */
+int fd_close(struct proc *p, int fd)
+{
+	if (fd < 0 || fd >= NOFILE || !p->files[fd])
+		return -EBADF;
+	struct file *f = p->files[fd];
+	p->files[fd] = 0;
+	p->cloexec &= ~(1ULL << fd);
+	file_put(f);
+	return 0;
+}
+
+/* Close everything (exit). */
+void fd_close_all(struct proc *p)
+{
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (p->files[fd])
+			fd_close(p, fd);
+}

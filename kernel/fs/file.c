@@ -1,0 +1,116 @@
+/* Open files: creation by path through the scheme's open op, reference
+ * counting shared by dup and fork, and the copy helpers every scheme uses
+ * so that one op serves user buffers and kernel buffers alike. */
+#include "file.h"
+#include "errno.h"
+#include "heap.h"
+#include "lib.h"
+#include "uaccess.h"
+
+/* A new file of scheme s with one reference. */
+struct file *file_alloc(const struct scheme *s)
+{
+	struct file *f = kzalloc(sizeof *f);
+	if (f) {
+		f->scheme = s;
+		f->ops = s ? s->ops : 0;
+		f->refs = 1;
+	}
+	return f;
+}
+
+void file_get(struct file *f) { f->refs++; }
+
+/* Drop a reference; the last one closes the file. */
+void file_put(struct file *f)
+{
+	if (--f->refs > 0)
+		return;
+	if (f->ops && f->ops->close)
+		f->ops->close(f);
+	kfree(f);
+}
+
+/* Open an absolute path (or name:path). */
+int file_open(const char *path, int flags, int mode, struct file **out)
+{
+	const char *rest;
+	const struct scheme *s = scheme_resolve(path, &rest);
+	if (!s)
+		return -ENOENT;
+	struct file *f = file_alloc(s);
+	if (!f)
+		return -ENOMEM;
+	f->flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+	int err = s->ops->open ? s->ops->open(f, rest, flags, mode) : -ENOENT;
+	if (err) {
+		kfree(f);
+		return err;
+	}
+	if (flags & O_DIRECTORY) {
+		struct kstat st = {0};
+		if (!f->ops->stat || f->ops->stat(f, &st) || (st.mode & S_IFMT) != S_IFDIR) {
+			file_put(f);
+			return -ENOTDIR;
+		}
+	}
+	*out = f;
+	return 0;
+}
+
+/* Read from a file into kernel memory (the ELF loader). */
+long file_read_kernel(struct file *f, void *buf, size_t n, uint64_t off)
+{
+	if (!f->ops->read)
+		return -EINVAL;
+	bool was = f->kernel_buf;
+	f->kernel_buf = true;
+	long r = f->ops->read(f, (uint64_t)buf, n, &off);
+	f->kernel_buf = was;
+	return r;
+}
+
+/* Copy to the caller's buffer: user memory, or kernel memory for
+ * file_read_kernel. 0 or -EFAULT. */
+int file_copy_out(struct file *f, uint64_t ubuf, const void *src, size_t n)
+{
+	if (f->kernel_buf) {
+		memcpy((void *)ubuf, src, n);
+		return 0;
+	}
+	return copy_to_user(ubuf, src, n);
+}
+
+/* Copy from the caller's buffer. 0 or -EFAULT. */
+int file_copy_in(struct file *f, void *dst, uint64_t ubuf, size_t n)
+{
+	if (f->kernel_buf) {
+		memcpy(dst, (const void *)ubuf, n);
+		return 0;
+	}
+	return copy_from_user(dst, ubuf, n);
+}
+
+/* One struct linux_dirent64 at ubuf+pos, if it fits in n bytes. */
+long file_put_dirent(struct file *f, uint64_t ubuf, size_t pos, size_t n, uint64_t ino,
+		     uint64_t next_off, uint8_t type, const char *name)
+{
+	struct {
+		uint64_t ino;
+		int64_t off;
+		uint16_t reclen;
+		uint8_t type;
+		char name[256];
+	} __attribute__((packed)) d;
+	size_t namelen = strnlen(name, 255);
+	size_t reclen = ALIGN_UP(19 + namelen + 1, 8);
+	if (pos + reclen > n)
+		return 0;
+	memset(&d, 0, sizeof d);
+	d.ino = ino ? ino : 1;
+	d.off = (int64_t)next_off;
+	d.reclen = (uint16_t)reclen;
+	d.type = type;
+	memcpy(d.name, name, namelen);
+	return file_copy_out(f, ubuf + pos, &d, reclen) ? -EFAULT : (long)reclen;
+}

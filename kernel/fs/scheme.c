@@ -1,0 +1,164 @@
+/* The namespace: a table of registered schemes, and the mapping from a
+ * path to (scheme, path inside it). "name:rest" and "/scheme/name/rest"
+ * are the same file; "/tmp/..." is the tmp scheme; any other "/..." is the
+ * root filesystem ("file"). The rest is normalised lexically: empty and "."
+ * components vanish and ".." never climbs above the scheme's root. The
+ * "/scheme" directory itself is a small built-in scheme that lists them. */
+#include "scheme.h"
+#include "errno.h"
+#include "file.h"
+#include "heap.h"
+#include "lib.h"
+
+#define MAX_SCHEMES 16
+#define REST_MAX 256
+
+static struct scheme schemes[MAX_SCHEMES];
+static int nschemes;
+
+/* Add a scheme to the namespace. */
+void scheme_register(const char *name, const struct scheme_ops *ops)
+{
+	if (nschemes == MAX_SCHEMES)
+		panic("too many schemes");
+	schemes[nschemes].name = name;
+	schemes[nschemes].ops = ops;
+	nschemes++;
+}
+
+int scheme_count(void) { return nschemes; }
+const struct scheme *scheme_at(int i) { return i >= 0 && i < nschemes ? &schemes[i] : 0; }
+
+/* The scheme called name[0..len). */
+const struct scheme *scheme_find(const char *name, size_t len)
+{
+	for (int i = 0; i < nschemes; i++)
+		if (strlen(schemes[i].name) == len && memcmp(schemes[i].name, name, len) == 0)
+			return &schemes[i];
+	return 0;
+}
+
+/* Normalise src into dst (no leading '/', no ".", "..", or empty parts). */
+static int normalise(const char *src, char *dst, size_t size)
+{
+	size_t len = 0;
+	while (*src) {
+		while (*src == '/')
+			src++;
+		const char *part = src;
+		while (*src && *src != '/')
+			src++;
+		size_t plen = (size_t)(src - part);
+		if (plen == 0 || (plen == 1 && part[0] == '.'))
+			continue;
+		if (plen == 2 && part[0] == '.' && part[1] == '.') {
+			while (len > 0 && dst[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--; /* the '/' before the removed part */
+			continue;
+		}
+		if (len + (len ? 1 : 0) + plen + 1 > size)
+			return -ENAMETOOLONG;
+		if (len)
+			dst[len++] = '/';
+		memcpy(dst + len, part, plen);
+		len += plen;
+	}
+	dst[len] = 0;
+	return 0;
+}
+
+static const struct scheme_ops list_ops;
+static const struct scheme list_scheme = {"scheme", &list_ops};
+
+/* Where path lives. *rest points to a normalised copy that stays valid
+ * until the next call (the kernel runs one syscall at a time). */
+const struct scheme *scheme_resolve(const char *path, const char **rest)
+{
+	static char buf[REST_MAX];
+	const struct scheme *s = 0;
+	const char *colon = 0;
+	for (const char *p = path; *p && *p != '/'; p++)
+		if (*p == ':') {
+			colon = p;
+			break;
+		}
+	if (colon) {
+		s = scheme_find(path, (size_t)(colon - path));
+		path = colon + 1;
+	} else if (path[0] != '/') {
+		return 0;
+	} else {
+		if (normalise(path, buf, sizeof buf))
+			return 0;
+		if (strcmp(buf, "scheme") == 0) {
+			*rest = "";
+			return &list_scheme;
+		}
+		if (strncmp(buf, "scheme/", 7) == 0) {
+			const char *name = buf + 7, *slash = strchr(name, '/');
+			size_t len = slash ? (size_t)(slash - name) : strlen(name);
+			s = scheme_find(name, len);
+			path = slash ? slash : "";
+		} else if (strcmp(buf, "tmp") == 0 || strncmp(buf, "tmp/", 4) == 0) {
+			s = scheme_find("tmp", 3);
+			path = buf + 3;
+		} else {
+			s = scheme_find("file", 4);
+		}
+		if (s && path == buf) {
+			*rest = buf;
+			return s;
+		}
+	}
+	if (!s)
+		return 0;
+	static char out[REST_MAX];
+	if (normalise(path, out, sizeof out))
+		return 0;
+	*rest = out;
+	return s;
+}
+
+/* The "/scheme" directory: one entry per registered scheme. */
+static int list_open(struct file *f, const char *path, int flags, int mode)
+{
+	(void)f, (void)mode;
+	if (*path)
+		return -ENOENT;
+	return (flags & O_ACCMODE) == O_RDONLY ? 0 : -EISDIR;
+}
+
+static int list_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	memset(st, 0, sizeof *st);
+	st->mode = S_IFDIR | 0555;
+	st->ino = 1;
+	return 0;
+}
+
+static long list_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	size_t pos = 0;
+	for (uint64_t i = *off; i < (uint64_t)nschemes; i++) {
+		long r = file_put_dirent(f, ubuf, pos, n, i + 2, i + 1, DT_DIR, schemes[i].name);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return pos ? (long)pos : -EINVAL;
+		pos += (size_t)r;
+		*off = i + 1;
+	}
+	return (long)pos;
+}
+
+static long list_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)f, (void)ubuf, (void)n, (void)off;
+	return -EISDIR;
+}
+
+static const struct scheme_ops list_ops = {
+    .open = list_open, .read = list_read, .stat = list_stat, .getdents = list_getdents};

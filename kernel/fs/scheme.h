@@ -1,0 +1,61 @@
+/* The scheme namespace. A path "name:rest" (or "/scheme/name/rest") names
+ * file "rest" in scheme "name"; any other absolute path goes to the root
+ * filesystem scheme ("file"). Each scheme is one table of operations. Open
+ * files are struct file, reference counted and shared between fds (dup) and
+ * processes (fork).
+ *
+ * Buffers: read/write/getdents take USER addresses and copy with
+ * copy_to_user/copy_from_user themselves (one copy, no bounce buffer);
+ * they return bytes moved or a negative errno (-EFAULT on a bad buffer). A
+ * kernel caller that needs to read a file into kernel memory uses
+ * file_read_kernel() (file.c), which lets the ops see a kernel buffer.
+ *
+ * Locking: none; the kernel is single-CPU and runs syscalls with interrupts
+ * disabled, so an op runs atomically except where it sleeps on a waitq. */
+#ifndef SCHEME_H
+#define SCHEME_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct file;
+struct kstat;
+
+struct scheme_ops {
+	/* path is the part after "name:" with no leading '/', "" for the root.
+	 * Fill f->priv (and anything else); return 0 or -errno. */
+	int (*open)(struct file *f, const char *path, int flags, int mode);
+	long (*read)(struct file *f, uint64_t ubuf, size_t n, uint64_t *off);
+	long (*write)(struct file *f, uint64_t ubuf, size_t n, uint64_t *off);
+	/* Fill *st (size, mode with S_IFDIR/S_IFREG/S_IFCHR/S_IFIFO bits). */
+	int (*stat)(struct file *f, struct kstat *st);
+	/* Linux struct linux_dirent64 records into ubuf; advances *off. */
+	long (*getdents)(struct file *f, uint64_t ubuf, size_t n, uint64_t *off);
+	/* Return the ready subset of events (POLLIN, POLLOUT, POLLHUP, ...). */
+	int (*poll)(struct file *f, int events);
+	void (*close)(struct file *f);
+	/* Optional path operations (may be NULL: -EROFS / -EPERM). */
+	int (*unlink)(const char *path);
+	int (*mkdir)(const char *path, int mode);
+	int (*rmdir)(const char *path);
+	/* Optional: lseek override (e.g. proc:mem allows any 64-bit offset). */
+	long (*seek)(struct file *f, int64_t off, int whence);
+	/* Optional: terminal ioctls (console only). */
+	long (*ioctl)(struct file *f, uint64_t req, uint64_t arg);
+};
+
+struct scheme {
+	const char *name;
+	const struct scheme_ops *ops;
+};
+
+/* A scheme registers itself from its init function (called in main.c). */
+void scheme_register(const char *name, const struct scheme_ops *ops);
+const struct scheme *scheme_find(const char *name, size_t len);
+int scheme_count(void);
+const struct scheme *scheme_at(int i);
+
+/* Split a (cwd-resolved, absolute or name:) path into scheme and rest.
+ * Returns the scheme or NULL (-ENOENT). *rest points into path. */
+const struct scheme *scheme_resolve(const char *path, const char **rest);
+#endif

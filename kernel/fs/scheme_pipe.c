@@ -1,0 +1,182 @@
+/* Pipes: a ring buffer shared by a read end and a write end (two struct
+ * files of scheme "pipe"). Readers sleep while it is empty and writers
+ * remain; writers sleep while it is full and readers remain. Writes of up
+ * to PIPE_BUF bytes are atomic. Writing with no reader raises SIGPIPE and
+ * fails with EPIPE. Data moves directly between the ring and user buffers. */
+#include "errno.h"
+#include "file.h"
+#include "heap.h"
+#include "lib.h"
+#include "proc.h"
+#include "schemes.h"
+
+#define PIPE_SIZE 65536
+#define PIPE_BUF 4096
+
+struct pipe {
+	uint8_t *buf;
+	size_t head, len; /* data is buf[head .. head+len) modulo PIPE_SIZE */
+	int readers, writers;
+	struct waitq wait; /* both directions: a change wakes everyone */
+};
+
+struct pipe_end {
+	struct pipe *pipe;
+	bool write;
+};
+
+static const struct scheme_ops pipe_ops;
+static const struct scheme pipe_scheme = {"pipe", &pipe_ops};
+
+static long pipe_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)off;
+	struct pipe_end *e = f->priv;
+	struct pipe *p = e->pipe;
+	if (e->write)
+		return -EBADF;
+	while (p->len == 0) {
+		if (p->writers == 0 || n == 0)
+			return 0;
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (waitq_sleep(&p->wait))
+			return -EINTR;
+	}
+	size_t done = 0;
+	while (done < n && p->len) {
+		size_t chunk = MIN(MIN(n - done, p->len), PIPE_SIZE - p->head);
+		if (file_copy_out(f, ubuf + done, p->buf + p->head, chunk))
+			return done ? (long)done : -EFAULT;
+		p->head = (p->head + chunk) % PIPE_SIZE;
+		p->len -= chunk;
+		done += chunk;
+	}
+	waitq_wake(&p->wait);
+	return (long)done;
+}
+
+static long pipe_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)off;
+	struct pipe_end *e = f->priv;
+	struct pipe *p = e->pipe;
+	if (!e->write)
+		return -EBADF;
+	size_t done = 0;
+	while (done < n) {
+		if (p->readers == 0) {
+			signal_send(current, SIGPIPE);
+			return done ? (long)done : -EPIPE;
+		}
+		size_t space = PIPE_SIZE - p->len;
+		size_t need = n - done <= PIPE_BUF ? n - done : 1; /* small writes go whole */
+		if (space < need) {
+			if (f->flags & O_NONBLOCK)
+				return done ? (long)done : -EAGAIN;
+			if (waitq_sleep(&p->wait))
+				return done ? (long)done : -EINTR;
+			continue;
+		}
+		size_t tail = (p->head + p->len) % PIPE_SIZE;
+		size_t chunk = MIN(MIN(n - done, space), PIPE_SIZE - tail);
+		if (file_copy_in(f, p->buf + tail, ubuf + done, chunk))
+			return done ? (long)done : -EFAULT;
+		p->len += chunk;
+		done += chunk;
+		waitq_wake(&p->wait);
+	}
+	return (long)done;
+}
+
+static int pipe_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->mode = S_IFIFO | 0600;
+	st->ino = (uint64_t)((struct pipe_end *)f->priv)->pipe >> 4;
+	return 0;
+}
+
+static int pipe_poll(struct file *f, int events)
+{
+	(void)events;
+	struct pipe_end *e = f->priv;
+	struct pipe *p = e->pipe;
+	if (!e->write)
+		return (p->len ? POLLIN : 0) | (p->writers ? 0 : POLLHUP);
+	return p->readers ? (PIPE_SIZE - p->len >= PIPE_BUF ? POLLOUT : 0) : POLLERR;
+}
+
+static void pipe_close(struct file *f)
+{
+	struct pipe_end *e = f->priv;
+	struct pipe *p = e->pipe;
+	if (e->write)
+		p->writers--;
+	else
+		p->readers--;
+	waitq_wake(&p->wait);
+	if (!p->readers && !p->writers) {
+		kfree(p->buf);
+		kfree(p);
+	}
+	kfree(e);
+}
+
+static int pipe_open(struct file *f, const char *path, int flags, int mode)
+{
+	(void)f, (void)path, (void)flags, (void)mode;
+	return -ENOENT; /* pipes are made by pipe(2), not by name */
+}
+
+static const struct scheme_ops pipe_ops = {
+    .open = pipe_open,
+    .read = pipe_read,
+    .write = pipe_write,
+    .stat = pipe_stat,
+    .poll = pipe_poll,
+    .close = pipe_close,
+};
+
+static struct file *make_end(struct pipe *p, bool write)
+{
+	struct pipe_end *e = kmalloc(sizeof *e);
+	struct file *f = e ? file_alloc(&pipe_scheme) : 0;
+	if (!f) {
+		kfree(e);
+		return 0;
+	}
+	e->pipe = p;
+	e->write = write;
+	f->priv = e;
+	f->flags = write ? O_WRONLY : O_RDONLY;
+	if (write)
+		p->writers++;
+	else
+		p->readers++;
+	return f;
+}
+
+/* A new pipe: its read and write ends. */
+int pipe_create(struct file **rd, struct file **wr)
+{
+	struct pipe *p = kzalloc(sizeof *p);
+	if (!p)
+		return -ENFILE;
+	p->buf = kmalloc(PIPE_SIZE);
+	*rd = p->buf ? make_end(p, false) : 0;
+	*wr = *rd ? make_end(p, true) : 0;
+	if (!*wr) {
+		if (*rd)
+			file_put(*rd); /* frees p once both counts are 0 */
+		else {
+			kfree(p->buf);
+			kfree(p);
+		}
+		return -ENFILE;
+	}
+	return 0;
+}
+
+/* pipe: is registered so that `ls /scheme` shows it. */
+void pipe_scheme_init(void) { scheme_register("pipe", &pipe_ops); }

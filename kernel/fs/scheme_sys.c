@@ -1,0 +1,109 @@
+/* sys: small kernel files for tests and tools. poweroff (write a decimal
+ * status: QEMU exits with 2*status+1), free_frames, heap_bytes, sessions
+ * (live trace sessions), procs (processes in use), uptime_ns. */
+#include "arch.h"
+#include "errno.h"
+#include "file.h"
+#include "heap.h"
+#include "lib.h"
+#include "pmm.h"
+#include "proc.h"
+#include "ptrace.h"
+#include "schemes.h"
+
+enum { SYS_DIR, SYS_POWEROFF, SYS_FREE_FRAMES, SYS_HEAP_BYTES, SYS_SESSIONS, SYS_PROCS, SYS_UPTIME };
+static const char *const names[] = {"", "poweroff", "free_frames", "heap_bytes", "sessions", "procs", "uptime_ns"};
+
+static int sys_open(struct file *f, const char *path, int flags, int mode)
+{
+	(void)mode;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(path, names[i]) == 0) {
+			if (i == SYS_DIR && (flags & O_ACCMODE) != O_RDONLY)
+				return -EISDIR;
+			f->priv = (void *)i;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static uint64_t value(uintptr_t which)
+{
+	switch (which) {
+	case SYS_FREE_FRAMES: return pmm_free_count();
+	case SYS_HEAP_BYTES: return heap_bytes_in_use();
+	case SYS_SESSIONS: return (uint64_t)ptrace_session_count();
+	case SYS_PROCS: return (uint64_t)proc_count();
+	case SYS_UPTIME: return clock_ns();
+	default: return 0;
+	}
+}
+
+static long sys_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	uintptr_t which = (uintptr_t)f->priv;
+	if (which == SYS_DIR)
+		return -EISDIR;
+	if (which == SYS_POWEROFF)
+		return 0;
+	char buf[32];
+	size_t len = (size_t)ksnprintf(buf, sizeof buf, "%lu\n", (unsigned long)value(which));
+	if (*off >= len)
+		return 0;
+	size_t cnt = MIN(n, len - *off);
+	if (file_copy_out(f, ubuf, buf + *off, cnt))
+		return -EFAULT;
+	*off += cnt;
+	return (long)cnt;
+}
+
+static long sys_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)off;
+	if ((uintptr_t)f->priv != SYS_POWEROFF)
+		return -EACCES;
+	char buf[16] = {0};
+	if (n == 0 || n >= sizeof buf)
+		return -EINVAL;
+	if (file_copy_in(f, buf, ubuf, n))
+		return -EFAULT;
+	int status = 0;
+	for (size_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		status = status * 10 + (buf[i] - '0');
+	if (current->euid != 0)
+		return -EPERM;
+	kprintf("poweroff: status %d\n", status & 0xff);
+	machine_exit(status & 0xff);
+}
+
+static int sys_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->mode = (uintptr_t)f->priv == SYS_DIR ? (S_IFDIR | 0555) : (S_IFREG | 0644);
+	st->ino = (uintptr_t)f->priv + 1;
+	return 0;
+}
+
+static long sys_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	if ((uintptr_t)f->priv != SYS_DIR)
+		return -ENOTDIR;
+	size_t pos = 0;
+	for (uint64_t i = *off + 1; i < ARRAY_SIZE(names); i++) {
+		long r = file_put_dirent(f, ubuf, pos, n, i + 1, i, DT_REG, names[i]);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			return pos ? (long)pos : -EINVAL;
+		pos += (size_t)r;
+		*off = i;
+	}
+	return (long)pos;
+}
+
+static const struct scheme_ops sys_ops = {
+    .open = sys_open, .read = sys_read, .write = sys_write, .stat = sys_stat, .getdents = sys_getdents};
+
+/* Register sys:. */
+void sys_scheme_init(void) { scheme_register("sys", &sys_ops); }

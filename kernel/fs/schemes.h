@@ -1,0 +1,14 @@
+/* Init functions and cross-file entry points of the schemes. */
+#ifndef SCHEMES_H
+#define SCHEMES_H
+#include "file.h"
+void initfs_scheme_init(void);
+void tmp_scheme_init(void);
+void null_scheme_init(void);
+void console_scheme_init(void);
+void sys_scheme_init(void);
+void proc_scheme_init(void);
+void pipe_scheme_init(void);
+int pipe_create(struct file **rd, struct file **wr);
+int initfs_lookup(const char *path, const void **data, size_t *size);
+#endif

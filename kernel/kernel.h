@@ -1,0 +1,12 @@
+/* Index of the kernel's cross-file functions that have no subsystem header
+ * of their own (xv6's defs.h, kept small). */
+#ifndef KERNEL_H
+#define KERNEL_H
+#include <stddef.h>
+
+const char *boot_cmdline_text(void);   /* boot_info.c */
+void log_write(const char *s, size_t n); /* log.c */
+int selftest_run(void);                /* selftest.c: number of failures */
+_Noreturn void selftest_deliberate_fault(void);
+_Noreturn void kernel_start_user(void); /* proc.c: start init and schedule */
+#endif

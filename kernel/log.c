@@ -1,0 +1,51 @@
+/* Kernel log: kprintf to COM1, and panic(). The console scheme shares the
+ * same port, so kernel lines and user output interleave in order. */
+#include "arch.h"
+#include "cpu.h"
+#include "lib.h"
+#include "trap.h"
+
+/* Write raw bytes to the serial console, turning \n into \r\n. */
+void log_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}
+
+/* printf to the kernel log. Lines longer than 256 bytes are cut. */
+void kprintf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = kvsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof buf - 1)
+		n = sizeof buf - 1;
+	int s = irq_save();
+	log_write(buf, (size_t)n);
+	irq_restore(s);
+}
+
+/* A broken kernel invariant: report it with a backtrace and power off with
+ * the failure status. Never used for anything a user program can cause. */
+_Noreturn void panic(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	cli();
+	va_start(ap, fmt);
+	kvsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	kprintf("\n*** KERNEL PANIC: %s\nbacktrace:", buf);
+	uint64_t *fp = __builtin_frame_address(0);
+	for (int i = 0; i < 16 && (uint64_t)fp >= KERNEL_VMA && ((uint64_t)fp & 7) == 0; i++) {
+		kprintf(" %016lx", fp[1]);
+		fp = (uint64_t *)fp[0];
+	}
+	kprintf("\n");
+	machine_exit(EXIT_PANIC);
+}

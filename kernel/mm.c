@@ -1,0 +1,228 @@
+/* User memory regions. Invariant: vmas are sorted, disjoint and page
+ * aligned, and exactly the pages inside some vma are mapped in mm->space,
+ * each to a frame the space owns (PTE_OWNED). */
+#include "mm.h"
+#include "errno.h"
+#include "lib.h"
+#include "pmm.h"
+#include "vm.h"
+
+/* Page-table flags for a protection. Readable is implied by present. */
+uint64_t mm_pte_flags(int prot)
+{
+	uint64_t f = PTE_OWNED;
+	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
+		f |= PTE_U; /* PROT_NONE: present for the kernel, a fault for the user */
+	if (prot & PROT_WRITE)
+		f |= PTE_W;
+	if (!(prot & PROT_EXEC))
+		f |= PTE_NX;
+	return f;
+}
+
+static uint64_t next_gen = 1;
+
+/* A new, empty address space with a generation never used before. */
+int mm_init(struct mm *mm)
+{
+	memset(mm, 0, sizeof *mm);
+	mm->space = vm_create();
+	mm->gen = next_gen++;
+	return mm->space ? 0 : -ENOMEM;
+}
+
+static uint64_t mapped_bytes(const struct mm *mm)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < mm->nvmas; i++)
+		n += mm->vmas[i].end - mm->vmas[i].start;
+	return n;
+}
+
+/* The vma containing addr, or NULL. */
+const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr)
+{
+	for (int i = 0; i < mm->nvmas; i++)
+		if (addr >= mm->vmas[i].start && addr < mm->vmas[i].end)
+			return &mm->vmas[i];
+	return 0;
+}
+
+static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t flags, pa = vm_unmap(mm->space, va, &flags);
+		if (pa && (flags & PTE_OWNED))
+			pmm_free(pa);
+	}
+}
+
+/* Remove [start, end) from the vma list and unmap it (splitting vmas). */
+static int cut(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < mm->nvmas; i++) {
+		struct vma *v = &mm->vmas[i];
+		if (v->end <= start || v->start >= end)
+			continue;
+		if (v->start < start && v->end > end) { /* split in two */
+			if (mm->nvmas == MAX_VMAS)
+				return -ENOMEM;
+			memmove(v + 1, v, (size_t)(mm->nvmas - i) * sizeof *v);
+			mm->nvmas++;
+			v->end = start;
+			v[1].start = end;
+			unmap_pages(mm, start, end);
+			return 0;
+		}
+		uint64_t s = MAX(v->start, start), e = MIN(v->end, end);
+		unmap_pages(mm, s, e);
+		if (s == v->start && e == v->end) {
+			memmove(v, v + 1, (size_t)(mm->nvmas - i - 1) * sizeof *v);
+			mm->nvmas--;
+			i--;
+		} else if (s == v->start) {
+			v->start = e;
+		} else {
+			v->end = s;
+		}
+	}
+	return 0;
+}
+
+static int insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, const char *name)
+{
+	if (mm->nvmas == MAX_VMAS)
+		return -ENOMEM;
+	int i = 0;
+	while (i < mm->nvmas && mm->vmas[i].start < start)
+		i++;
+	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->nvmas - i) * sizeof mm->vmas[0]);
+	mm->nvmas++;
+	struct vma *v = &mm->vmas[i];
+	v->start = start;
+	v->end = end;
+	v->prot = prot;
+	strlcpy(v->name, name ? name : "", sizeof v->name);
+	return 0;
+}
+
+/* Map zeroed anonymous memory at [start, start+len), replacing what was
+ * there (MAP_FIXED semantics). */
+int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const char *name)
+{
+	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start || start < PAGE_SIZE)
+		return -EINVAL;
+	if (mapped_bytes(mm) + (end - start) > MM_MAX_BYTES ||
+	    (end - start) / PAGE_SIZE + 64 > pmm_free_count())
+		return -ENOMEM;
+	int err = cut(mm, start, end);
+	if (!err)
+		err = insert_vma(mm, start, end, prot, name);
+	if (err)
+		return err;
+	uint64_t flags = mm_pte_flags(prot);
+	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+		uint64_t pa = pmm_alloc();
+		if (!pa || vm_map(mm->space, va, pa, flags) < 0) {
+			if (pa)
+				pmm_free(pa);
+			cut(mm, start, end);
+			return -ENOMEM;
+		}
+		memset(P2V(pa), 0, PAGE_SIZE);
+	}
+	return 0;
+}
+
+/* munmap: unmapping nothing is fine. */
+int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start)
+		return -EINVAL;
+	return cut(mm, start, end);
+}
+
+/* mprotect: every page in the range must be mapped (else -ENOMEM). */
+int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
+{
+	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	if ((start & (PAGE_SIZE - 1)) || end > USER_TOP || end < start)
+		return -EINVAL;
+	for (uint64_t va = start; va < end; va += PAGE_SIZE)
+		if (!mm_vma_at(mm, va))
+			return -ENOMEM;
+	for (int i = 0; i < mm->nvmas; i++) {
+		struct vma *v = &mm->vmas[i];
+		if (v->end <= start || v->start >= end || v->prot == prot)
+			continue;
+		/* Split so that the changed part is its own vma. */
+		char name[sizeof v->name];
+		strlcpy(name, v->name, sizeof name);
+		uint64_t s = MAX(v->start, start), e = MIN(v->end, end), vs = v->start, ve = v->end;
+		int oldprot = v->prot;
+		memmove(v, v + 1, (size_t)(mm->nvmas - i - 1) * sizeof *v);
+		mm->nvmas--;
+		if ((vs < s && insert_vma(mm, vs, s, oldprot, name)) ||
+		    insert_vma(mm, s, e, prot, name) || (e < ve && insert_vma(mm, e, ve, oldprot, name)))
+			return -ENOMEM;
+		i = -1; /* the list changed: rescan */
+	}
+	uint64_t flags = mm_pte_flags(prot);
+	for (uint64_t va = start; va < end; va += PAGE_SIZE)
+		vm_protect(mm->space, va, flags);
+	return 0;
+}
+
+/* The lowest gap of len bytes at or above MMAP_BASE. */
+uint64_t mm_find_free(struct mm *mm, uint64_t len)
+{
+	uint64_t at = MMAP_BASE;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	for (int i = 0; i < mm->nvmas; i++) {
+		const struct vma *v = &mm->vmas[i];
+		if (v->end <= at)
+			continue;
+		if (v->start >= at + len)
+			break;
+		at = v->end;
+	}
+	return at + len <= STACK_TOP - STACK_SIZE ? at : 0;
+}
+
+/* Copy every page of src into a new space (fork). */
+int mm_copy(struct mm *dst, const struct mm *src)
+{
+	*dst = *src;
+	dst->gen = next_gen++;
+	dst->space = vm_create();
+	if (!dst->space)
+		return -ENOMEM;
+	for (int i = 0; i < src->nvmas; i++) {
+		const struct vma *v = &src->vmas[i];
+		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
+			uint64_t flags, spa = vm_translate(src->space, va, &flags);
+			uint64_t dpa = spa ? pmm_alloc() : 0;
+			if (!spa)
+				continue;
+			if (!dpa || vm_map(dst->space, va, dpa, flags & ~PTE_ADDR & ~PTE_P) < 0) {
+				if (dpa)
+					pmm_free(dpa);
+				mm_release(dst);
+				return -ENOMEM;
+			}
+			memcpy(P2V(dpa), P2V(spa & PTE_ADDR), PAGE_SIZE);
+		}
+	}
+	return 0;
+}
+
+/* Free the whole user half. */
+void mm_release(struct mm *mm)
+{
+	if (mm->space)
+		vm_destroy(mm->space);
+	mm->space = 0;
+	mm->nvmas = 0;
+}

@@ -1,0 +1,28 @@
+/* A process's user memory: its page tables plus the list of regions
+ * (vmas) that proc:PID/maps shows and munmap/mprotect edit. Every page of a
+ * region is backed by a frame the space owns (no demand paging, no sharing),
+ * so fork copies eagerly and a write into another process's text can never
+ * reach a third process. */
+#ifndef MM_H
+#define MM_H
+#include "proc.h"
+
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+
+#define MMAP_BASE 0x0000100000000000ULL /* mmap without a hint starts here */
+#define STACK_TOP 0x00007ffffffff000ULL
+#define STACK_SIZE (256 * 1024)
+#define MM_MAX_BYTES (64ULL << 20) /* per-process cap on mapped memory */
+
+int mm_init(struct mm *mm);
+int mm_copy(struct mm *dst, const struct mm *src);
+void mm_release(struct mm *mm);
+int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const char *name);
+int mm_unmap(struct mm *mm, uint64_t start, uint64_t len);
+int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
+uint64_t mm_find_free(struct mm *mm, uint64_t len);
+uint64_t mm_pte_flags(int prot);
+const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr);
+#endif

@@ -1,0 +1,61 @@
+/* Path handling for syscalls: a user path is copied through the checked
+ * path, then made absolute against the process's cwd. "name:..." paths are
+ * already absolute; the scheme layer normalises "." and "..". */
+#include "path.h"
+#include "errno.h"
+#include "lib.h"
+#include "proc.h"
+#include "scheme.h"
+#include "uaccess.h"
+
+static int has_scheme(const char *p)
+{
+	for (; *p && *p != '/'; p++)
+		if (*p == ':')
+			return 1;
+	return 0;
+}
+
+/* Join cwd and a relative path; absolute and scheme paths pass through. */
+int path_absolute(const char *cwd, const char *path, char *out, size_t size)
+{
+	int n;
+	if (path[0] == '/' || has_scheme(path))
+		n = ksnprintf(out, size, "%s", path);
+	else {
+		size_t l = strlen(cwd);
+		const char *sep = (l && (cwd[l - 1] == '/' || cwd[l - 1] == ':')) ? "" : "/";
+		n = ksnprintf(out, size, "%s%s%s", cwd, sep, path);
+	}
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* Copy a user path and make it absolute. Empty paths are -ENOENT. */
+int path_from_user(uint64_t upath, char *out, size_t size)
+{
+	char tmp[PATH_MAX_K];
+	long n = copy_string_from_user(tmp, upath, sizeof tmp);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return -ENOENT;
+	return path_absolute(current->cwd[0] ? current->cwd : "/", tmp, out, size);
+}
+
+/* The canonical spelling of an absolute path: "/x" for the root
+ * filesystem, "/tmp/x" for tmp, "name:x" for any other scheme. */
+int scheme_canonical(const char *path, char *out, size_t size)
+{
+	const char *rest;
+	const struct scheme *s = scheme_resolve(path, &rest);
+	if (!s)
+		return -ENOENT;
+	int n;
+	if (strcmp(s->name, "file") == 0)
+		n = ksnprintf(out, size, "/%s", rest);
+	else if (strcmp(s->name, "tmp") == 0)
+		n = ksnprintf(out, size, "/tmp%s%s", *rest ? "/" : "", rest);
+	else
+		n = ksnprintf(out, size, "%s:%s", s->name, rest);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}

@@ -1,0 +1,265 @@
+/* Process lifetime: the table, creation by fork/clone, exit, and the first
+ * process. A process's kernel stack is KSTACK_SIZE bytes; its top holds the
+ * trapframe, and a new process's first context sits right below it so that
+ * its first switch lands in proc_trampoline and leaves through trap_exit.
+ * Zombies keep their slot (and kernel stack) until the parent reaps them. */
+#include "proc.h"
+#include "cmdline.h"
+#include "cpu.h"
+#include "errno.h"
+#include "exec.h"
+#include "heap.h"
+#include "kernel.h"
+#include "lib.h"
+#include "mm.h"
+#include "pmm.h"
+#include "ptrace.h"
+#include "trap.h"
+#include "uaccess.h"
+
+struct proc proc_table[NPROC];
+static int next_pid = 1;
+static uint64_t next_serial = 1;
+uint8_t proc_default_fpu[512] __attribute__((aligned(16)));
+
+void proc_trampoline(void);
+
+/* The saved user registers of p: the top of its kernel stack. */
+struct trapframe *proc_frame(struct proc *p)
+{
+	return (struct trapframe *)(p->kstack + KSTACK_SIZE) - 1;
+}
+
+/* The live process with this pid (zombies included), or NULL. */
+struct proc *proc_find(int pid)
+{
+	if (pid <= 0)
+		return 0;
+	for (int i = 1; i < NPROC; i++)
+		if (proc_table[i].state != P_UNUSED && proc_table[i].pid == pid)
+			return &proc_table[i];
+	return 0;
+}
+
+/* Number of slots in use, the idle process excluded. */
+int proc_count(void)
+{
+	int n = 0;
+	for (int i = 1; i < NPROC; i++)
+		n += proc_table[i].state != P_UNUSED;
+	return n;
+}
+
+static int alloc_pid(void)
+{
+	for (;;) {
+		int pid = next_pid++;
+		if (next_pid >= 32768)
+			next_pid = 2;
+		if (!proc_find(pid))
+			return pid;
+	}
+}
+
+/* A fresh slot with a kernel stack and a first context; not yet runnable. */
+struct proc *proc_alloc(void)
+{
+	struct proc *p = 0;
+	for (int i = 1; i < NPROC && !p; i++)
+		if (proc_table[i].state == P_UNUSED)
+			p = &proc_table[i];
+	if (!p)
+		return 0;
+	uint8_t *kstack = kmalloc(KSTACK_SIZE);
+	if (!kstack)
+		return 0;
+	memset(p, 0, sizeof *p);
+	p->kstack = kstack;
+	p->pid = alloc_pid();
+	p->serial = next_serial++;
+	p->state = P_SLEEPING; /* on no queue until sched_ready */
+	p->syscall_nr = -1;
+	memcpy(p->fpu, proc_default_fpu, sizeof p->fpu);
+	struct context *ctx = (struct context *)proc_frame(p) - 1;
+	memset(ctx, 0, sizeof *ctx);
+	ctx->rip = (uint64_t)proc_trampoline;
+	p->ctx = ctx;
+	return p;
+}
+
+/* Release a slot whose process has been reaped (or never ran). */
+void proc_free(struct proc *p)
+{
+	kfree(p->kstack);
+	kfree(p->cmdline);
+	p->kstack = 0;
+	p->cmdline = 0;
+	p->state = P_UNUSED;
+}
+
+/* Record argv (NUL-separated) for proc:PID/cmdline. */
+void proc_set_cmdline(struct proc *p, const char *argv_flat, size_t len)
+{
+	char *copy = kmalloc(len ? len : 1);
+	if (!copy)
+		return;
+	memcpy(copy, argv_flat, len);
+	kfree(p->cmdline);
+	p->cmdline = copy;
+	p->cmdline_len = len;
+}
+
+/* Called on a new process's kernel stack before its first return to user. */
+void proc_first_run(void)
+{
+	struct trapframe *tf = proc_frame(current);
+	tf->vector = 0; /* not returning from a syscall of its own */
+	proc_user_return(tf);
+}
+
+/* fork/vfork/clone: copy the calling process. new_sp, if nonzero, becomes
+ * the child's stack pointer. Returns the child's pid or -errno. */
+long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp)
+{
+	struct proc *parent = current, *child = proc_alloc();
+	if (!child)
+		return -EAGAIN;
+	int err = mm_copy(&child->mm, &parent->mm);
+	if (err) {
+		proc_free(child);
+		return err;
+	}
+	fpu_save(parent->fpu);
+	memcpy(child->fpu, parent->fpu, sizeof child->fpu);
+	*proc_frame(child) = *tf;
+	proc_frame(child)->rax = 0;
+	if (new_sp)
+		proc_frame(child)->rsp = new_sp;
+	child->parent = parent;
+	child->pgid = parent->pgid;
+	memcpy(child->name, parent->name, sizeof child->name);
+	memcpy(child->exe, parent->exe, sizeof child->exe);
+	memcpy(child->cwd, parent->cwd, sizeof child->cwd);
+	proc_set_cmdline(child, parent->cmdline, parent->cmdline_len);
+	child->uid = parent->uid;
+	child->gid = parent->gid;
+	child->euid = parent->euid;
+	child->egid = parent->egid;
+	child->fs_base = parent->fs_base;
+	child->gs_base = parent->gs_base;
+	child->sig_blocked = parent->sig_blocked;
+	memcpy(child->sigactions, parent->sigactions, sizeof child->sigactions);
+	for (int fd = 0; fd < NOFILE; fd++) {
+		child->files[fd] = parent->files[fd];
+		if (child->files[fd])
+			file_get(child->files[fd]);
+	}
+	child->cloexec = parent->cloexec;
+	ptrace_on_fork(parent, child, flags); /* may hold the child stopped */
+	if (!child->clone_held)
+		sched_ready(child);
+	return child->pid;
+}
+
+/* Children of a dying process go to init, which reaps them. */
+static void reparent_children(struct proc *dying)
+{
+	struct proc *init = proc_find(1);
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *c = &proc_table[i];
+		if (c->state == P_UNUSED || c->parent != dying)
+			continue;
+		c->parent = init;
+		if (c->state == P_ZOMBIE && init)
+			waitq_wake(&init->child_exit);
+	}
+}
+
+/* End the current process with a wait status; never returns. */
+_Noreturn void proc_exit(int wait_status)
+{
+	struct proc *p = current;
+	if (p->pid == 1) {
+		kprintf("init exited (status %#x)\n", wait_status);
+		machine_exit(EXIT_PANIC);
+	}
+	ptrace_on_exit(p, wait_status);
+	fd_close_all(p);
+	if (p->clear_child_tid) {
+		uint32_t zero = 0;
+		copy_to_user(p->clear_child_tid, &zero, sizeof zero);
+	}
+	mm_release(&p->mm);
+	reparent_children(p);
+	p->exit_status = wait_status;
+	p->state = P_ZOMBIE;
+	if (p->parent) {
+		struct k_sigaction *sa = &p->parent->sigactions[SIGCHLD];
+		if (sa->handler != 1 /* SIG_IGN */)
+			signal_send(p->parent, SIGCHLD);
+		waitq_wake(&p->parent->child_exit);
+	}
+	sched_block();
+	panic("zombie %d scheduled", p->pid);
+}
+
+/* Build the argument and environment strings for init from the command line. */
+static int init_env(char *buf, size_t size, char **envp)
+{
+	int n = 0;
+	size_t used = 0;
+	const char *keys[] = {"init", "test", "init_args"};
+	const char *names[] = {"INIT", "TEST", "INIT_ARGS"};
+	for (int i = 0; i < 3; i++) {
+		const char *v = cmdline_get(keys[i]);
+		if (!v)
+			continue;
+		int len = ksnprintf(buf + used, size - used, "%s=%s", names[i], v);
+		if (len < 0 || (size_t)len >= size - used)
+			break;
+		envp[n++] = buf + used;
+		used += (size_t)len + 1;
+	}
+	envp[n++] = "PATH=/bin";
+	envp[n] = 0;
+	return n;
+}
+
+/* Turn the boot thread into the idle process, start /bin/init as pid 1,
+ * and schedule. */
+_Noreturn void kernel_start_user(void)
+{
+	struct proc *idle = &proc_table[0];
+	extern uint8_t boot_stack_top[];
+	uintptr_t boot_top = (uintptr_t)boot_stack_top;
+	fpu_save(proc_default_fpu);
+	idle->state = P_RUNNABLE;
+	idle->kstack = (uint8_t *)(boot_top - KSTACK_SIZE);
+	memcpy(idle->name, "idle", 5);
+	current = idle;
+
+	struct proc *init = proc_alloc();
+	if (!init)
+		panic("no memory for init");
+	memcpy(init->name, "init", 5);
+	memcpy(init->cwd, "/", 2);
+	init->pgid = 1;
+	char envbuf[512], *envp[8];
+	char *argv[] = {"/bin/init", 0};
+	init_env(envbuf, sizeof envbuf, envp);
+	int err = exec_image(init, "/bin/init", argv, envp);
+	if (err) {
+		kprintf("cannot start /bin/init: error %d\n", err);
+		machine_exit(EXIT_PANIC);
+	}
+	/* stdin, stdout, stderr: the console. */
+	for (int fd = 0; fd < 3; fd++) {
+		struct file *f;
+		if (file_open("console:", O_RDWR, 0, &f) == 0)
+			fd_install(init, f, fd, false);
+		else
+			kprintf("init: cannot open the console\n");
+	}
+	sched_ready(init);
+	sched_idle_loop();
+}

@@ -1,0 +1,149 @@
+/* Processes. Each has its own address space, a kernel stack whose top
+ * holds its saved user registers (struct trapframe), open files, signal
+ * state and credentials. The table is a fixed array; a process's serial
+ * number is unique for the life of the boot, so handles that must follow
+ * one process (proc: files) compare serials, not pids. */
+#ifndef PROC_H
+#define PROC_H
+#include "arch.h"
+#include "file.h"
+#include "waitq.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NPROC 256
+#define NOFILE 64
+#define NSIG 64
+#define KSTACK_SIZE 16384
+#define PROC_NAME_LEN 32
+#define PATH_MAX_K 256
+
+enum proc_state { P_UNUSED, P_RUNNABLE, P_SLEEPING, P_STOPPED, P_ZOMBIE };
+
+struct k_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+
+struct vma {
+	uint64_t start, end; /* page aligned, end exclusive */
+	int prot;            /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	char name[48];       /* path, "[heap]", "[stack]" or "" */
+};
+#define MAX_VMAS 64
+
+struct mm {
+	uint64_t space; /* PML4 physical address */
+	uint64_t gen;   /* changes at exec; proc:mem handles bind to it */
+	struct vma vmas[MAX_VMAS];
+	int nvmas;
+	uint64_t brk_start, brk;
+};
+
+struct proc {
+	int pid;
+	uint64_t serial;
+	enum proc_state state;
+	struct proc *parent;
+	int pgid;
+	char name[PROC_NAME_LEN];
+	char exe[PATH_MAX_K];
+	char *cmdline; /* argv, NUL-separated, kmalloc'd */
+	size_t cmdline_len;
+	uint32_t uid, gid, euid, egid;
+
+	struct mm mm;
+	uint8_t *kstack; /* KSTACK_SIZE bytes; trapframe at the top */
+	struct context *ctx;
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	uint64_t fs_base, gs_base;
+	bool force_iret;      /* leave the kernel through iretq: registers changed */
+	uint64_t clear_child_tid;
+
+	struct file *files[NOFILE];
+	uint64_t cloexec; /* bit per fd */
+	char cwd[PATH_MAX_K];
+
+	uint64_t sig_pending, sig_blocked;
+	struct k_sigaction sigactions[NSIG];
+	int stop_sig;      /* group-stop signal being reported, 0 if none */
+	bool stop_reported; /* WUNTRACED has reported the stop */
+	bool cont_reported; /* WCONTINUED pending */
+	int exit_status;   /* wait status once a zombie */
+	struct waitq child_exit; /* parent sleeps here in wait4 */
+
+	/* Scheduling and sleeping. */
+	struct proc *run_next;
+	struct waitq *sleeping_on;
+	struct proc *wait_next;
+	uint64_t wake_at_ns; /* timed sleep deadline, 0 if none */
+	bool timed_out;
+
+	/* Tracing (ptrace.c). */
+	struct ptrace_session *tracee_session; /* session tracing this process */
+	bool trace_interrupt; /* stop at the next chance (INTERRUPT, O_TRUNC) */
+	bool trace_stopped;   /* parked in a ptrace stop */
+	bool clone_held;      /* reported by EVENT_CLONE, waiting for a tracer */
+	uint64_t resume_flags; /* request flags the tracer resumed it with */
+	bool step_tf;         /* TF is set by tracing, not by the program */
+	int syscall_nr; /* syscall in progress, -1 if none */
+};
+
+extern struct proc *current;
+extern struct proc proc_table[NPROC];
+
+struct trapframe *proc_frame(struct proc *p);
+struct proc *proc_find(int pid);
+struct proc *proc_alloc(void);
+void proc_free(struct proc *p);
+long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp);
+_Noreturn void proc_exit(int wait_status);
+void proc_set_cmdline(struct proc *p, const char *argv_flat, size_t len);
+int proc_count(void);
+
+/* File descriptors (fd.c). */
+int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec);
+struct file *fd_get(int fd);
+int fd_close(struct proc *p, int fd);
+void fd_close_all(struct proc *p);
+
+/* Scheduler (sched.c). */
+void sched_init(void);
+void sched_ready(struct proc *p);
+void sched_yield(void);
+void sched_block(void);
+void sched_tick(void);
+void sched_preempt_point(void);
+_Noreturn void sched_idle_loop(void);
+
+/* Signals (signal.c). */
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGWINCH 28
+#define SIGSYS 31
+#define SIGBIT(s) (1ULL << ((s)-1))
+
+int signal_send(struct proc *p, int sig);
+int signal_send_pgrp(int pgid, int sig);
+bool signal_pending(struct proc *p);
+bool proc_should_wake(struct proc *p);
+void signal_deliver(struct trapframe *tf);
+#endif

@@ -1,0 +1,81 @@
+/* Reading and writing a process's saved registers. Writes are
+ * all-or-nothing: regs_validate() checks the whole image against the rules
+ * in docs/proc-scheme.md (segments fixed, only the arithmetic/TF/DF/AC flags
+ * changeable, user-half rip/rsp/fs_base/gs_base) before anything changes,
+ * and a process whose registers changed leaves through iretq. Together these
+ * make a register image that faults the kernel on return impossible. */
+#include "regs.h"
+#include "cpu.h"
+#include "errno.h"
+#include "lib.h"
+
+static uint32_t cpu_mxcsr_mask = 0xFFBF;
+
+/* Learn which MXCSR bits this CPU accepts (FXSAVE's mxcsr_mask). */
+void regs_fpu_init(void)
+{
+	static uint8_t area[512] __attribute__((aligned(16)));
+	fpu_save(area);
+	uint32_t mask;
+	memcpy(&mask, area + 28, 4);
+	if (mask)
+		cpu_mxcsr_mask = mask;
+}
+
+/* The user registers of p as saved at its last kernel entry. */
+void regs_get(struct proc *p, struct user_regs *r)
+{
+	const struct trapframe *tf = proc_frame(p);
+	memcpy(r, tf, offsetof(struct trapframe, vector)); /* r15 .. orig_rax */
+	r->rip = tf->rip;
+	r->cs = tf->cs;
+	r->rflags = tf->rflags;
+	r->rsp = tf->rsp;
+	r->ss = tf->ss;
+	r->fs_base = p->fs_base;
+	r->gs_base = p->gs_base;
+	r->ds = r->es = r->fs = r->gs = 0;
+}
+
+/* 0 if want may replace cur, else -EINVAL. */
+int regs_validate(const struct user_regs *cur, const struct user_regs *want)
+{
+	if (want->cs != cur->cs || want->ss != cur->ss || want->ds != cur->ds ||
+	    want->es != cur->es || want->fs != cur->fs || want->gs != cur->gs)
+		return -EINVAL;
+	if ((want->rflags ^ cur->rflags) & ~RFLAGS_USER_MASK)
+		return -EINVAL;
+	if (want->rip >= USER_TOP || want->rsp >= USER_TOP || want->fs_base >= USER_TOP ||
+	    want->gs_base >= USER_TOP)
+		return -EINVAL;
+	return 0;
+}
+
+/* Validate, then store into p's trapframe; p returns through iretq. */
+int regs_set(struct proc *p, const struct user_regs *want)
+{
+	struct user_regs cur;
+	regs_get(p, &cur);
+	int err = regs_validate(&cur, want);
+	if (err)
+		return err;
+	struct trapframe *tf = proc_frame(p);
+	memcpy(tf, want, offsetof(struct trapframe, vector));
+	tf->rip = want->rip;
+	tf->rflags = want->rflags;
+	tf->rsp = want->rsp;
+	p->fs_base = want->fs_base;
+	p->gs_base = want->gs_base;
+	if (p == current) {
+		wrmsr(MSR_FS_BASE, p->fs_base);
+		wrmsr(MSR_GS_BASE, p->gs_base);
+	}
+	p->force_iret = true;
+	return 0;
+}
+
+/* An FXSAVE image is loadable if MXCSR has no bit this CPU rejects. */
+int regs_validate_fpu(const struct user_fpregs *f)
+{
+	return (f->mxcsr & ~cpu_mxcsr_mask) ? -EINVAL : 0;
+}

@@ -1,0 +1,181 @@
+/* Round-robin scheduler and wait queues. One CPU: the run queue is a FIFO of
+ * runnable processes, `current` is not on it. The kernel runs with
+ * interrupts disabled except in user mode and in the idle loop, so nothing
+ * here needs a lock and a condition checked before waitq_sleep cannot be
+ * missed. The idle process (slot 0) runs when nothing else can. */
+#include "cpu.h"
+#include "errno.h"
+#include "lib.h"
+#include "proc.h"
+#include "vm.h"
+
+struct proc *current;
+static struct proc *run_head, *run_tail;
+static struct proc *idle;
+static struct waitq pollers;
+static bool need_resched;
+
+/* Put p at the tail of the run queue. */
+void sched_ready(struct proc *p)
+{
+	if (p->state == P_RUNNABLE || p->state == P_ZOMBIE || p->state == P_UNUSED)
+		return; /* runnable means queued or running already */
+	p->state = P_RUNNABLE;
+	p->sleeping_on = 0;
+	if (p == idle || p == current)
+		return;
+	p->run_next = 0;
+	if (run_tail)
+		run_tail->run_next = p;
+	else
+		run_head = p;
+	run_tail = p;
+}
+
+static struct proc *dequeue(void)
+{
+	struct proc *p = run_head;
+	if (p) {
+		run_head = p->run_next;
+		if (!run_head)
+			run_tail = 0;
+		p->run_next = 0;
+	}
+	return p;
+}
+
+/* Switch from current to next: stack, address space, FPU, FS base. */
+static void switch_to(struct proc *next)
+{
+	struct proc *prev = current;
+	if (next == prev)
+		return;
+	fpu_save(prev->fpu);
+	current = next;
+	cpu_kstack_top = (uint64_t)next->kstack + KSTACK_SIZE;
+	tss_set_rsp0(cpu_kstack_top);
+	if (next->mm.space)
+		vm_activate(next->mm.space);
+	fpu_restore(next->fpu);
+	wrmsr(MSR_FS_BASE, next->fs_base);
+	wrmsr(MSR_GS_BASE, next->gs_base);
+	context_switch(&prev->ctx, next->ctx);
+}
+
+/* Run the next runnable process; current must already be queued or
+ * sleeping. Returns when current is scheduled again. */
+void sched_block(void)
+{
+	need_resched = false;
+	struct proc *next = dequeue();
+	switch_to(next ? next : idle);
+}
+
+/* Give up the CPU but stay runnable. */
+void sched_yield(void)
+{
+	if (!run_head)
+		return;
+	struct proc *p = current;
+	p->state = P_RUNNABLE;
+	if (p != idle) {
+		p->run_next = 0;
+		if (run_tail)
+			run_tail->run_next = p;
+		else
+			run_head = p;
+		run_tail = p;
+	}
+	sched_block();
+}
+
+/* Timer tick: wake timed sleepers whose deadline passed, ask for a switch. */
+void sched_tick(void)
+{
+	uint64_t now = clock_ns();
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state == P_SLEEPING && p->wake_at_ns && p->wake_at_ns <= now) {
+			p->timed_out = true;
+			p->wake_at_ns = 0;
+			waitq_wake(p->sleeping_on);
+		}
+	}
+	need_resched = true;
+}
+
+/* Called on every return to user mode: preempt if the tick asked. */
+void sched_preempt_point(void)
+{
+	if (need_resched)
+		sched_yield();
+}
+
+/* The idle process: wait for interrupts with IF set, then schedule. */
+_Noreturn void sched_idle_loop(void)
+{
+	idle = current;
+	for (;;) {
+		if (run_head) {
+			sched_block();
+			continue;
+		}
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	}
+}
+
+static void waitq_remove(struct waitq *q, struct proc *p)
+{
+	for (struct proc **pp = &q->head; *pp; pp = &(*pp)->wait_next) {
+		if (*pp == p) {
+			*pp = p->wait_next;
+			break;
+		}
+	}
+	p->wait_next = 0;
+}
+
+/* Sleep on q until woken, a signal arrives, or the deadline (0 = none). */
+static int sleep_on(struct waitq *q, uint64_t deadline)
+{
+	struct proc *p = current;
+	if (proc_should_wake(p))
+		return -EINTR;
+	p->wait_next = q->head;
+	q->head = p;
+	p->sleeping_on = q;
+	p->state = P_SLEEPING;
+	p->wake_at_ns = deadline;
+	p->timed_out = false;
+	sched_block();
+	waitq_remove(q, p);
+	p->wake_at_ns = 0;
+	if (p->timed_out)
+		return -ETIMEDOUT;
+	return proc_should_wake(p) ? -EINTR : 0;
+}
+
+int waitq_sleep(struct waitq *q) { return sleep_on(q, 0); }
+
+int waitq_sleep_until(struct waitq *q, uint64_t deadline_ns)
+{
+	if (deadline_ns <= clock_ns())
+		return -ETIMEDOUT;
+	return sleep_on(q, deadline_ns);
+}
+
+/* Make every sleeper of q runnable; they take themselves off q. */
+void waitq_wake(struct waitq *q)
+{
+	if (q != &pollers && pollers.head)
+		waitq_wake(&pollers);
+	for (struct proc *p = q ? q->head : 0; p; p = p->wait_next)
+		if (p->state == P_SLEEPING && p->sleeping_on == q)
+			sched_ready(p);
+}
+
+/* Wake processes blocked in poll(). */
+void waitq_wake_pollers(void) { waitq_wake(&pollers); }
+
+/* The queue poll() sleeps on. */
+struct waitq *waitq_pollers(void) { return &pollers; }

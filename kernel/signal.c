@@ -1,0 +1,362 @@
+/* Signals: sending, default actions (terminate, ignore, stop, continue),
+ * handlers on a Linux-layout rt_sigframe, and rt_sigreturn, which loads the
+ * user-chosen registers through regs_validate like a debugger's write.
+ * Delivery happens on the way back to user mode (proc_user_return). A fault
+ * the process cannot handle (blocked, ignored, or raised inside its own
+ * handler) reverts to the default action and kills it. */
+#include "cpu.h"
+#include "errno.h"
+#include "lib.h"
+#include "proc.h"
+#include "ptrace.h"
+#include "regs.h"
+#include "trap.h"
+#include "uaccess.h"
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SA_NOCLDSTOP 0x1
+#define SA_SIGINFO 0x4
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define IGNORED_BY_DEFAULT (SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(SIGWINCH) | SIGBIT(23))
+
+struct sigcontext_k { /* Linux struct sigcontext (x86_64) */
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip,
+	    eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2, fpstate, reserved[8];
+};
+struct ucontext_k {
+	uint64_t flags, link;
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+	struct sigcontext_k mc;
+	uint64_t sigmask;
+};
+struct siginfo_k {
+	int32_t signo, errno_, code, pad;
+	uint64_t addr; /* si_pid/si_uid for kill, si_addr for faults */
+	uint8_t rest[128 - 24];
+};
+struct rt_sigframe {
+	uint64_t pretcode;
+	struct ucontext_k uc;
+	struct siginfo_k info;
+};
+_Static_assert(sizeof(struct sigcontext_k) == 256, "Linux sigcontext");
+_Static_assert(sizeof(struct siginfo_k) == 128, "Linux siginfo");
+
+/* Whether p has a signal it would act on now. */
+bool signal_pending(struct proc *p)
+{
+	return (p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE)) != 0;
+}
+
+/* Whether a sleep of p must end early: a signal, or a tracer's interrupt. */
+bool proc_should_wake(struct proc *p)
+{
+	return signal_pending(p) || p->trace_interrupt;
+}
+
+/* Queue sig for p (0 only checks that p exists). Wakes p if it sleeps. */
+int signal_send(struct proc *p, int sig)
+{
+	if (sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	if (!p || p->state == P_UNUSED)
+		return -ESRCH;
+	if (sig == 0 || p->state == P_ZOMBIE)
+		return 0;
+	uint64_t bit = SIGBIT(sig);
+	if (bit & STOP_SIGNALS)
+		p->sig_pending &= ~SIGBIT(SIGCONT);
+	if (sig == SIGCONT) {
+		p->sig_pending &= ~STOP_SIGNALS;
+		if (p->state == P_STOPPED && p->stop_sig) {
+			p->stop_sig = 0;
+			p->cont_reported = true;
+			sched_ready(p);
+			if (p->parent) {
+				waitq_wake(&p->parent->child_exit);
+			}
+		}
+	}
+	uint64_t handler = p->sigactions[sig].handler;
+	bool traced_sig = ptrace_wants_signal(p);
+	if (!traced_sig && sig != SIGKILL && sig != SIGSTOP &&
+	    (handler == SIG_IGN || (handler == SIG_DFL && (bit & IGNORED_BY_DEFAULT))))
+		return 0; /* discarded at once, as Linux does */
+	p->sig_pending |= bit;
+	if (sig == SIGKILL && p->state == P_STOPPED)
+		sched_ready(p);
+	else if (p->state == P_SLEEPING && signal_pending(p))
+		sched_ready(p);
+	return 0;
+}
+
+/* Send sig to every process in group pgid; -ESRCH if there is none. */
+int signal_send_pgrp(int pgid, int sig)
+{
+	int found = 0;
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->pgid == pgid) {
+			signal_send(p, sig);
+			found = 1;
+		}
+	}
+	return found ? 0 : -ESRCH;
+}
+
+/* Default stop: the parent is told, and we sleep until SIGCONT or SIGKILL. */
+static void do_stop(struct proc *p, int sig)
+{
+	p->state = P_STOPPED;
+	p->stop_sig = sig;
+	p->stop_reported = false;
+	if (p->parent) {
+		if (!(p->parent->sigactions[SIGCHLD].flags & SA_NOCLDSTOP))
+			signal_send(p->parent, SIGCHLD);
+		waitq_wake(&p->parent->child_exit);
+	}
+	sched_block();
+}
+
+/* Build the handler's frame on the user stack and point the registers at
+ * the handler. Returns false if the stack is unusable. */
+static bool setup_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa, uint64_t addr)
+{
+	struct proc *p = current;
+	uint64_t sp = tf->rsp - 128; /* skip the red zone */
+	sp = ALIGN_DOWN(sp - 512, 64);
+	uint64_t fpstate = sp;
+	sp = ALIGN_DOWN(sp - sizeof(struct rt_sigframe), 16) - 8;
+
+	struct rt_sigframe f;
+	memset(&f, 0, sizeof f);
+	f.pretcode = sa->restorer;
+	struct sigcontext_k *mc = &f.uc.mc;
+	mc->r8 = tf->r8, mc->r9 = tf->r9, mc->r10 = tf->r10, mc->r11 = tf->r11;
+	mc->r12 = tf->r12, mc->r13 = tf->r13, mc->r14 = tf->r14, mc->r15 = tf->r15;
+	mc->rdi = tf->rdi, mc->rsi = tf->rsi, mc->rbp = tf->rbp, mc->rbx = tf->rbx;
+	mc->rdx = tf->rdx, mc->rax = tf->rax, mc->rcx = tf->rcx, mc->rsp = tf->rsp;
+	mc->rip = tf->rip, mc->eflags = tf->rflags;
+	mc->cs = (uint16_t)tf->cs, mc->ss = (uint16_t)tf->ss;
+	mc->err = tf->error, mc->trapno = tf->vector < 32 ? tf->vector : 0;
+	mc->cr2 = tf->vector == 14 ? addr : 0;
+	mc->oldmask = p->sig_blocked;
+	mc->fpstate = fpstate;
+	f.uc.sigmask = p->sig_blocked;
+	f.info.signo = sig;
+	f.info.addr = addr;
+
+	fpu_save(p->fpu);
+	if (copy_to_user(fpstate, p->fpu, 512) || copy_to_user(sp, &f, sizeof f))
+		return false;
+	tf->rsp = sp;
+	tf->rip = sa->handler;
+	tf->rdi = (uint64_t)sig;
+	tf->rsi = sp + offsetof(struct rt_sigframe, info);
+	tf->rdx = sp + offsetof(struct rt_sigframe, uc);
+	tf->rax = 0;
+	tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
+	p->force_iret = true;
+	/* The handler starts with a clean FPU control state, as on Linux. */
+	extern uint8_t proc_default_fpu[512];
+	fpu_restore(proc_default_fpu);
+	return true;
+}
+
+/* Restart a syscall interrupted by a signal, or make it fail with EINTR. */
+static void fix_syscall_restart(struct trapframe *tf, bool handler, const struct k_sigaction *sa)
+{
+	if (tf->vector != TRAP_SYSCALL || (int64_t)tf->rax != -ERESTARTSYS)
+		return;
+	if (!handler || (sa->flags & SA_RESTART)) {
+		tf->rax = tf->orig_rax;
+		tf->rip -= 2;
+	} else {
+		tf->rax = (uint64_t)-EINTR;
+	}
+}
+
+/* Act on pending signals before returning to user mode. */
+void signal_deliver(struct trapframe *tf)
+{
+	struct proc *p = current;
+	while (signal_pending(p)) {
+		uint64_t ready = p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE);
+		int sig = __builtin_ctzll(ready) + 1;
+		p->sig_pending &= ~SIGBIT(sig);
+		if (sig != SIGKILL && ptrace_signal_stop(p, sig))
+			continue; /* the tracer discarded it */
+		struct k_sigaction *sa = &p->sigactions[sig];
+		if (sig == SIGKILL || sa->handler == SIG_DFL) {
+			uint64_t bit = SIGBIT(sig);
+			if (bit & IGNORED_BY_DEFAULT)
+				continue;
+			if (bit & STOP_SIGNALS) {
+				do_stop(p, sig);
+				continue;
+			}
+			proc_exit(sig);
+		}
+		if (sa->handler == SIG_IGN)
+			continue;
+		fix_syscall_restart(tf, true, sa);
+		if (!setup_frame(tf, sig, sa, 0)) {
+			p->sigactions[SIGSEGV].handler = SIG_DFL;
+			proc_exit(SIGSEGV);
+		}
+		p->sig_blocked |= sa->mask & ~UNBLOCKABLE;
+		if (!(sa->flags & SA_NODEFER))
+			p->sig_blocked |= SIGBIT(sig);
+		if (sa->flags & SA_RESETHAND)
+			sa->handler = SIG_DFL;
+		return; /* one handler frame at a time */
+	}
+	fix_syscall_restart(tf, false, 0);
+}
+
+/* An exception in user mode: the matching signal, forced through. */
+void proc_user_fault(struct trapframe *tf)
+{
+	int sig;
+	switch (tf->vector) {
+	case 0: case 16: case 19: sig = SIGFPE; break;
+	case 1: case 3:
+		if (ptrace_trap(tf))
+			return;
+		sig = SIGTRAP;
+		break;
+	case 6: sig = SIGILL; break;
+	case 17: sig = SIGBUS; break;
+	default: sig = SIGSEGV; break;
+	}
+	struct proc *p = current;
+	struct k_sigaction *sa = &p->sigactions[sig];
+	if ((p->sig_blocked & SIGBIT(sig)) || sa->handler == SIG_IGN) {
+		/* Cannot be handled (e.g. a fault inside its own handler): die. */
+		sa->handler = SIG_DFL;
+		p->sig_blocked &= ~SIGBIT(sig);
+	}
+	p->sig_pending |= SIGBIT(sig);
+	(void)read_cr2;
+}
+
+/* Everything owed to a process on its way back to user mode. */
+void proc_user_return(struct trapframe *tf)
+{
+	sched_preempt_point();
+	if (current->tracee_session || current->step_tf || current->trace_interrupt)
+		ptrace_user_return(tf);
+	if (signal_pending(current) || (int64_t)tf->rax == -ERESTARTSYS)
+		signal_deliver(tf);
+	if (current->tracee_session)
+		ptrace_arm_step(tf);
+}
+
+long sys_kill(int pid, int sig)
+{
+	if (sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	if (pid > 0)
+		return signal_send(proc_find(pid), sig);
+	if (pid == 0)
+		return signal_send_pgrp(current->pgid, sig);
+	if (pid < -1)
+		return signal_send_pgrp(-pid, sig);
+	for (int i = 2; i < NPROC; i++) /* -1: everyone but init and ourselves */
+		if (proc_table[i].state != P_UNUSED && &proc_table[i] != current && proc_table[i].pid != 1)
+			signal_send(&proc_table[i], sig);
+	return 0;
+}
+
+long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
+{
+	if (sig < 1 || sig >= NSIG || setsize != 8)
+		return -EINVAL;
+	struct k_sigaction *cur = &current->sigactions[sig], act;
+	if (uact && copy_from_user(&act, uact, sizeof act))
+		return -EFAULT;
+	if (uold && copy_to_user(uold, cur, sizeof *cur))
+		return -EFAULT;
+	if (!uact)
+		return 0;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return -EINVAL;
+	act.mask &= ~UNBLOCKABLE;
+	*cur = act;
+	if (act.handler == SIG_IGN || (act.handler == SIG_DFL && (SIGBIT(sig) & IGNORED_BY_DEFAULT)))
+		current->sig_pending &= ~SIGBIT(sig);
+	return 0;
+}
+
+long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)
+{
+	if (setsize != 8)
+		return -EINVAL;
+	uint64_t set, old = current->sig_blocked;
+	if (uset && copy_from_user(&set, uset, 8))
+		return -EFAULT;
+	if (uset) {
+		if (how == 0)
+			current->sig_blocked |= set;
+		else if (how == 1)
+			current->sig_blocked &= ~set;
+		else if (how == 2)
+			current->sig_blocked = set;
+		else
+			return -EINVAL;
+		current->sig_blocked &= ~UNBLOCKABLE;
+	}
+	if (uold && copy_to_user(uold, &old, 8))
+		return -EFAULT;
+	return 0;
+}
+
+/* Return from a handler: the frame is just above the popped pretcode. */
+long sys_rt_sigreturn(void)
+{
+	struct proc *p = current;
+	struct trapframe *tf = proc_frame(p);
+	struct rt_sigframe f;
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	if (copy_from_user(&f, tf->rsp - 8, sizeof f))
+		goto bad;
+	const struct sigcontext_k *mc = &f.uc.mc;
+	struct user_regs cur, want;
+	regs_get(p, &cur);
+	want = cur;
+	want.r8 = mc->r8, want.r9 = mc->r9, want.r10 = mc->r10, want.r11 = mc->r11;
+	want.r12 = mc->r12, want.r13 = mc->r13, want.r14 = mc->r14, want.r15 = mc->r15;
+	want.rdi = mc->rdi, want.rsi = mc->rsi, want.rbp = mc->rbp, want.rbx = mc->rbx;
+	want.rdx = mc->rdx, want.rax = mc->rax, want.rcx = mc->rcx, want.rsp = mc->rsp;
+	want.rip = mc->rip, want.rflags = mc->eflags, want.cs = mc->cs, want.ss = mc->ss;
+	want.orig_rax = (uint64_t)-1;
+	if (mc->fpstate) {
+		if (copy_from_user(fpu, mc->fpstate, sizeof fpu) ||
+		    regs_validate_fpu((const struct user_fpregs *)fpu))
+			goto bad;
+	}
+	if (regs_set(p, &want))
+		goto bad;
+	if (mc->fpstate) {
+		memcpy(p->fpu, fpu, sizeof fpu);
+		fpu_restore(p->fpu);
+	}
+	p->sig_blocked = f.uc.sigmask & ~UNBLOCKABLE;
+	return (long)tf->rax;
+bad:
+	p->sigactions[SIGSEGV].handler = SIG_DFL;
+	p->sig_blocked &= ~SIGBIT(SIGSEGV);
+	signal_send(p, SIGSEGV);
+	return (long)tf->rax;
+}

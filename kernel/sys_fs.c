@@ -1,0 +1,517 @@
+/* File system calls: thin glue from the Linux ABI to the scheme ops.
+ * Every user buffer is handed to the ops, which copy through uaccess. */
+#include "errno.h"
+#include "heap.h"
+#include "lib.h"
+#include "path.h"
+#include "proc.h"
+#include "path.h"
+#include "schemes.h"
+#include "uaccess.h"
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
+#define IOV_MAX 1024
+
+struct linux_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t reserved[3];
+};
+_Static_assert(sizeof(struct linux_stat) == 144, "Linux x86_64 struct stat");
+
+struct iovec_k {
+	uint64_t base, len;
+};
+
+static struct file *readable(int fd, long *err)
+{
+	struct file *f = fd_get(fd);
+	*err = !f || (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF : 0;
+	return *err ? 0 : f;
+}
+
+static struct file *writable(int fd, long *err)
+{
+	struct file *f = fd_get(fd);
+	*err = !f || (f->flags & O_ACCMODE) == O_RDONLY ? -EBADF : 0;
+	return *err ? 0 : f;
+}
+
+static long do_read(struct file *f, uint64_t buf, size_t n, uint64_t *off)
+{
+	if (!f->ops->read)
+		return -EINVAL;
+	if (n > 0x7ffff000)
+		n = 0x7ffff000;
+	return f->ops->read(f, buf, n, off);
+}
+
+static long do_write(struct file *f, uint64_t buf, size_t n, uint64_t *off)
+{
+	if (!f->ops->write)
+		return -EINVAL;
+	if (n > 0x7ffff000)
+		n = 0x7ffff000;
+	return f->ops->write(f, buf, n, off);
+}
+
+long sys_read(int fd, uint64_t buf, size_t n)
+{
+	long err;
+	struct file *f = readable(fd, &err);
+	return f ? do_read(f, buf, n, &f->off) : err;
+}
+
+long sys_write(int fd, uint64_t buf, size_t n)
+{
+	long err;
+	struct file *f = writable(fd, &err);
+	if (!f)
+		return err;
+	if (f->flags & O_APPEND) {
+		struct kstat st;
+		if (f->ops->stat && f->ops->stat(f, &st) == 0)
+			f->off = st.size;
+	}
+	return do_write(f, buf, n, &f->off);
+}
+
+long sys_pread64(int fd, uint64_t buf, size_t n, int64_t off)
+{
+	long err;
+	struct file *f = readable(fd, &err);
+	if (!f)
+		return err;
+	if (off < 0)
+		return -EINVAL;
+	uint64_t o = (uint64_t)off;
+	return do_read(f, buf, n, &o);
+}
+
+long sys_pwrite64(int fd, uint64_t buf, size_t n, int64_t off)
+{
+	long err;
+	struct file *f = writable(fd, &err);
+	if (!f)
+		return err;
+	if (off < 0)
+		return -EINVAL;
+	uint64_t o = (uint64_t)off;
+	return do_write(f, buf, n, &o);
+}
+
+/* readv/writev: one op call per iovec, stopping at a short transfer. */
+static long do_vec(int fd, uint64_t uiov, int cnt, bool write)
+{
+	long err;
+	struct file *f = write ? writable(fd, &err) : readable(fd, &err);
+	if (!f)
+		return err;
+	if (cnt < 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	long total = 0;
+	for (int i = 0; i < cnt; i++) {
+		struct iovec_k v;
+		if (copy_from_user(&v, uiov + (uint64_t)i * sizeof v, sizeof v))
+			return total ? total : -EFAULT;
+		if (!v.len)
+			continue;
+		long r = write ? do_write(f, v.base, v.len, &f->off) : do_read(f, v.base, v.len, &f->off);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((uint64_t)r < v.len)
+			break;
+	}
+	return total;
+}
+
+long sys_readv(int fd, uint64_t iov, int cnt) { return do_vec(fd, iov, cnt, false); }
+long sys_writev(int fd, uint64_t iov, int cnt) { return do_vec(fd, iov, cnt, true); }
+
+/* Open an absolute path and install it. */
+static long open_path(const char *path, int flags, int mode)
+{
+	struct file *f;
+	int err = file_open(path, flags, mode, &f);
+	if (err)
+		return err;
+	int fd = fd_install(current, f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long sys_open(uint64_t upath, int flags, int mode)
+{
+	char path[PATH_MAX_K];
+	int err = path_from_user(upath, path, sizeof path);
+	return err ? err : open_path(path, flags, mode);
+}
+
+/* Resolve a dirfd-relative path (only AT_FDCWD and absolute paths). */
+static int at_path(int dirfd, uint64_t upath, char *out, size_t size)
+{
+	char tmp[PATH_MAX_K];
+	long n = copy_string_from_user(tmp, upath, sizeof tmp);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return -ENOENT;
+	if (tmp[0] != '/' && dirfd != AT_FDCWD && !strchr(tmp, ':'))
+		return fd_get(dirfd) ? -ENOTSUP : -EBADF;
+	return path_from_user(upath, out, size);
+}
+
+long sys_openat(int dirfd, uint64_t upath, int flags, int mode)
+{
+	char path[PATH_MAX_K];
+	int err = at_path(dirfd, upath, path, sizeof path);
+	return err ? err : open_path(path, flags, mode);
+}
+
+long sys_close(int fd) { return fd_close(current, fd); }
+
+long sys_lseek(int fd, int64_t off, int whence)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (f->ops->seek)
+		return f->ops->seek(f, off, whence);
+	struct kstat st = {0};
+	if (f->ops->stat)
+		f->ops->stat(f, &st);
+	if ((st.mode & S_IFMT) == S_IFIFO || (st.mode & S_IFMT) == S_IFCHR)
+		return -ESPIPE;
+	int64_t base;
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = (int64_t)f->off; break;
+	case SEEK_END: base = (int64_t)st.size; break;
+	default: return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->off = (uint64_t)(base + off);
+	return (long)f->off;
+}
+
+static long stat_out(struct file *f, uint64_t ubuf)
+{
+	struct kstat st = {0};
+	int err = f->ops->stat ? f->ops->stat(f, &st) : -EINVAL;
+	if (err)
+		return err;
+	struct linux_stat ls = {0};
+	ls.dev = ((uint64_t)(uintptr_t)f->scheme >> 4) & 0xffff;
+	ls.ino = st.ino;
+	ls.nlink = st.nlink ? st.nlink : 1;
+	ls.mode = st.mode;
+	ls.uid = st.uid;
+	ls.gid = st.gid;
+	ls.rdev = st.rdev;
+	ls.size = (int64_t)st.size;
+	ls.blksize = 4096;
+	ls.blocks = (int64_t)((st.size + 511) / 512);
+	return copy_to_user(ubuf, &ls, sizeof ls);
+}
+
+long sys_fstat(int fd, uint64_t ubuf)
+{
+	struct file *f = fd_get(fd);
+	return f ? stat_out(f, ubuf) : -EBADF;
+}
+
+static long stat_path(const char *path, uint64_t ubuf)
+{
+	struct file *f;
+	int err = file_open(path, O_RDONLY | O_NONBLOCK, 0, &f);
+	if (err)
+		return err;
+	long r = stat_out(f, ubuf);
+	file_put(f);
+	return r;
+}
+
+long sys_stat(uint64_t upath, uint64_t ubuf)
+{
+	char path[PATH_MAX_K];
+	int err = path_from_user(upath, path, sizeof path);
+	return err ? err : stat_path(path, ubuf);
+}
+
+long sys_lstat(uint64_t upath, uint64_t ubuf) { return sys_stat(upath, ubuf); }
+
+long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ubuf, int flags)
+{
+	char c;
+	if ((flags & AT_EMPTY_PATH) && copy_from_user(&c, upath, 1) == 0 && c == 0)
+		return sys_fstat(dirfd, ubuf);
+	char path[PATH_MAX_K];
+	int err = at_path(dirfd, upath, path, sizeof path);
+	return err ? err : stat_path(path, ubuf);
+}
+
+long sys_access(uint64_t upath, int mode)
+{
+	char path[PATH_MAX_K];
+	int err = path_from_user(upath, path, sizeof path);
+	if (err)
+		return err;
+	(void)mode;
+	struct file *f;
+	err = file_open(path, O_RDONLY | O_NONBLOCK, 0, &f);
+	if (!err)
+		file_put(f);
+	return err;
+}
+
+long sys_getdents64(int fd, uint64_t ubuf, size_t n)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (!f->ops->getdents)
+		return -ENOTDIR;
+	return f->ops->getdents(f, ubuf, n, &f->off);
+}
+
+static long dup_to(int oldfd, int newfd, bool cloexec)
+{
+	struct file *f = fd_get(oldfd);
+	if (!f || newfd < 0 || newfd >= NOFILE)
+		return -EBADF;
+	if (oldfd == newfd)
+		return newfd;
+	file_get(f);
+	if (current->files[newfd])
+		fd_close(current, newfd);
+	return fd_install(current, f, newfd, cloexec);
+}
+
+long sys_dup(int fd)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	file_get(f);
+	int r = fd_install(current, f, 0, false);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+long sys_dup2(int oldfd, int newfd)
+{
+	if (oldfd == newfd)
+		return fd_get(oldfd) ? newfd : -EBADF;
+	return dup_to(oldfd, newfd, false);
+}
+
+long sys_dup3(int oldfd, int newfd, int flags)
+{
+	if (oldfd == newfd || (flags & ~O_CLOEXEC))
+		return -EINVAL;
+	return dup_to(oldfd, newfd, flags & O_CLOEXEC);
+}
+
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+
+long sys_fcntl(int fd, int cmd, uint64_t arg)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC: {
+		if (arg >= NOFILE)
+			return -EINVAL;
+		file_get(f);
+		int r = fd_install(current, f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		if (r < 0)
+			file_put(f);
+		return r;
+	}
+	case F_GETFD: return (current->cloexec >> fd) & 1;
+	case F_SETFD:
+		if (arg & 1)
+			current->cloexec |= 1ULL << fd;
+		else
+			current->cloexec &= ~(1ULL << fd);
+		return 0;
+	case F_GETFL: return f->flags;
+	case F_SETFL:
+		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
+		return 0;
+	default: return -EINVAL;
+	}
+}
+
+long sys_pipe2(uint64_t ufds, int flags)
+{
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	struct file *r, *w;
+	int err = pipe_create(&r, &w);
+	if (err)
+		return err;
+	r->flags |= flags & O_NONBLOCK;
+	w->flags |= flags & O_NONBLOCK;
+	int fds[2];
+	fds[0] = fd_install(current, r, 0, flags & O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(current, w, 0, flags & O_CLOEXEC);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			fd_close(current, fds[0]);
+		else
+			file_put(r);
+		file_put(w);
+		return -EMFILE;
+	}
+	if (copy_to_user(ufds, fds, sizeof fds)) {
+		fd_close(current, fds[0]);
+		fd_close(current, fds[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_pipe(uint64_t ufds) { return sys_pipe2(ufds, 0); }
+
+long sys_ioctl(int fd, uint64_t req, uint64_t arg)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+}
+
+struct pollfd_k {
+	int fd;
+	short events, revents;
+};
+
+/* poll/ppoll: scan, then sleep on the pollers queue until something is
+ * ready, the deadline passes (deadline 0 = forever), or a signal. */
+static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait)
+{
+	if (nfds > 4096)
+		return -EINVAL;
+	struct pollfd_k *fds = kmalloc(nfds * sizeof *fds + 1);
+	if (!fds)
+		return -ENOMEM;
+	long ready = copy_from_user(fds, ufds, nfds * sizeof *fds);
+	while (ready == 0) {
+		for (uint64_t i = 0; i < nfds; i++) {
+			struct file *f = fds[i].fd < 0 ? 0 : fd_get(fds[i].fd);
+			int ev = fds[i].events | POLLHUP | POLLERR;
+			if (fds[i].fd < 0)
+				fds[i].revents = 0;
+			else if (!f)
+				fds[i].revents = POLLNVAL;
+			else
+				fds[i].revents = (short)((f->ops->poll ? f->ops->poll(f, ev) : (POLLIN | POLLOUT)) & ev);
+			ready += fds[i].revents != 0;
+		}
+		if (ready || nowait)
+			break;
+		int r = deadline ? waitq_sleep_until(waitq_pollers(), deadline) : waitq_sleep(waitq_pollers());
+		if (r == -ETIMEDOUT)
+			break;
+		if (r == -EINTR) {
+			ready = -EINTR;
+			break;
+		}
+	}
+	if (ready >= 0 && copy_to_user(ufds, fds, nfds * sizeof *fds))
+		ready = -EFAULT;
+	kfree(fds);
+	return ready;
+}
+
+long sys_poll(uint64_t ufds, uint64_t nfds, int timeout_ms)
+{
+	uint64_t deadline = timeout_ms > 0 ? clock_ns() + (uint64_t)timeout_ms * 1000000 : 0;
+	return do_poll(ufds, nfds, deadline, timeout_ms == 0);
+}
+
+long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, size_t sigsetsize)
+{
+	(void)usigmask;
+	(void)sigsetsize;
+	struct {
+		int64_t sec, nsec;
+	} ts;
+	if (!uts)
+		return do_poll(ufds, nfds, 0, false);
+	if (copy_from_user(&ts, uts, sizeof ts))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	if (ts.sec == 0 && ts.nsec == 0)
+		return do_poll(ufds, nfds, 0, true);
+	return do_poll(ufds, nfds, clock_ns() + (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec, false);
+}
+
+long sys_getcwd(uint64_t ubuf, size_t size)
+{
+	const char *cwd = current->cwd[0] ? current->cwd : "/";
+	size_t len = strlen(cwd) + 1;
+	if (size < len)
+		return -ERANGE;
+	return copy_to_user(ubuf, cwd, len) ? -EFAULT : (long)len;
+}
+
+long sys_chdir(uint64_t upath)
+{
+	char path[PATH_MAX_K];
+	int err = path_from_user(upath, path, sizeof path);
+	if (err)
+		return err;
+	struct file *f;
+	err = file_open(path, O_RDONLY | O_DIRECTORY, 0, &f);
+	if (err)
+		return err;
+	file_put(f);
+	return scheme_canonical(path, current->cwd, sizeof current->cwd);
+}
+
+/* mkdir/rmdir/unlink: the scheme's path operation, if it has one. */
+static long path_op(uint64_t upath, int op, int mode)
+{
+	char path[PATH_MAX_K];
+	int err = path_from_user(upath, path, sizeof path);
+	if (err)
+		return err;
+	const char *rest;
+	const struct scheme *s = scheme_resolve(path, &rest);
+	if (!s)
+		return -ENOENT;
+	if (op == 0)
+		return s->ops->mkdir ? s->ops->mkdir(rest, mode) : -EROFS;
+	if (op == 1)
+		return s->ops->rmdir ? s->ops->rmdir(rest) : -EROFS;
+	return s->ops->unlink ? s->ops->unlink(rest) : -EROFS;
+}
+
+long sys_mkdir(uint64_t upath, int mode) { return path_op(upath, 0, mode); }
+long sys_rmdir(uint64_t upath) { return path_op(upath, 1, 0); }
+long sys_unlink(uint64_t upath) { return path_op(upath, 2, 0); }
+long sys_rename(uint64_t a, uint64_t b)
+{
+	(void)a;
+	(void)b;
+	return -EXDEV;
+}

@@ -1,0 +1,360 @@
+/* Process system calls: fork family, execve, exit, wait4, identity,
+ * credentials, time, and the small per-process settings. */
+#include "cpu.h"
+#include "errno.h"
+#include "exec.h"
+#include "heap.h"
+#include "lib.h"
+#include "path.h"
+#include "proc.h"
+#include "vm.h"
+#include "uaccess.h"
+
+#define CLONE_VM 0x100
+#define CLONE_FS 0x200
+#define CLONE_FILES 0x400
+#define CLONE_SIGHAND 0x800
+#define CLONE_VFORK 0x4000
+#define CLONE_PARENT 0x8000
+#define CLONE_THREAD 0x10000
+#define CLONE_SETTLS 0x80000
+#define CLONE_PARENT_SETTID 0x100000
+#define CLONE_CHILD_CLEARTID 0x200000
+#define CLONE_CHILD_SETTID 0x1000000
+
+#define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 8
+
+long sys_fork(void) { return proc_fork(proc_frame(current), 0, 0); }
+long sys_vfork(void) { return proc_fork(proc_frame(current), CLONE_VFORK, 0); }
+
+/* clone with process-style flags only: every child gets its own copy. */
+long sys_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uctid, uint64_t tls)
+{
+	if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS | CLONE_PARENT))
+		return -EINVAL;
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
+		return -EINVAL; /* threads are not supported */
+	long pid = proc_fork(proc_frame(current), flags, newsp);
+	if (pid < 0)
+		return pid;
+	struct proc *child = proc_find((int)pid);
+	int32_t id = (int32_t)pid;
+	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &id, sizeof id))
+		return -EFAULT;
+	if (flags & CLONE_SETTLS)
+		child->fs_base = tls < USER_TOP ? tls : 0;
+	if (flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = uctid;
+	if (flags & CLONE_CHILD_SETTID) {
+		/* Write into the child's copy of memory. */
+		uint64_t pa = vm_translate(child->mm.space, uctid, 0);
+		if (pa && ((pa & 0xFFF) <= 0xFFC))
+			*(int32_t *)P2V(pa) = id;
+	}
+	return pid;
+}
+
+/* Copy a NULL-terminated user string vector into one kernel block. */
+static int copy_strv(uint64_t uv, char ***out, size_t *budget)
+{
+	size_t cap = 64, n = 0;
+	char **v = kmalloc(cap * sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	int err = 0;
+	for (; uv; n++) {
+		uint64_t up;
+		if (n + 1 >= EXEC_ARGC_MAX) {
+			err = -E2BIG;
+			break;
+		}
+		if (copy_from_user(&up, uv + n * 8, 8)) {
+			err = -EFAULT;
+			break;
+		}
+		if (!up)
+			break;
+		if (n + 1 >= cap) {
+			char **bigger = kmalloc(cap * 2 * sizeof *v);
+			if (!bigger) {
+				err = -ENOMEM;
+				break;
+			}
+			memcpy(bigger, v, n * sizeof *v);
+			kfree(v);
+			v = bigger;
+			cap *= 2;
+		}
+		char tmp[4096];
+		long len = copy_string_from_user(tmp, up, sizeof tmp);
+		if (len < 0) {
+			err = len == -ENAMETOOLONG ? -E2BIG : (int)len;
+			break;
+		}
+		if ((size_t)len + 1 > *budget) {
+			err = -E2BIG;
+			break;
+		}
+		*budget -= (size_t)len + 1;
+		v[n] = kmalloc((size_t)len + 1);
+		if (!v[n]) {
+			err = -ENOMEM;
+			break;
+		}
+		memcpy(v[n], tmp, (size_t)len + 1);
+	}
+	v[n] = 0;
+	*out = v;
+	return err;
+}
+
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		kfree(v[i]);
+	kfree(v);
+}
+
+long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
+{
+	char path[PATH_MAX_K], canon[PATH_MAX_K];
+	int err = path_from_user(upath, path, sizeof path);
+	if (err)
+		return err;
+	if (scheme_canonical(path, canon, sizeof canon))
+		strlcpy(canon, path, sizeof canon);
+	size_t budget = EXEC_ARGS_MAX;
+	char **argv = 0, **envp = 0;
+	err = copy_strv(uargv, &argv, &budget);
+	if (!err)
+		err = copy_strv(uenvp, &envp, &budget);
+	if (!err)
+		err = exec_image(current, canon, argv, envp);
+	free_strv(argv);
+	free_strv(envp);
+	return err;
+}
+
+long sys_exit(int status) { proc_exit((status & 0xff) << 8); }
+long sys_exit_group(int status) { proc_exit((status & 0xff) << 8); }
+
+static bool wait_matches(struct proc *c, int pid)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == 0)
+		return c->pgid == current->pgid;
+	if (pid < -1)
+		return c->pgid == -pid;
+	return true;
+}
+
+/* wait4: reap a zombie child, or report a stop (WUNTRACED) or a
+ * continue (WCONTINUED); sleep unless WNOHANG. */
+long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
+{
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x40000000 /* __WALL */))
+		return -EINVAL;
+	for (;;) {
+		bool any = false;
+		for (int i = 1; i < NPROC; i++) {
+			struct proc *c = &proc_table[i];
+			if (c->state == P_UNUSED || c->parent != current || !wait_matches(c, pid))
+				continue;
+			any = true;
+			int status = -1;
+			if (c->state == P_ZOMBIE)
+				status = c->exit_status;
+			else if ((options & WUNTRACED) && c->stop_sig && !c->stop_reported)
+				status = (c->stop_sig << 8) | 0x7f;
+			else if ((options & WCONTINUED) && c->cont_reported)
+				status = 0xffff;
+			if (status < 0)
+				continue;
+			if (ustatus && copy_to_user(ustatus, &status, sizeof status))
+				return -EFAULT;
+			if (urusage) {
+				uint8_t zero[144] = {0};
+				if (copy_to_user(urusage, zero, sizeof zero))
+					return -EFAULT;
+			}
+			int cpid = c->pid;
+			if (c->state == P_ZOMBIE)
+				proc_free(c);
+			else if (status == 0xffff)
+				c->cont_reported = false;
+			else
+				c->stop_reported = true;
+			return cpid;
+		}
+		if (!any)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		if (waitq_sleep(&current->child_exit) < 0)
+			return -EINTR;
+	}
+}
+
+long sys_getpid(void) { return current->pid; }
+long sys_gettid(void) { return current->pid; }
+long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
+long sys_getuid(void) { return current->uid; }
+long sys_geteuid(void) { return current->euid; }
+long sys_getgid(void) { return current->gid; }
+long sys_getegid(void) { return current->egid; }
+
+/* setuid: root may become anyone; others only their own uid. */
+long sys_setuid(uint32_t uid)
+{
+	if (current->euid != 0 && uid != current->uid)
+		return -EPERM;
+	if (current->euid == 0)
+		current->uid = uid;
+	current->euid = uid;
+	return 0;
+}
+
+long sys_setgid(uint32_t gid)
+{
+	if (current->euid != 0 && gid != current->gid)
+		return -EPERM;
+	if (current->euid == 0)
+		current->gid = gid;
+	current->egid = gid;
+	return 0;
+}
+
+long sys_setpgid(int pid, int pgid)
+{
+	struct proc *p = pid ? proc_find(pid) : current;
+	if (!p || (p != current && p->parent != current))
+		return -ESRCH;
+	if (pgid < 0)
+		return -EINVAL;
+	p->pgid = pgid ? pgid : p->pid;
+	return 0;
+}
+
+long sys_getpgid(int pid)
+{
+	struct proc *p = pid ? proc_find(pid) : current;
+	return p ? p->pgid : -ESRCH;
+}
+
+long sys_getpgrp(void) { return current->pgid; }
+long sys_setsid(void)
+{
+	current->pgid = current->pid;
+	return current->pid;
+}
+
+long sys_umask(int mask)
+{
+	(void)mask;
+	return 022;
+}
+
+struct utsname_k {
+	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+long sys_uname(uint64_t ubuf)
+{
+	struct utsname_k u = {0};
+	strlcpy(u.sysname, "Procyon", sizeof u.sysname);
+	strlcpy(u.nodename, "procyon", sizeof u.nodename);
+	strlcpy(u.release, "0.1", sizeof u.release);
+	strlcpy(u.version, "Procyon 0.1", sizeof u.version);
+	strlcpy(u.machine, "x86_64", sizeof u.machine);
+	return copy_to_user(ubuf, &u, sizeof u);
+}
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+long sys_arch_prctl(int code, uint64_t addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= USER_TOP)
+			return -EPERM;
+		current->fs_base = addr;
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	case ARCH_SET_GS:
+		if (addr >= USER_TOP)
+			return -EPERM;
+		current->gs_base = addr;
+		wrmsr(MSR_GS_BASE, addr);
+		return 0;
+	case ARCH_GET_FS: return copy_to_user(addr, &current->fs_base, 8);
+	case ARCH_GET_GS: return copy_to_user(addr, &current->gs_base, 8);
+	default: return -EINVAL;
+	}
+}
+
+long sys_set_tid_address(uint64_t uaddr)
+{
+	current->clear_child_tid = uaddr;
+	return current->pid;
+}
+
+long sys_sched_yield(void)
+{
+	sched_yield();
+	return 0;
+}
+
+struct timespec_k {
+	int64_t sec, nsec;
+};
+
+long sys_nanosleep(uint64_t ureq, uint64_t urem)
+{
+	struct timespec_k ts;
+	if (copy_from_user(&ts, ureq, sizeof ts))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	uint64_t now = clock_ns();
+	uint64_t ns = (uint64_t)ts.sec > 1000000000ULL ? ~0ULL / 2 : (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+	uint64_t deadline = now + ns;
+	struct waitq never = {0};
+	while (clock_ns() < deadline) {
+		int r = waitq_sleep_until(&never, deadline);
+		if (r == -EINTR) {
+			if (urem) {
+				uint64_t left = deadline - clock_ns();
+				struct timespec_k rem = {(int64_t)(left / 1000000000), (int64_t)(left % 1000000000)};
+				if (copy_to_user(urem, &rem, sizeof rem))
+					return -EFAULT;
+			}
+			return -EINTR;
+		}
+	}
+	return 0;
+}
+
+long sys_clock_gettime(int clk, uint64_t uts)
+{
+	if (clk < 0 || clk > 7)
+		return -EINVAL;
+	uint64_t ns = clock_ns();
+	if (clk == 0 || clk == 5) /* REALTIME: boot time stands in for the epoch */
+		ns += 1700000000ULL * 1000000000ULL;
+	struct timespec_k ts = {(int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000)};
+	return copy_to_user(uts, &ts, sizeof ts);
+}
+
+long sys_pause(void)
+{
+	struct waitq never = {0};
+	while (waitq_sleep(&never) == 0)
+		;
+	return -EINTR;
+}

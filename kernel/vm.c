@@ -1,0 +1,149 @@
+/* Page tables. An address space is named by the physical address of its
+ * PML4. Kernel half entries are copied from the kernel's PML4 when a space
+ * is created and never change afterwards (the boot code set up all of them
+ * that the kernel uses), so they stay in sync. Only the lower half belongs
+ * to a space; vm_destroy frees its tables and the frames marked PTE_OWNED. */
+#include "vm.h"
+#include "arch.h"
+#include "cpu.h"
+#include "errno.h"
+#include "lib.h"
+#include "pmm.h"
+
+extern uint64_t boot_pml4[512];
+static uint64_t kernel_pml4_pa;
+
+static uint64_t *table(uint64_t pa) { return (uint64_t *)P2V(pa); }
+
+/* Adopt the boot page tables and drop their identity map of low memory. */
+void vm_init(void)
+{
+	kernel_pml4_pa = KIMG2P(boot_pml4);
+	boot_pml4[0] = 0;
+	write_cr3(kernel_pml4_pa);
+}
+
+/* The space used by the kernel itself (no user half). */
+uint64_t vm_kernel_space(void) { return kernel_pml4_pa; }
+
+static uint64_t zeroed_frame(void)
+{
+	uint64_t pa = pmm_alloc();
+	if (pa)
+		memset(P2V(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+/* A new space: empty user half, the kernel's upper half. 0 when out of memory. */
+uint64_t vm_create(void)
+{
+	uint64_t pa = zeroed_frame();
+	if (!pa)
+		return 0;
+	memcpy(table(pa) + 256, table(kernel_pml4_pa) + 256, 256 * sizeof(uint64_t));
+	return pa;
+}
+
+/* Walk to the PTE for va; with create, allocate missing tables. */
+static uint64_t *walk(uint64_t space, uint64_t va, bool create)
+{
+	uint64_t *t = table(space);
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & 511];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return 0;
+			uint64_t pa = zeroed_frame();
+			if (!pa)
+				return 0;
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		}
+		t = table(*e & PTE_ADDR);
+	}
+	return &t[(va >> 12) & 511];
+}
+
+/* Map one user page. flags: PTE_W, PTE_U, PTE_NX, PTE_OWNED. */
+int vm_map(uint64_t space, uint64_t va, uint64_t pa, uint64_t flags)
+{
+	if (va >= USER_TOP)
+		return -EINVAL;
+	uint64_t *pte = walk(space, va, true);
+	if (!pte)
+		return -ENOMEM;
+	*pte = (pa & PTE_ADDR) | flags | PTE_P;
+	if (space == read_cr3())
+		invlpg(va);
+	return 0;
+}
+
+/* Unmap one page; return the frame it mapped (0 if none) and its flags. */
+uint64_t vm_unmap(uint64_t space, uint64_t va, uint64_t *flags_out)
+{
+	uint64_t *pte = va < USER_TOP ? walk(space, va, false) : 0;
+	if (!pte || !(*pte & PTE_P))
+		return 0;
+	uint64_t old = *pte;
+	*pte = 0;
+	if (space == read_cr3())
+		invlpg(va);
+	if (flags_out)
+		*flags_out = old & ~PTE_ADDR;
+	return old & PTE_ADDR;
+}
+
+/* Physical address backing va (with its page offset), 0 if unmapped. */
+uint64_t vm_translate(uint64_t space, uint64_t va, uint64_t *flags_out)
+{
+	uint64_t *pte = va < USER_TOP ? walk(space, va, false) : 0;
+	if (!pte || !(*pte & PTE_P))
+		return 0;
+	if (flags_out)
+		*flags_out = *pte & ~PTE_ADDR;
+	return (*pte & PTE_ADDR) | (va & 0xFFF);
+}
+
+/* Change the permission bits of a mapped page, keeping PTE_OWNED. */
+int vm_protect(uint64_t space, uint64_t va, uint64_t flags)
+{
+	uint64_t *pte = va < USER_TOP ? walk(space, va, false) : 0;
+	if (!pte || !(*pte & PTE_P))
+		return -ENOMEM;
+	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
+	if (space == read_cr3())
+		invlpg(va);
+	return 0;
+}
+
+static void free_level(uint64_t pa, int level)
+{
+	uint64_t *t = table(pa);
+	for (int i = 0; i < 512; i++) {
+		if (!(t[i] & PTE_P))
+			continue;
+		if (level > 1)
+			free_level(t[i] & PTE_ADDR, level - 1);
+		else if (t[i] & PTE_OWNED)
+			pmm_free(t[i] & PTE_ADDR);
+	}
+	pmm_free(pa);
+}
+
+/* Free the user half (tables and owned frames) and the PML4 itself. */
+void vm_destroy(uint64_t space)
+{
+	uint64_t *t = table(space);
+	if (read_cr3() == space)
+		write_cr3(kernel_pml4_pa);
+	for (int i = 0; i < 256; i++)
+		if (t[i] & PTE_P)
+			free_level(t[i] & PTE_ADDR, 3);
+	pmm_free(space);
+}
+
+/* Switch the MMU to a space. */
+void vm_activate(uint64_t space)
+{
+	if (read_cr3() != space)
+		write_cr3(space);
+}

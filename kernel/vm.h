@@ -1,0 +1,26 @@
+/* Address spaces: 4-level page tables whose upper half (PML4 entries
+ * 256..511) is shared by every space and maps the kernel; the lower half is
+ * the process's own. */
+#ifndef VM_H
+#define VM_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PTE_P 0x1ULL
+#define PTE_W 0x2ULL
+#define PTE_U 0x4ULL
+#define PTE_PS 0x80ULL
+#define PTE_OWNED 0x200ULL /* available bit: the space frees this frame */
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000ULL
+
+void vm_init(void);
+uint64_t vm_kernel_space(void);
+uint64_t vm_create(void);
+void vm_destroy(uint64_t space);
+int vm_map(uint64_t space, uint64_t va, uint64_t pa, uint64_t flags);
+uint64_t vm_unmap(uint64_t space, uint64_t va, uint64_t *flags_out);
+uint64_t vm_translate(uint64_t space, uint64_t va, uint64_t *flags_out);
+int vm_protect(uint64_t space, uint64_t va, uint64_t flags);
+void vm_activate(uint64_t space);
+#endif
