@@ -7,7 +7,7 @@ CC       := gcc
 MUSLCC   := musl-gcc
 LD       := ld
 QEMU     := qemu-system-x86_64
-BUILD    := build
+BUILD    ?= build
 
 KCFLAGS  := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone -mcmodel=kernel \
             -mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector \

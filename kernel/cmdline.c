@@ -1,20 +1,14 @@
-/* Command-line options: space-separated "key=value" tokens ("key" alone is
- * a flag with value ""). Anything malformed is skipped with a log line
- * starting "cmdline:"; nothing here can stop the boot. */
+/* Command-line options: space- or tab-separated "key=value" tokens ("key"
+ * alone is a flag with value ""). Copies live in static storage; a later
+ * duplicate key wins. Anything malformed is skipped with a log line starting
+ * "cmdline: warning:"; nothing here can stop the boot. Locking: none (boot). */
 #include "cmdline.h"
 #include "lib.h"
 
 #define MAX_OPTS 32
 #define KEY_MAX 31
 #define VAL_MAX 127
-
-static const char *memchr_local(const char *s, char c, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == c)
-			return s + i;
-	return 0;
-}
+#define KLONG_MAX 0x7fffffffffffffffL
 
 static struct {
 	char key[KEY_MAX + 1];
@@ -22,32 +16,55 @@ static struct {
 } opts[MAX_OPTS];
 static int nopts;
 
-/* Parse s, replacing any earlier options. Returns the number kept. */
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Why an option with these key and value lengths cannot be kept, or NULL. */
+static const char *token_problem(size_t klen, size_t vlen)
+{
+	if (klen == 0)
+		return "empty key";
+	if (klen > KEY_MAX)
+		return "key longer than 31 characters";
+	if (vlen > VAL_MAX)
+		return "value longer than 127 characters";
+	if (nopts == MAX_OPTS)
+		return "more than 32 options";
+	return NULL;
+}
+
+static void add_token(const char *tok, size_t len)
+{
+	size_t klen = 0;
+	while (klen < len && tok[klen] != '=')
+		klen++;
+	bool has_val = klen < len;
+	size_t vlen = has_val ? len - klen - 1 : 0;
+	const char *why = token_problem(klen, vlen);
+	if (why) {
+		kprintf("cmdline: warning: ignoring '%.*s%s': %s\n", (int)MIN(len, 48), tok,
+			len > 48 ? "..." : "", why);
+		return;
+	}
+	memcpy(opts[nopts].key, tok, klen);
+	opts[nopts].key[klen] = 0;
+	if (has_val)
+		memcpy(opts[nopts].val, tok + klen + 1, vlen);
+	opts[nopts].val[vlen] = 0;
+	nopts++;
+}
+
+/* Parse s (NULL is an empty line), replacing earlier options. Returns the number kept. */
 int cmdline_parse(const char *s)
 {
 	nopts = 0;
 	while (s && *s) {
-		while (*s == ' ' || *s == '\t')
+		while (is_space(*s))
 			s++;
-		if (!*s)
-			break;
 		const char *tok = s;
-		while (*s && *s != ' ' && *s != '\t')
+		while (*s && !is_space(*s))
 			s++;
-		size_t len = (size_t)(s - tok);
-		const char *eq = memchr_local(tok, '=', len);
-		size_t klen = eq ? (size_t)(eq - tok) : len;
-		size_t vlen = eq ? len - klen - 1 : 0;
-		if (klen == 0 || klen > KEY_MAX || vlen > VAL_MAX || nopts == MAX_OPTS) {
-			kprintf("cmdline: ignoring malformed option '%.*s'\n", (int)(len > 60 ? 60 : len), tok);
-			continue;
-		}
-		memcpy(opts[nopts].key, tok, klen);
-		opts[nopts].key[klen] = 0;
-		if (eq)
-			memcpy(opts[nopts].val, eq + 1, vlen);
-		opts[nopts].val[vlen] = 0;
-		nopts++;
+		if (s > tok)
+			add_token(tok, (size_t)(s - tok));
 	}
 	return nopts;
 }
@@ -58,41 +75,56 @@ const char *cmdline_get(const char *key)
 	for (int i = nopts - 1; i >= 0; i--) /* the last one wins */
 		if (strcmp(opts[i].key, key) == 0)
 			return opts[i].val;
-	return 0;
+	return NULL;
 }
 
 /* Whether key was given at all. */
-bool cmdline_has(const char *key) { return cmdline_get(key) != 0; }
+bool cmdline_has(const char *key) { return cmdline_get(key) != NULL; }
 
-/* key as a decimal or 0x-hex number; dflt when absent or malformed. */
-long cmdline_get_int(const char *key, long dflt)
+static int digit_value(char c)
 {
-	const char *v = cmdline_get(key);
-	if (!v)
-		return dflt;
-	int base = 10;
-	const char *p = v;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* Parse an optionally negative decimal or 0x-hex number; false if malformed or out of range. */
+static bool parse_long(const char *p, long *out)
+{
 	bool neg = *p == '-';
 	if (neg)
 		p++;
+	int base = 10;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
 		base = 16;
 		p += 2;
 	}
-	long r = 0;
 	if (!*p)
-		goto bad;
+		return false;
+	unsigned long r = 0, limit = neg ? (unsigned long)KLONG_MAX + 1 : (unsigned long)KLONG_MAX;
 	for (; *p; p++) {
-		int d = *p >= '0' && *p <= '9'   ? *p - '0'
-			: *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-			: *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
-						 : 99;
-		if (d >= base || r > (0x7fffffffffffffffL - d) / base)
-			goto bad;
-		r = r * base + d;
+		int d = digit_value(*p);
+		if (d >= base || r > (limit - (unsigned long)d) / (unsigned long)base)
+			return false;
+		r = r * (unsigned long)base + (unsigned long)d;
 	}
-	return neg ? -r : r;
-bad:
-	kprintf("cmdline: option %s=%s is not a number; using %ld\n", key, v, dflt);
+	*out = neg ? (long)(0 - r) : (long)r;
+	return true;
+}
+
+/* key as a decimal or 0x-hex number; dflt when absent, or when malformed (with a warning). */
+long cmdline_get_int(const char *key, long dflt)
+{
+	const char *v = cmdline_get(key);
+	long r;
+	if (!v)
+		return dflt;
+	if (parse_long(v, &r))
+		return r;
+	kprintf("cmdline: warning: %s=%s is not a number; using %ld\n", key, v, dflt);
 	return dflt;
 }

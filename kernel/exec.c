@@ -292,11 +292,12 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 		proc_set_cmdline(p, flat, len);
 	kfree(flat);
 	for (int fd = 0; fd < NOFILE; fd++)
-		if (p->cloexec & (1ULL << fd))
+		if (p->cloexec[fd])
 			fd_close(p, fd);
 	for (int s = 1; s < NSIG; s++)
 		if (p->sigactions[s].handler > 1)
 			p->sigactions[s] = (struct k_sigaction){0};
+	proc_vfork_release(p);
 	ptrace_on_exec(p);
 	return 0;
 }

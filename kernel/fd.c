@@ -9,10 +9,7 @@ int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec)
 	for (int fd = min_fd < 0 ? 0 : min_fd; fd < NOFILE; fd++) {
 		if (!p->files[fd]) {
 			p->files[fd] = f;
-			if (cloexec)
-				p->cloexec |= 1ULL << fd;
-			else
-				p->cloexec &= ~(1ULL << fd);
+			p->cloexec[fd] = cloexec;
 			return fd;
 		}
 	}
@@ -34,7 +31,7 @@ int fd_close(struct proc *p, int fd)
 		return -EBADF;
 	struct file *f = p->files[fd];
 	p->files[fd] = 0;
-	p->cloexec &= ~(1ULL << fd);
+	p->cloexec[fd] = false;
 	file_put(f);
 	return 0;
 }

@@ -1,10 +1,10 @@
-/* Kernel heap. Requests up to 2048 bytes come from slab pages of one size
+/* Kernel heap. Requests up to 2048 bytes come from one-page slabs of a size
  * class (16, 32, ... 2048); larger ones get their own run of pages. Every
  * page run starts with a 64-byte header, so kfree finds it by rounding the
- * pointer down to its page. A slab page goes back to the frame allocator as
- * soon as its last object is freed, so frame counts return exactly to where
- * they were (leak tests rely on it). Invariant: a slab page is on its
- * class's list iff it has a free object. */
+ * pointer down to its page. Invariants: a slab page is on its class's list
+ * iff it has a free object; each class keeps at most one empty page and the
+ * heap at most MAX_CACHED overall (the rest go back at once); a free object
+ * holds its list link in word 0 and FREE_MAGIC in word 1. Locking: none. */
 #include "heap.h"
 #include "lib.h"
 
@@ -12,19 +12,23 @@
 #define HDR 64
 #define MAGIC_SLAB 0x51ab51abu
 #define MAGIC_BIG 0xb16b16b1u
-#define NCLASSES 8 /* 16 .. 2048 */
+#define FREE_MAGIC 0xf7eef7eef7eef7eeULL
+#define NCLASSES 8   /* 16 .. 2048 */
+#define MAX_CACHED 2 /* empty slab pages kept over all classes */
 
 struct page_hdr {
 	uint32_t magic;
 	uint32_t size;  /* object size, or page count for a big run */
 	uint32_t inuse; /* objects handed out */
 	uint32_t pad;
-	void *free;     /* free objects of this page, linked through their first word */
+	void **free;    /* free objects of this page, linked through word 0 */
 	struct page_hdr *next, *prev;
 };
 _Static_assert(sizeof(struct page_hdr) <= HDR, "page header fits");
 
 static struct page_hdr *partial[NCLASSES];
+static int empty_pages[NCLASSES]; /* pages of the class with inuse == 0 */
+static int cached_total;
 static size_t in_use;
 
 static int class_of(size_t size)
@@ -37,7 +41,7 @@ static int class_of(size_t size)
 
 static void list_add(int c, struct page_hdr *h)
 {
-	h->prev = 0;
+	h->prev = NULL;
 	h->next = partial[c];
 	if (h->next)
 		h->next->prev = h;
@@ -52,59 +56,67 @@ static void list_del(int c, struct page_hdr *h)
 		partial[c] = h->next;
 	if (h->next)
 		h->next->prev = h->prev;
-	h->next = h->prev = 0;
+	h->next = h->prev = NULL;
+}
+
+static void push_free(struct page_hdr *h, void **obj)
+{
+	obj[0] = h->free;
+	obj[1] = (void *)(uintptr_t)FREE_MAGIC;
+	h->free = obj;
 }
 
 static struct page_hdr *new_slab(int c)
 {
 	struct page_hdr *h = heap_pages_alloc(1);
 	if (!h)
-		return 0;
+		return NULL;
 	uint32_t size = 16u << c;
-	h->magic = MAGIC_SLAB;
-	h->size = size;
-	h->inuse = 0;
-	h->free = 0;
-	for (uint32_t off = HEAP_PAGE - size; off >= HDR; off -= size) {
-		void **obj = (void **)((char *)h + off);
-		*obj = h->free;
-		h->free = obj;
-	}
+	*h = (struct page_hdr){.magic = MAGIC_SLAB, .size = size};
+	for (uint32_t off = HEAP_PAGE - size; off >= HDR; off -= size)
+		push_free(h, (void **)((char *)h + off));
 	list_add(c, h);
+	empty_pages[c]++;
+	cached_total++;
 	return h;
+}
+
+static void *alloc_big(size_t size)
+{
+	if (size > (1ULL << 32))
+		return NULL;
+	size_t pages = (size + HDR + HEAP_PAGE - 1) / HEAP_PAGE;
+	struct page_hdr *h = heap_pages_alloc(pages);
+	if (!h)
+		return NULL;
+	*h = (struct page_hdr){.magic = MAGIC_BIG, .size = (uint32_t)pages};
+	in_use += pages * HEAP_PAGE;
+	return (char *)h + HDR;
 }
 
 /* Allocate size bytes, 16-byte aligned; NULL when out of memory. */
 void *kmalloc(size_t size)
 {
-	if (size == 0)
-		size = 1;
-	if (size > 2048) {
-		if (size > (1ULL << 32))
-			return 0;
-		size_t pages = (size + HDR + HEAP_PAGE - 1) / HEAP_PAGE;
-		struct page_hdr *h = heap_pages_alloc(pages);
-		if (!h)
-			return 0;
-		h->magic = MAGIC_BIG;
-		h->size = (uint32_t)pages;
-		in_use += pages * HEAP_PAGE;
-		return (char *)h + HDR;
-	}
-	int c = class_of(size);
+	if (size > 2048)
+		return alloc_big(size);
+	int c = class_of(size ? size : 1);
 	struct page_hdr *h = partial[c] ? partial[c] : new_slab(c);
 	if (!h)
-		return 0;
+		return NULL;
+	if (h->inuse++ == 0) {
+		empty_pages[c]--;
+		cached_total--;
+	}
 	void **obj = h->free;
-	h->free = *obj;
-	h->inuse++;
+	h->free = obj[0];
+	obj[1] = NULL;
 	if (!h->free)
 		list_del(c, h);
 	in_use += h->size;
 	return obj;
 }
 
-/* kmalloc and zero. */
+/* kmalloc and zero the bytes. */
 void *kzalloc(size_t size)
 {
 	void *p = kmalloc(size);
@@ -113,36 +125,61 @@ void *kzalloc(size_t size)
 	return p;
 }
 
-/* Free a kmalloc'd pointer (NULL is fine; a bad pointer is logged). */
-void kfree(void *p)
+static bool on_free_list(struct page_hdr *h, void **obj)
 {
-	if (!p)
-		return;
-	struct page_hdr *h = (struct page_hdr *)((uintptr_t)p & ~(uintptr_t)(HEAP_PAGE - 1));
-	if (h->magic == MAGIC_BIG && (char *)p == (char *)h + HDR) {
-		in_use -= (size_t)h->size * HEAP_PAGE;
-		h->magic = 0;
-		heap_pages_free(h, h->size);
+	for (void **o = h->free; o; o = o[0])
+		if (o == obj)
+			return true;
+	return false;
+}
+
+/* A slab page just became empty: keep it cached or give it back. */
+static void slab_emptied(int c, struct page_hdr *h)
+{
+	if (empty_pages[c] == 0 && cached_total < MAX_CACHED) {
+		empty_pages[c]++;
+		cached_total++;
 		return;
 	}
-	uintptr_t off = (uintptr_t)p - (uintptr_t)h;
-	if (h->magic != MAGIC_SLAB || off < HDR || off % h->size) {
-		kprintf("heap: kfree of bad pointer %p ignored\n", p);
+	list_del(c, h);
+	h->magic = 0;
+	heap_pages_free(h, 1);
+}
+
+static void free_slab_obj(struct page_hdr *h, void **obj)
+{
+	if (obj[1] == (void *)(uintptr_t)FREE_MAGIC && on_free_list(h, obj)) {
+		kprintf("heap: double kfree of %p ignored\n", (void *)obj);
 		return;
 	}
 	int c = class_of(h->size);
 	if (!h->free)
 		list_add(c, h);
-	*(void **)p = h->free;
-	h->free = p;
-	h->inuse--;
+	push_free(h, obj);
 	in_use -= h->size;
-	if (h->inuse == 0) {
-		list_del(c, h);
-		h->magic = 0;
-		heap_pages_free(h, 1);
-	}
+	if (--h->inuse == 0)
+		slab_emptied(c, h);
 }
 
-/* Bytes handed out and not yet freed. */
+/* Free a kmalloc'd pointer. NULL is fine; a bad pointer or double free is logged and ignored. */
+void kfree(void *p)
+{
+	if (!p)
+		return;
+	struct page_hdr *h = (struct page_hdr *)((uintptr_t)p & ~(uintptr_t)(HEAP_PAGE - 1));
+	uintptr_t off = (uintptr_t)p - (uintptr_t)h;
+	if (h->magic == MAGIC_BIG && off == HDR) {
+		in_use -= (size_t)h->size * HEAP_PAGE;
+		h->magic = 0;
+		heap_pages_free(h, h->size);
+		return;
+	}
+	if (h->magic != MAGIC_SLAB || off < HDR || off % h->size) {
+		kprintf("heap: kfree of bad pointer %p ignored\n", p);
+		return;
+	}
+	free_slab_obj(h, p);
+}
+
+/* Bytes handed out and not yet freed (slab objects count their class size). */
 size_t heap_bytes_in_use(void) { return in_use; }

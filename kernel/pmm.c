@@ -1,32 +1,44 @@
-/* Physical frame allocator. Invariants: bit f of the bitmap is set iff frame
- * f is in use, reserved or not RAM (bits past the last frame stay set);
- * free_count is the number of clear bits; frame 0 is never clear. `hint` is
+/* Physical frame allocator. Invariants: bit f of `bitmap` is set iff frame
+ * f is in use, reserved or not RAM (bits past the last frame stay set); bit f
+ * of `ram` is set iff frame f was added and not reserved since (only such a
+ * frame may be freed); free_count is the number of clear bits of `bitmap`,
+ * total_count the number of set bits of `ram`; frame 0 is never free. `hint` is
  * the bitmap word where the next single-frame search starts; every free
  * frame lies in a word >= hint. Locking: none; the kernel is single-CPU and
  * frames are not allocated from interrupt handlers. */
 #include "pmm.h"
 #include "lib.h"
 
-static uint64_t *bitmap;
+static uint64_t *bitmap, *ram; /* ram: second half of the caller's storage */
 static size_t nframes, nwords, free_count, total_count, hint;
 
 static bool is_used(size_t f) { return (bitmap[f / 64] >> (f % 64)) & 1; }
 static void set_used(size_t f) { bitmap[f / 64] |= 1ULL << (f % 64); }
 static void set_free(size_t f) { bitmap[f / 64] &= ~(1ULL << (f % 64)); }
-
-/* Bytes of bitmap needed to describe memory up to phys_end (whole words). */
-size_t pmm_bitmap_bytes(uint64_t phys_end)
+static bool is_ram(size_t f) { return (ram[f / 64] >> (f % 64)) & 1; }
+static void set_ram(size_t f, bool on)
 {
-	return (size_t)((phys_end / PAGE_SIZE + 63) / 64) * 8;
+	if (on)
+		ram[f / 64] |= 1ULL << (f % 64);
+	else
+		ram[f / 64] &= ~(1ULL << (f % 64));
 }
 
-/* Take over bitmap (pmm_bitmap_bytes(phys_end) bytes); every frame starts used. */
+/* Bytes of storage needed for memory up to phys_end: two bitmaps of whole words. */
+size_t pmm_bitmap_bytes(uint64_t phys_end)
+{
+	return (size_t)((phys_end / PAGE_SIZE + 63) / 64) * 8 * 2;
+}
+
+/* Take over storage (pmm_bitmap_bytes(phys_end) bytes); every frame starts used. */
 void pmm_init(void *storage, uint64_t phys_end)
 {
 	bitmap = storage;
 	nframes = (size_t)(phys_end / PAGE_SIZE);
 	nwords = (nframes + 63) / 64;
+	ram = bitmap + nwords;
 	memset(bitmap, 0xff, nwords * 8);
+	memset(ram, 0, nwords * 8);
 	free_count = total_count = hint = 0;
 }
 
@@ -44,10 +56,11 @@ void pmm_add_region(uint64_t base, uint64_t len)
 	if (first == 0)
 		first = 1;
 	for (uint64_t f = first; f < end && f < nframes; f++) {
-		if (is_used(f)) {
+		if (!is_ram((size_t)f)) { /* not RAM implies used; RAM already added is left alone */
+			set_ram((size_t)f, true);
 			set_free((size_t)f);
-			free_count++;
 			total_count++;
+			free_count++;
 		}
 	}
 	if (first < nframes && first / 64 < hint)
@@ -61,10 +74,13 @@ void pmm_reserve(uint64_t base, uint64_t len)
 		return;
 	uint64_t last = (range_end(base, len) - 1) / PAGE_SIZE;
 	for (uint64_t f = base / PAGE_SIZE; f <= last && f < nframes; f++) {
+		if (is_ram((size_t)f)) {
+			set_ram((size_t)f, false);
+			total_count--;
+		}
 		if (!is_used((size_t)f)) {
 			set_used((size_t)f);
 			free_count--;
-			total_count--;
 		}
 	}
 }
@@ -124,7 +140,7 @@ uint64_t pmm_alloc_contig(size_t n)
 void pmm_free(uint64_t pa)
 {
 	size_t f = (size_t)(pa / PAGE_SIZE);
-	if ((pa & (PAGE_SIZE - 1)) || f == 0 || f >= nframes || !is_used(f)) {
+	if ((pa & (PAGE_SIZE - 1)) || f == 0 || f >= nframes || !is_used(f) || !is_ram(f)) {
 		kprintf("pmm: bad free of %#lx ignored\n", (unsigned long)pa);
 		return;
 	}

@@ -10,7 +10,7 @@
 
 /* Bytes of bitmap storage pmm_init needs for memory up to phys_end. */
 size_t pmm_bitmap_bytes(uint64_t phys_end);
-/* Use bitmap as storage; every frame starts used. */
+/* Use bitmap (pmm_bitmap_bytes bytes) as storage; every frame starts used. */
 void pmm_init(void *bitmap, uint64_t phys_end);
 /* Mark usable; rounds inward to whole pages. */
 void pmm_add_region(uint64_t base, uint64_t len);

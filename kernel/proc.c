@@ -154,11 +154,29 @@ long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp)
 		if (child->files[fd])
 			file_get(child->files[fd]);
 	}
-	child->cloexec = parent->cloexec;
+	memcpy(child->cloexec, parent->cloexec, sizeof child->cloexec);
 	ptrace_on_fork(parent, child, flags); /* may hold the child stopped */
 	if (!child->clone_held)
 		sched_ready(child);
-	return child->pid;
+	int pid = child->pid;
+	if (flags & 0x4000 /* CLONE_VFORK */) {
+		/* The parent waits until the child execs or exits (vfork). */
+		uint64_t serial = child->serial;
+		child->vfork_parent = parent;
+		while (child->serial == serial && child->vfork_parent == parent &&
+		       !(parent->sig_pending & SIGBIT(SIGKILL)))
+			waitq_sleep(&parent->child_exit);
+	}
+	return pid;
+}
+
+/* A vfork child execs or exits: its parent may go on. */
+void proc_vfork_release(struct proc *p)
+{
+	if (p->vfork_parent) {
+		waitq_wake(&p->vfork_parent->child_exit);
+		p->vfork_parent = 0;
+	}
 }
 
 /* Children of a dying process go to init, which reaps them. */
@@ -184,6 +202,7 @@ _Noreturn void proc_exit(int wait_status)
 		machine_exit(EXIT_PANIC);
 	}
 	ptrace_on_exit(p, wait_status);
+	proc_vfork_release(p);
 	fd_close_all(p);
 	if (p->clear_child_tid) {
 		uint32_t zero = 0;

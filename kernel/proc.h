@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define NPROC 256
-#define NOFILE 64
+#define NOFILE 256
 #define NSIG 64
 #define KSTACK_SIZE 16384
 #define PROC_NAME_LEN 32
@@ -60,7 +60,7 @@ struct proc {
 	uint64_t clear_child_tid;
 
 	struct file *files[NOFILE];
-	uint64_t cloexec; /* bit per fd */
+	bool cloexec[NOFILE];
 	char cwd[PATH_MAX_K];
 
 	uint64_t sig_pending, sig_blocked;
@@ -69,6 +69,9 @@ struct proc {
 	bool stop_reported; /* WUNTRACED has reported the stop */
 	bool cont_reported; /* WCONTINUED pending */
 	int exit_status;   /* wait status once a zombie */
+	struct proc *vfork_parent; /* suspended in vfork until we exec or exit */
+	int fault_sig;     /* signal raised by the last user fault, and where */
+	uint64_t fault_addr;
 	struct waitq child_exit; /* parent sleeps here in wait4 */
 
 	/* Scheduling and sleeping. */
@@ -97,6 +100,7 @@ struct proc *proc_alloc(void);
 void proc_free(struct proc *p);
 long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp);
 _Noreturn void proc_exit(int wait_status);
+void proc_vfork_release(struct proc *p);
 void proc_set_cmdline(struct proc *p, const char *argv_flat, size_t len);
 int proc_count(void);
 

@@ -151,6 +151,7 @@ static bool setup_frame(struct trapframe *tf, int sig, const struct k_sigaction 
 	mc->cs = (uint16_t)tf->cs, mc->ss = (uint16_t)tf->ss;
 	mc->err = tf->error, mc->trapno = tf->vector < 32 ? tf->vector : 0;
 	mc->cr2 = tf->vector == 14 ? addr : 0;
+	f.info.code = addr ? 1 /* SEGV_MAPERR and friends */ : 0;
 	mc->oldmask = p->sig_blocked;
 	mc->fpstate = fpstate;
 	f.uc.sigmask = p->sig_blocked;
@@ -211,7 +212,9 @@ void signal_deliver(struct trapframe *tf)
 		if (sa->handler == SIG_IGN)
 			continue;
 		fix_syscall_restart(tf, true, sa);
-		if (!setup_frame(tf, sig, sa, 0)) {
+		uint64_t addr = sig == p->fault_sig ? p->fault_addr : 0;
+		p->fault_sig = 0;
+		if (!setup_frame(tf, sig, sa, addr)) {
 			p->sigactions[SIGSEGV].handler = SIG_DFL;
 			proc_exit(SIGSEGV);
 		}
@@ -241,6 +244,8 @@ void proc_user_fault(struct trapframe *tf)
 	default: sig = SIGSEGV; break;
 	}
 	struct proc *p = current;
+	p->fault_sig = sig;
+	p->fault_addr = tf->vector == 14 ? read_cr2() : tf->vector == 13 ? 0 : tf->rip;
 	struct k_sigaction *sa = &p->sigactions[sig];
 	if ((p->sig_blocked & SIGBIT(sig)) || sa->handler == SIG_IGN) {
 		/* Cannot be handled (e.g. a fault inside its own handler): die. */
@@ -248,7 +253,6 @@ void proc_user_fault(struct trapframe *tf)
 		p->sig_blocked &= ~SIGBIT(sig);
 	}
 	p->sig_pending |= SIGBIT(sig);
-	(void)read_cr2;
 }
 
 /* Everything owed to a process on its way back to user mode. */

@@ -344,12 +344,9 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 			file_put(f);
 		return r;
 	}
-	case F_GETFD: return (current->cloexec >> fd) & 1;
+	case F_GETFD: return current->cloexec[fd];
 	case F_SETFD:
-		if (arg & 1)
-			current->cloexec |= 1ULL << fd;
-		else
-			current->cloexec &= ~(1ULL << fd);
+		current->cloexec[fd] = arg & 1;
 		return 0;
 	case F_GETFL: return f->flags;
 	case F_SETFL:
@@ -449,8 +446,9 @@ long sys_poll(uint64_t ufds, uint64_t nfds, int timeout_ms)
 
 long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, size_t sigsetsize)
 {
-	(void)usigmask;
-	(void)sigsetsize;
+	uint64_t mask;
+	if (usigmask && (sigsetsize != 8 || copy_from_user(&mask, usigmask, sizeof mask)))
+		return sigsetsize != 8 ? -EINVAL : -EFAULT;
 	struct {
 		int64_t sec, nsec;
 	} ts;

@@ -319,13 +319,16 @@ static void vfork_exec(void)
     int st = wait_for(pid);
     CHECK_EXITED(st, 0);
 
-    /* The parent is suspended until the child exits: it is a zombie already. */
+    /* The parent stays suspended until the child exits (here after 50 ms). */
+    long t0 = now_ns();
     pid = vfork();
     CHECK(pid >= 0);
-    if (pid == 0)
+    if (pid == 0) {
+        sleep_ms(50);
         _exit(3);
-    CHECK(wait4(pid, &st, WNOHANG, NULL) == pid);
-    CHECK_EXITED(st, 3);
+    }
+    CHECK(now_ns() - t0 >= 50 * 1000000L);
+    CHECK_EXITED(wait_for(pid), 3);
 }
 
 static void clone_process_flags(void)
