@@ -10,7 +10,7 @@ QEMU     := qemu-system-x86_64
 BUILD    ?= build
 
 KCFLAGS  := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone -mcmodel=kernel \
-            -mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector \
+            -mgeneral-regs-only -mpreferred-stack-boundary=3 -fno-pic -fno-pie -fno-stack-protector \
             -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
             -O2 -g -Wall -Wextra -Werror -MMD -MP \
             -Ikernel -Ikernel/arch/x86_64 -Ikernel/fs -Iinclude

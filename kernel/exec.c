@@ -21,7 +21,7 @@
 static int put_bytes(struct mm *mm, uint64_t va, const void *src, size_t len)
 {
 	while (len) {
-		uint64_t pa = vm_translate(mm->space, va, 0);
+		uint64_t pa = mm_populate(mm, va);
 		if (!pa)
 			return -EFAULT;
 		size_t chunk = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
@@ -67,7 +67,7 @@ static int load_segment(struct mm *mm, struct file *f, uint64_t fsize,
 	/* File bytes go straight into the frames, a page at a time. */
 	for (uint64_t done = 0; done < ph->filesz;) {
 		uint64_t at = va + done;
-		uint64_t pa = vm_translate(mm->space, at, 0);
+		uint64_t pa = mm_populate(mm, at);
 		size_t chunk = MIN(ph->filesz - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
 		if (!pa || file_read_kernel(f, P2V(pa), chunk, ph->offset + done) != (long)chunk)
 			return -EIO;

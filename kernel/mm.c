@@ -7,6 +7,46 @@
 #include "pmm.h"
 #include "vm.h"
 
+/* A user access to addr faulted on a page not yet present: back it with a
+ * zeroed frame if the region allows the access. 0, or -EFAULT/-ENOMEM. */
+int mm_fault(struct mm *mm, uint64_t addr, bool write)
+{
+	const struct vma *v = mm_vma_at(mm, addr);
+	if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) || (write && !(v->prot & PROT_WRITE)))
+		return -EFAULT;
+	if (vm_translate(mm->space, addr, 0))
+		return -EFAULT; /* present: a protection fault, not a missing page */
+	uint64_t pa = pmm_alloc();
+	if (!pa)
+		return -ENOMEM;
+	memset(P2V(pa), 0, PAGE_SIZE);
+	if (vm_map(mm->space, ALIGN_DOWN(addr, PAGE_SIZE), pa, mm_pte_flags(v->prot)) < 0) {
+		pmm_free(pa);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The frame behind addr for the kernel's own access (loading a program, a
+ * tracer's proc:PID/mem), allocating it if the page lies in a region but
+ * was never touched. Physical address with offset, or 0. */
+uint64_t mm_populate(struct mm *mm, uint64_t addr)
+{
+	uint64_t pa = vm_translate(mm->space, addr, 0);
+	if (pa || !mm_vma_at(mm, addr))
+		return pa;
+	pa = pmm_alloc();
+	if (!pa)
+		return 0;
+	memset(P2V(pa), 0, PAGE_SIZE);
+	const struct vma *v = mm_vma_at(mm, addr);
+	if (vm_map(mm->space, ALIGN_DOWN(addr, PAGE_SIZE), pa, mm_pte_flags(v->prot)) < 0) {
+		pmm_free(pa);
+		return 0;
+	}
+	return pa | (addr & (PAGE_SIZE - 1));
+}
+
 /* Page-table flags for a protection. Readable is implied by present. */
 uint64_t mm_pte_flags(int prot)
 {
@@ -106,33 +146,19 @@ static int insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, con
 	return 0;
 }
 
-/* Map zeroed anonymous memory at [start, start+len), replacing what was
- * there (MAP_FIXED semantics). */
+/* Reserve zero-filled anonymous memory at [start, start+len), replacing
+ * what was there (MAP_FIXED semantics). Frames come on first touch. */
 int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const char *name)
 {
 	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
 	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start || start < PAGE_SIZE)
 		return -EINVAL;
-	if (mapped_bytes(mm) + (end - start) > MM_MAX_BYTES ||
-	    (end - start) / PAGE_SIZE + 64 > pmm_free_count())
+	if (mapped_bytes(mm) + (end - start) > MM_MAX_BYTES)
 		return -ENOMEM;
 	int err = cut(mm, start, end);
 	if (!err)
 		err = insert_vma(mm, start, end, prot, name);
-	if (err)
-		return err;
-	uint64_t flags = mm_pte_flags(prot);
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t pa = pmm_alloc();
-		if (!pa || vm_map(mm->space, va, pa, flags) < 0) {
-			if (pa)
-				pmm_free(pa);
-			cut(mm, start, end);
-			return -ENOMEM;
-		}
-		memset(P2V(pa), 0, PAGE_SIZE);
-	}
-	return 0;
+	return err;
 }
 
 /* munmap: unmapping nothing is fine. */
@@ -171,7 +197,8 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 	}
 	uint64_t flags = mm_pte_flags(prot);
 	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		vm_protect(mm->space, va, flags);
+		if (vm_translate(mm->space, va, 0))
+			vm_protect(mm->space, va, flags);
 	return 0;
 }
 

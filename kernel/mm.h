@@ -1,8 +1,8 @@
 /* A process's user memory: its page tables plus the list of regions
- * (vmas) that proc:PID/maps shows and munmap/mprotect edit. Every page of a
- * region is backed by a frame the space owns (no demand paging, no sharing),
- * so fork copies eagerly and a write into another process's text can never
- * reach a third process. */
+ * (vmas) that proc:PID/maps shows and munmap/mprotect edit. Pages are
+ * allocated on first touch (mm_fault); every mapped page is a frame the
+ * space owns alone (no sharing), so fork copies the touched pages and a
+ * write into another process's text can never reach a third process. */
 #ifndef MM_H
 #define MM_H
 #include "proc.h"
@@ -14,7 +14,7 @@
 #define MMAP_BASE 0x0000100000000000ULL /* mmap without a hint starts here */
 #define STACK_TOP 0x00007ffffffff000ULL
 #define STACK_SIZE (256 * 1024)
-#define MM_MAX_BYTES (64ULL << 20) /* per-process cap on mapped memory */
+#define MM_MAX_BYTES (1ULL << 30) /* per-process cap on reserved address space */
 
 int mm_init(struct mm *mm);
 int mm_copy(struct mm *dst, const struct mm *src);
@@ -25,4 +25,6 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 uint64_t mm_find_free(struct mm *mm, uint64_t len);
 uint64_t mm_pte_flags(int prot);
 const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr);
+int mm_fault(struct mm *mm, uint64_t addr, bool write);
+uint64_t mm_populate(struct mm *mm, uint64_t addr);
 #endif

@@ -170,6 +170,15 @@ long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp)
 	return pid;
 }
 
+/* A page fault at a user address: allocate the page if its region allows
+ * the access. True if the faulting access can be retried. */
+bool user_page_fault(uint64_t addr, uint64_t error)
+{
+	if (addr >= USER_TOP || !current || !current->mm.space || (error & 1 /* present */))
+		return false;
+	return mm_fault(&current->mm, addr, error & 2) == 0;
+}
+
 /* A vfork child execs or exits: its parent may go on. */
 void proc_vfork_release(struct proc *p)
 {

@@ -9,6 +9,7 @@
 #include "file.h"
 #include "waitq.h"
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define NPROC 256
@@ -40,6 +41,16 @@ struct mm {
 };
 
 struct proc {
+	/* Read by the syscall fast path in syscall_entry.S: these stay first,
+	 * at the offsets pinned by the asserts after the struct. */
+	uint64_t sig_pending;
+	int syscall_nr;       /* syscall in progress, -1 if none */
+	bool force_iret;      /* leave the kernel through iretq: registers changed */
+	bool trace_interrupt; /* stop at the next chance (INTERRUPT, O_TRUNC) */
+	bool step_tf;         /* TF is set by tracing, not by the program */
+	bool pad0;
+	struct ptrace_session *tracee_session; /* session tracing this process */
+
 	int pid;
 	uint64_t serial;
 	enum proc_state state;
@@ -56,14 +67,13 @@ struct proc {
 	struct context *ctx;
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	uint64_t fs_base, gs_base;
-	bool force_iret;      /* leave the kernel through iretq: registers changed */
 	uint64_t clear_child_tid;
 
 	struct file *files[NOFILE];
 	bool cloexec[NOFILE];
 	char cwd[PATH_MAX_K];
 
-	uint64_t sig_pending, sig_blocked;
+	uint64_t sig_blocked;
 	struct k_sigaction sigactions[NSIG];
 	int stop_sig;      /* group-stop signal being reported, 0 if none */
 	bool stop_reported; /* WUNTRACED has reported the stop */
@@ -82,14 +92,14 @@ struct proc {
 	bool timed_out;
 
 	/* Tracing (ptrace.c). */
-	struct ptrace_session *tracee_session; /* session tracing this process */
-	bool trace_interrupt; /* stop at the next chance (INTERRUPT, O_TRUNC) */
 	bool trace_stopped;   /* parked in a ptrace stop */
 	bool clone_held;      /* reported by EVENT_CLONE, waiting for a tracer */
 	uint64_t resume_flags; /* request flags the tracer resumed it with */
-	bool step_tf;         /* TF is set by tracing, not by the program */
-	int syscall_nr; /* syscall in progress, -1 if none */
 };
+_Static_assert(offsetof(struct proc, sig_pending) == 0, "syscall_entry.S: PROC_SIG_PENDING");
+_Static_assert(offsetof(struct proc, syscall_nr) == 8, "syscall_entry.S: PROC_SYSCALL_NR");
+_Static_assert(offsetof(struct proc, force_iret) == 12, "syscall_entry.S: PROC_RETURN_WORK");
+_Static_assert(offsetof(struct proc, tracee_session) == 16, "syscall_entry.S: PROC_TRACEE");
 
 extern struct proc *current;
 extern struct proc proc_table[NPROC];
@@ -117,6 +127,7 @@ void sched_yield(void);
 void sched_block(void);
 void sched_tick(void);
 void sched_preempt_point(void);
+extern bool sched_need_resched;
 _Noreturn void sched_idle_loop(void);
 
 /* Signals (signal.c). */

@@ -13,7 +13,7 @@ struct proc *current;
 static struct proc *run_head, *run_tail;
 static struct proc *idle;
 static struct waitq pollers;
-static bool need_resched;
+bool sched_need_resched; /* set by the tick: switch at the next chance */
 
 /* Put p at the tail of the run queue. */
 void sched_ready(struct proc *p)
@@ -66,7 +66,7 @@ static void switch_to(struct proc *next)
  * sleeping. Returns when current is scheduled again. */
 void sched_block(void)
 {
-	need_resched = false;
+	sched_need_resched = false;
 	struct proc *next = dequeue();
 	switch_to(next ? next : idle);
 }
@@ -101,13 +101,13 @@ void sched_tick(void)
 			waitq_wake(p->sleeping_on);
 		}
 	}
-	need_resched = true;
+	sched_need_resched = true;
 }
 
 /* Called on every return to user mode: preempt if the tick asked. */
 void sched_preempt_point(void)
 {
-	if (need_resched)
+	if (sched_need_resched)
 		sched_yield();
 }
 

@@ -244,6 +244,8 @@ void proc_user_fault(struct trapframe *tf)
 	default: sig = SIGSEGV; break;
 	}
 	struct proc *p = current;
+	if (tf->vector == 14 && user_page_fault(read_cr2(), tf->error))
+		return;
 	p->fault_sig = sig;
 	p->fault_addr = tf->vector == 14 ? read_cr2() : tf->vector == 13 ? 0 : tf->rip;
 	struct k_sigaction *sa = &p->sigactions[sig];

@@ -271,9 +271,13 @@ static long mem_transfer(struct file *f, struct proc *p, uint64_t ubuf, size_t n
 		uint64_t va = addr + done, flags;
 		if (va < addr || va >= USER_TOP)
 			break;
-		uint64_t pa = vm_translate(p->mm.space, va, &flags);
-		if (!pa || !(flags & PTE_U))
+		const struct vma *v = mm_vma_at(&p->mm, va);
+		if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
 			break;
+		uint64_t pa = mm_populate(&p->mm, va);
+		if (!pa)
+			break;
+		(void)flags;
 		size_t chunk = MIN(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
 		/* Every user frame belongs to this space alone (mm.c), so a write
 		 * to read-only text already lands in the tracee's private copy. */

@@ -7,6 +7,11 @@
  * rip, TF set); otherwise we leave through sysretq. */
 #define SEL_UDATA 0x1b
 #define SEL_UCODE 0x23
+#define PROCYON_SYSCALL_MAX 512 /* include/procyon/syscalls.h */
+#define PROC_SIG_PENDING 0      /* offsets in struct proc, pinned in proc.h */
+#define PROC_SYSCALL_NR 8
+#define PROC_RETURN_WORK 12
+#define PROC_TRACEE 16
 
 	.text
 	.globl syscall_entry
@@ -36,19 +41,49 @@ syscall_entry:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	mov %rsp, %rdi
-	sub $8, %rsp
+	/* Fast path: an untraced process, a number in the table. The
+	 * arguments are still in rdi, rsi, rdx, r10 (as rcx), r8, r9. */
+	cmp $PROCYON_SYSCALL_MAX, %rax
+	jae 1f
+	mov current(%rip), %r11
+	cmpq $0, PROC_TRACEE(%r11)
+	jne 1f
+	mov %eax, PROC_SYSCALL_NR(%r11)
+	mov %r10, %rcx
+	call *syscall_table(,%rax,8)    /* the kernel keeps 8-byte stack alignment */
+	mov %rax, 80(%rsp)              /* trapframe.rax */
+	/* Anything owed before user mode? Then let C finish. */
+	mov current(%rip), %r11
+	movl $-1, PROC_SYSCALL_NR(%r11)
+	cmpq $-4, %rax                  /* -EINTR: maybe a restart */
+	je 2f
+	cmpq $0, PROC_SIG_PENDING(%r11)
+	jne 2f
+	cmpl $0, PROC_RETURN_WORK(%r11) /* force_iret, trace_interrupt, step_tf */
+	jne 2f
+	cmpb $0, sched_need_resched(%rip)
+	jne 2f
+	/* Callee-saved registers were preserved by the C code: skip them. */
+	add $56, %rsp                   /* r15 r14 r13 r12 rbp rbx r11 */
+	jmp 3f
+
+1:	mov %rsp, %rdi                  /* slow path: the whole call in C */
 	call syscall_handler            /* returns with interrupts disabled */
-	add $8, %rsp
 	test %eax, %eax
 	jnz trap_exit
-	popq %r15
+	jmp 4f
+2:	mov %rsp, %rdi                  /* the call ran; C finishes the return */
+	call syscall_finish
+	test %eax, %eax
+	jnz trap_exit
+4:	popq %r15
 	popq %r14
 	popq %r13
 	popq %r12
 	popq %rbp
 	popq %rbx
 	add $8, %rsp                    /* r11: replaced by rflags below */
+3:
 	popq %r10
 	popq %r9
 	popq %r8

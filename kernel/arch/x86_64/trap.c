@@ -49,6 +49,8 @@ void trap_dump(const struct trapframe *tf, const char *why)
 /* A fault inside the kernel: fix up a user copy, or die loudly. */
 static void kernel_fault(struct trapframe *tf)
 {
+	if (tf->vector == 14 && user_page_fault(read_cr2(), tf->error))
+		return; /* a user page touched for the first time by a copy */
 	if (tf->vector == 14 || tf->vector == 13) {
 		uint64_t fixup = uaccess_fixup(tf->rip);
 		if (fixup) {
