@@ -49,6 +49,8 @@ struct proc {
 	bool trace_interrupt; /* stop at the next chance (INTERRUPT, O_TRUNC) */
 	bool step_tf;         /* TF is set by tracing, not by the program */
 	bool pad0;
+	/* The tracer's sysfilter while it wants syscall stops, else NULL. */
+	const uint8_t *syscall_stop_filter;
 	struct ptrace_session *tracee_session; /* session tracing this process */
 
 	int pid;
@@ -99,7 +101,7 @@ struct proc {
 _Static_assert(offsetof(struct proc, sig_pending) == 0, "syscall_entry.S: PROC_SIG_PENDING");
 _Static_assert(offsetof(struct proc, syscall_nr) == 8, "syscall_entry.S: PROC_SYSCALL_NR");
 _Static_assert(offsetof(struct proc, force_iret) == 12, "syscall_entry.S: PROC_RETURN_WORK");
-_Static_assert(offsetof(struct proc, tracee_session) == 16, "syscall_entry.S: PROC_TRACEE");
+_Static_assert(offsetof(struct proc, syscall_stop_filter) == 16, "syscall_entry.S: PROC_FILTER");
 
 extern struct proc *current;
 extern struct proc proc_table[NPROC];

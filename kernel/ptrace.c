@@ -33,6 +33,7 @@ struct ptrace_session {
 };
 
 static int live_sessions;
+static int held_children; /* processes with clone_held set: most of the time none */
 
 /* Number of sessions not yet closed (for leak tests, sys:sessions). */
 int ptrace_session_count(void) { return live_sessions; }
@@ -73,6 +74,16 @@ static uint64_t stop_here(uint64_t cause, const uint64_t *data, int n)
 	return p->resume_flags;
 }
 
+/* Keep the fast path's view of the session current: the filter it tests
+ * in assembly is non-NULL exactly while syscall stops are requested. */
+static void update_syscall_filter(struct ptrace_session *s)
+{
+	struct proc *p = s->tracee;
+	if (p)
+		p->syscall_stop_filter =
+		    !s->ended && (s->flags & (PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL)) ? s->sysfilter : 0;
+}
+
 /* Let a stopped tracee run again with the given request flags. */
 static void resume(struct proc *p, struct ptrace_session *s, uint64_t flags)
 {
@@ -80,7 +91,10 @@ static void resume(struct proc *p, struct ptrace_session *s, uint64_t flags)
 		s->stopped = false;
 	p->resume_flags = flags;
 	p->trace_stopped = false;
-	p->clone_held = false;
+	if (p->clone_held) {
+		p->clone_held = false;
+		held_children--;
+	}
 	p->stop_sig = 0;
 	if (p->state == P_STOPPED)
 		sched_ready(p);
@@ -89,6 +103,8 @@ static void resume(struct proc *p, struct ptrace_session *s, uint64_t flags)
 /* Children held after EVENT_CLONE that nobody attached to go free. */
 static void release_held_children(struct proc *parent)
 {
+	if (!held_children)
+		return;
 	for (int i = 1; i < NPROC; i++) {
 		struct proc *c = &proc_table[i];
 		if (c->state != P_UNUSED && c->clone_held && c->parent == parent && !c->tracee_session)
@@ -105,6 +121,7 @@ static void end_session(struct ptrace_session *s)
 	struct proc *p = s->tracee;
 	if (p) {
 		p->tracee_session = 0;
+		p->syscall_stop_filter = 0;
 		p->trace_interrupt = false;
 		release_held_children(p);
 		if (s->kill_on_end)
@@ -216,6 +233,7 @@ long ptrace_write_flags(struct ptrace_session *s, uint64_t flags)
 		return -EPERM;
 	struct proc *p = s->tracee;
 	s->flags = flags & ~(uint64_t)(PTRACE_FLAG_IGNORE | PTRACE_STOP_INTERRUPT);
+	update_syscall_filter(s);
 	if (flags & PTRACE_STOP_INTERRUPT) {
 		if (!s->stopped) {
 			s->silent_interrupt = false;
@@ -288,6 +306,7 @@ void ptrace_on_fork(struct proc *parent, struct proc *child, uint64_t flags)
 	if (!wants(parent, PTRACE_EVENT_CLONE))
 		return;
 	child->clone_held = true;
+	held_children++;
 	child->state = P_STOPPED;
 	uint64_t data[2] = {(uint64_t)child->pid, flags};
 	stop_here(PTRACE_EVENT_CLONE, data, 2);
@@ -303,6 +322,10 @@ void ptrace_on_exit(struct proc *p, int wait_status)
 			end_session(t->tracee_session);
 	}
 	release_held_children(p);
+	if (p->clone_held) { /* killed while held */
+		p->clone_held = false;
+		held_children--;
+	}
 	struct ptrace_session *s = p->tracee_session;
 	if (!s)
 		return;
@@ -316,6 +339,7 @@ void ptrace_on_exit(struct proc *p, int wait_status)
 		s->tracee = 0;
 		s->stopped = false;
 		p->tracee_session = 0;
+		p->syscall_stop_filter = 0;
 		waitq_wake(&s->events);
 	}
 }

@@ -74,6 +74,7 @@ void sched_block(void)
 /* Give up the CPU but stay runnable. */
 void sched_yield(void)
 {
+	sched_need_resched = false; /* also when nobody else wants the CPU */
 	if (!run_head)
 		return;
 	struct proc *p = current;

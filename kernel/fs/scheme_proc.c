@@ -45,6 +45,7 @@ static const struct {
 
 struct proc_handle {
 	enum proc_file kind;
+	struct proc *proc; /* slots are never freed: safe to look at, check serial */
 	int pid;
 	uint64_t serial;
 	uint64_t mm_gen;
@@ -55,8 +56,8 @@ struct proc_handle {
 /* The process a handle is bound to, or NULL (-ESRCH) if it is gone. */
 static struct proc *target(const struct proc_handle *h)
 {
-	struct proc *p = proc_find(h->pid);
-	if (!p || p->serial != h->serial)
+	struct proc *p = h->proc;
+	if (!p || p->state == P_UNUSED || p->serial != h->serial)
 		return 0;
 	if (p->state == P_ZOMBIE && !h->opened_zombie)
 		return 0;
@@ -168,6 +169,7 @@ static int proc_open(struct file *f, const char *path, int flags, int mode)
 		p = proc_find(h.pid);
 		if (!p)
 			return -ENOENT;
+		h.proc = p;
 		h.serial = p->serial;
 		h.opened_zombie = p->state == P_ZOMBIE;
 		h.mm_gen = p->mm.gen;

@@ -11,7 +11,7 @@
 #define PROC_SIG_PENDING 0      /* offsets in struct proc, pinned in proc.h */
 #define PROC_SYSCALL_NR 8
 #define PROC_RETURN_WORK 12
-#define PROC_TRACEE 16
+#define PROC_FILTER 16
 
 	.text
 	.globl syscall_entry
@@ -41,14 +41,18 @@ syscall_entry:
 	pushq %r13
 	pushq %r14
 	pushq %r15
-	/* Fast path: an untraced process, a number in the table. The
+	/* Fast path: a number in the table, and no syscall stop wanted for it
+	 * (untraced, or filtered out by the tracer's sysfilter). The
 	 * arguments are still in rdi, rsi, rdx, r10 (as rcx), r8, r9. */
 	cmp $PROCYON_SYSCALL_MAX, %rax
 	jae 1f
 	mov current(%rip), %r11
-	cmpq $0, PROC_TRACEE(%r11)
-	jne 1f
-	mov %eax, PROC_SYSCALL_NR(%r11)
+	mov PROC_FILTER(%r11), %rcx     /* traced with syscall stops? */
+	test %rcx, %rcx
+	jz 5f
+	bt %rax, (%rcx)                 /* is this syscall in the filter? */
+	jc 1f
+5:	mov %eax, PROC_SYSCALL_NR(%r11)
 	mov %r10, %rcx
 	call *syscall_table(,%rax,8)    /* the kernel keeps 8-byte stack alignment */
 	mov %rax, 80(%rsp)              /* trapframe.rax */
