@@ -89,6 +89,8 @@ int signal_send(struct proc *p, int sig)
 		}
 	}
 	uint64_t handler = p->sigactions[sig].handler;
+	if (p->pid == 1 && handler == SIG_DFL)
+		return 0; /* init only gets the signals it handles, as on Linux */
 	bool traced_sig = ptrace_wants_signal(p);
 	if (!traced_sig && sig != SIGKILL && sig != SIGSTOP &&
 	    (handler == SIG_IGN || (handler == SIG_DFL && (bit & IGNORED_BY_DEFAULT))))

@@ -455,8 +455,11 @@ static void child_run(struct command *cmd, int in_fd, int out_fd, int close_fd)
     exec_command(cmd);
 }
 
-/* Fork every member of the pipeline; returns how many were started. */
-static int spawn_pipeline(struct command *cmds, int n, pid_t *pids)
+/* Fork every member of the pipeline; returns how many were started.
+ * Children get the default SIGINT/SIGQUIT back (the interactive shell
+ * ignores them); background jobs get a process group of their own so the
+ * console's ^C, sent to the foreground group, leaves them alone. */
+static int spawn_pipeline(struct command *cmds, int n, pid_t *pids, int bg)
 {
     int prev = -1, started = 0;
     for (int i = 0; i < n; i++) {
@@ -466,8 +469,13 @@ static int spawn_pipeline(struct command *cmds, int n, pid_t *pids)
             break;
         }
         pid_t pid = fork();
-        if (pid == 0)
+        if (pid == 0) {
+            signal(SIGINT, SIG_DFL);
+            signal(SIGQUIT, SIG_DFL);
+            if (bg)
+                setpgid(0, 0);
             child_run(&cmds[i], prev, p[1], p[0]);
+        }
         if (pid < 0)
             fprintf(stderr, "sh: fork: %s\n", strerror(errno));
         if (prev >= 0)
@@ -491,7 +499,7 @@ static int run_pipeline(struct command *cmds, int n, int bg)
     if (n == 1 && !bg && is_builtin(&cmds[0]))
         return run_builtin_here(&cmds[0]);
     fflush(stdout);
-    int started = spawn_pipeline(cmds, n, pids);
+    int started = spawn_pipeline(cmds, n, pids, bg);
     if (started == 0)
         return 1;
     if (bg) {
@@ -609,6 +617,10 @@ int main(int argc, char **argv)
         return last_status;
     }
     interactive = isatty(0) || getenv("PS1_FORCE") != NULL;
+    if (interactive) { /* ^C interrupts the foreground job, not the shell */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGQUIT, SIG_IGN);
+    }
     run_fd(0, interactive);
     if (interactive)
         fputs("\n", stderr);
