@@ -145,6 +145,12 @@ int ptrace_tracer_pid(struct proc *p)
 	return p->tracee_session ? p->tracee_session->tracer->pid : 0;
 }
 
+/* Whether p may not run because its tracer holds it stopped. */
+bool ptrace_holds(struct proc *p)
+{
+	return p->tracee_session && p->tracee_session->stopped;
+}
+
 /* False once the tracee is gone or the session has ended. */
 bool ptrace_session_alive(struct ptrace_session *s) { return s->tracee && !s->ended; }
 
@@ -235,7 +241,12 @@ long ptrace_write_flags(struct ptrace_session *s, uint64_t flags)
 	s->flags = flags & ~(uint64_t)(PTRACE_FLAG_IGNORE | PTRACE_STOP_INTERRUPT);
 	update_syscall_filter(s);
 	if (flags & PTRACE_STOP_INTERRUPT) {
-		if (!s->stopped) {
+		if (!s->stopped && p->state == P_STOPPED) {
+			/* Already stopped (a group stop): it is a ptrace stop now. */
+			uint64_t rip = proc_frame(p)->rip;
+			s->stopped = true;
+			push_event(s, PTRACE_STOP_INTERRUPT, &rip, 1);
+		} else if (!s->stopped) {
 			s->silent_interrupt = false;
 			p->trace_interrupt = true;
 			if (p->state == P_SLEEPING)

@@ -21,6 +21,7 @@ int ptrace_may_write_regs(struct proc *p);
 bool ptrace_is_tracer(struct proc *tracee, struct proc *who);
 int ptrace_tracer_pid(struct proc *p);
 bool ptrace_session_alive(struct ptrace_session *s);
+bool ptrace_holds(struct proc *p);
 int ptrace_session_count(void);
 
 /* Hooks from the process core. */

@@ -82,7 +82,8 @@ int signal_send(struct proc *p, int sig)
 		if (p->state == P_STOPPED && p->stop_sig) {
 			p->stop_sig = 0;
 			p->cont_reported = true;
-			sched_ready(p);
+			if (!ptrace_holds(p)) /* SIGCONT never ends a ptrace stop */
+				sched_ready(p);
 			if (p->parent) {
 				waitq_wake(&p->parent->child_exit);
 			}
