@@ -1620,6 +1620,22 @@ static void clock_monotonic_advances(void)
     CHECK_ERR(syscall(SYS_clock_gettime, 12345, &a), EINVAL);
 }
 
+/* Regression: TCGETS wrote the C library's 60-byte termios, overrunning
+ * glibc's 36-byte kernel termios (busybox died of "stack smashing"). The
+ * console must write exactly the kernel's struct termios. */
+static void tcgets_writes_kernel_termios_only(void)
+{
+    int fd = open("console:", O_RDWR);
+    CHECK(fd >= 0);
+    unsigned char buf[64];
+    memset(buf, 0xAA, sizeof buf);
+    CHECK(syscall(SYS_ioctl, fd, 0x5401 /* TCGETS */, buf) == 0);
+    for (size_t i = 36; i < sizeof buf; i++)
+        CHECK(buf[i] == 0xAA);
+    CHECK(buf[17] == 3); /* c_cc[VINTR] is ^C */
+    close(fd);
+}
+
 static void uname_sysname(void)
 {
     struct utsname u;
@@ -1711,6 +1727,7 @@ static const struct test tests[] = {
     T(unknown_syscall_enosys),
     T(nanosleep_sleeps),
     T(clock_monotonic_advances),
+    T(tcgets_writes_kernel_termios_only),
     T(uname_sysname),
 };
 

@@ -23,13 +23,14 @@
 #define ICANON 0x2
 #define ECHO 0x8
 
+/* The kernel's struct termios (NCCS 19), which TCGETS/TCSETS move. The
+ * C libraries' own struct termios is larger; glibc copies through this one,
+ * so writing more would overrun its buffer. */
 struct termios_k {
 	uint32_t iflag, oflag, cflag, lflag;
-	uint8_t line, cc[32];
-	uint8_t pad[3];
-	uint32_t ispeed, ospeed;
+	uint8_t line, cc[19];
 };
-_Static_assert(sizeof(struct termios_k) == 60, "Linux struct termios is 60 bytes");
+_Static_assert(sizeof(struct termios_k) == 36, "Linux kernel struct termios is 36 bytes");
 
 static struct termios_k tio = {
     .iflag = 0x100 /* ICRNL */, .oflag = 0x5 /* OPOST|ONLCR */, .cflag = 0xbf /* B38400|CS8|CREAD */,
