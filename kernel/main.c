@@ -45,6 +45,7 @@ void kmain(uint32_t mb_magic, uint64_t mb_info_pa)
 	null_scheme_init();                    /* null:, zero: */
 	pipe_scheme_init();                    /* pipe: what pipe(2) makes */
 	console_scheme_init();                 /* console: COM1, line discipline */
+	serial2_scheme_init();                 /* serial2: COM2, raw (gdbserver) */
 	sys_scheme_init();                     /* sys: poweroff, counters */
 	proc_scheme_init();                    /* proc: the tracing interface */
 	sti();

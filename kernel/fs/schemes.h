@@ -9,6 +9,7 @@ void console_scheme_init(void);
 void sys_scheme_init(void);
 void proc_scheme_init(void);
 void pipe_scheme_init(void);
+void serial2_scheme_init(void);
 int pipe_create(struct file **rd, struct file **wr);
 int initfs_lookup(const char *path, const void **data, size_t *size);
 #endif

@@ -47,6 +47,9 @@ struct context {
 void serial_init(void);
 void serial_putc(char c);
 int serial_getc(void);
+_Bool serial_port_init(int n);
+void serial_port_putc(int n, char c);
+int serial_port_getc(int n);
 
 /* gdt.c */
 void gdt_init(void);

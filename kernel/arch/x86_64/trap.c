@@ -80,6 +80,8 @@ void trap_handler(struct trapframe *tf)
 			timer_irq();
 		else if (irq == 4)
 			console_irq();
+		else if (irq == 3)
+			serial2_irq();
 	} else if (tf->vector == 2) {
 		kprintf("NMI received\n");
 	} else if (!from_user) {
