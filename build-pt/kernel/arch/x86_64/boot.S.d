@@ -1,1 +1,0 @@
-build-pt/kernel/arch/x86_64/boot.S.o: kernel/arch/x86_64/boot.S

@@ -1,1 +1,0 @@
-build-pt/kernel/arch/x86_64/switch.S.o: kernel/arch/x86_64/switch.S

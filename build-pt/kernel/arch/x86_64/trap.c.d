@@ -1,7 +1,0 @@
-build-pt/kernel/arch/x86_64/trap.c.o: kernel/arch/x86_64/trap.c \
- kernel/arch/x86_64/arch.h kernel/arch/x86_64/cpu.h kernel/lib.h \
- kernel/arch/x86_64/trap.h
-kernel/arch/x86_64/arch.h:
-kernel/arch/x86_64/cpu.h:
-kernel/lib.h:
-kernel/arch/x86_64/trap.h:

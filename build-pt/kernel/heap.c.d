@@ -1,3 +1,0 @@
-build-pt/kernel/heap.c.o: kernel/heap.c kernel/heap.h kernel/lib.h
-kernel/heap.h:
-kernel/lib.h:

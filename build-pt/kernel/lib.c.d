@@ -1,2 +1,0 @@
-build-pt/kernel/lib.c.o: kernel/lib.c kernel/lib.h
-kernel/lib.h:

@@ -1,8 +1,0 @@
-build-pt/kernel/log.c.o: kernel/log.c kernel/arch/x86_64/arch.h \
- kernel/arch/x86_64/cpu.h kernel/lib.h kernel/arch/x86_64/trap.h \
- kernel/arch/x86_64/arch.h
-kernel/arch/x86_64/arch.h:
-kernel/arch/x86_64/cpu.h:
-kernel/lib.h:
-kernel/arch/x86_64/trap.h:
-kernel/arch/x86_64/arch.h:
