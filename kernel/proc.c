@@ -165,7 +165,7 @@ long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp)
 		child->vfork_parent = parent;
 		while (child->serial == serial && child->vfork_parent == parent &&
 		       !(parent->sig_pending & SIGBIT(SIGKILL)))
-			waitq_sleep(&parent->child_exit);
+			waitq_sleep_uninterruptible(&parent->child_exit);
 	}
 	return pid;
 }

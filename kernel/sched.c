@@ -136,11 +136,12 @@ static void waitq_remove(struct waitq *q, struct proc *p)
 	p->wait_next = 0;
 }
 
-/* Sleep on q until woken, a signal arrives, or the deadline (0 = none). */
-static int sleep_on(struct waitq *q, uint64_t deadline)
+/* Sleep on q until woken, a signal arrives (if interruptible), or the
+ * deadline (0 = none). */
+static int sleep_on(struct waitq *q, uint64_t deadline, bool interruptible)
 {
 	struct proc *p = current;
-	if (proc_should_wake(p))
+	if (interruptible && proc_should_wake(p))
 		return -EINTR;
 	p->wait_next = q->head;
 	q->head = p;
@@ -153,16 +154,20 @@ static int sleep_on(struct waitq *q, uint64_t deadline)
 	p->wake_at_ns = 0;
 	if (p->timed_out)
 		return -ETIMEDOUT;
-	return proc_should_wake(p) ? -EINTR : 0;
+	return interruptible && proc_should_wake(p) ? -EINTR : 0;
 }
 
-int waitq_sleep(struct waitq *q) { return sleep_on(q, 0); }
+int waitq_sleep(struct waitq *q) { return sleep_on(q, 0, true); }
+
+/* Sleep until woken; signals do not end it (a signal's wake-up just makes
+ * the caller look at its condition again). */
+void waitq_sleep_uninterruptible(struct waitq *q) { sleep_on(q, 0, false); }
 
 int waitq_sleep_until(struct waitq *q, uint64_t deadline_ns)
 {
 	if (deadline_ns <= clock_ns())
 		return -ETIMEDOUT;
-	return sleep_on(q, deadline_ns);
+	return sleep_on(q, deadline_ns, true);
 }
 
 /* Make every sleeper of q runnable; they take themselves off q. */

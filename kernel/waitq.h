@@ -16,6 +16,8 @@ struct waitq {
 int waitq_sleep(struct waitq *q);
 /* As waitq_sleep, but give up at deadline_ns (clock_ns): -ETIMEDOUT. */
 int waitq_sleep_until(struct waitq *q, uint64_t deadline_ns);
+/* Sleep on q until woken; a pending signal does not end it. */
+void waitq_sleep_uninterruptible(struct waitq *q);
 /* Wake every sleeper of q. Safe from IRQ handlers. */
 void waitq_wake(struct waitq *q);
 /* Wake every process sleeping in poll(); waitq_wake calls it. */

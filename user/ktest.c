@@ -1620,6 +1620,37 @@ static void clock_monotonic_advances(void)
     CHECK_ERR(syscall(SYS_clock_gettime, 12345, &a), EINVAL);
 }
 
+/* Regression: a vfork parent with a signal pending spun in the kernel
+ * (its sleep returned EINTR at once) and starved the child: a hang. */
+static volatile sig_atomic_t vfork_usr1_seen;
+
+static void vfork_usr1_handler(int sig)
+{
+    (void)sig;
+    vfork_usr1_seen = 1;
+}
+
+static void vfork_parent_signalled_while_waiting(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = vfork_usr1_handler;
+    CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+    pid_t parent = getpid();
+    pid_t pid = vfork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        syscall(SYS_kill, parent, SIGUSR1);
+        struct timespec ts = {0, 30 * 1000000L};
+        syscall(SYS_nanosleep, &ts, NULL);
+        _exit(5);
+    }
+    int st;
+    CHECK(waitpid(pid, &st, 0) == pid);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+    CHECK(vfork_usr1_seen == 1);
+}
+
 /* Regression: TCGETS wrote the C library's 60-byte termios, overrunning
  * glibc's 36-byte kernel termios (busybox died of "stack smashing"). The
  * console must write exactly the kernel's struct termios. */
@@ -1727,6 +1758,7 @@ static const struct test tests[] = {
     T(unknown_syscall_enosys),
     T(nanosleep_sleeps),
     T(clock_monotonic_advances),
+    T(vfork_parent_signalled_while_waiting),
     T(tcgets_writes_kernel_termios_only),
     T(uname_sysname),
 };
