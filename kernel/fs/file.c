@@ -91,10 +91,26 @@ int file_copy_in(struct file *f, void *dst, uint64_t ubuf, size_t n)
 	return copy_from_user(dst, ubuf, n);
 }
 
-/* One struct linux_dirent64 at ubuf+pos, if it fits in n bytes. */
-long file_put_dirent(struct file *f, uint64_t ubuf, size_t pos, size_t n, uint64_t ino,
-		     uint64_t next_off, uint8_t type, const char *name)
+/* Copy the part of data[0..len) at *off to the caller and advance *off. */
+long file_read_window(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, const void *data,
+		      size_t len)
 {
+	if (*off >= len)
+		return 0;
+	size_t cnt = MIN(n, len - *off);
+	if (file_copy_out(f, ubuf, (const uint8_t *)data + *off, cnt))
+		return -EFAULT;
+	*off += cnt;
+	return (long)cnt;
+}
+
+/* One struct linux_dirent64 at the end of the buffer, if it fits. */
+bool dirent_emit(struct dirent_buf *b, uint64_t ino, uint64_t next_off, uint8_t type,
+		 const char *name)
+{
+	struct file *f = b->f;
+	uint64_t ubuf = b->ubuf;
+	size_t pos = b->pos, n = b->n;
 	struct {
 		uint64_t ino;
 		int64_t off;
@@ -104,13 +120,29 @@ long file_put_dirent(struct file *f, uint64_t ubuf, size_t pos, size_t n, uint64
 	} __attribute__((packed)) d;
 	size_t namelen = strnlen(name, 255);
 	size_t reclen = ALIGN_UP(19 + namelen + 1, 8);
-	if (pos + reclen > n)
-		return 0;
+	if (b->err)
+		return false;
+	if (pos + reclen > n) {
+		b->full = true;
+		return false;
+	}
 	memset(&d, 0, sizeof d);
 	d.ino = ino ? ino : 1;
 	d.off = (int64_t)next_off;
 	d.reclen = (uint16_t)reclen;
 	d.type = type;
 	memcpy(d.name, name, namelen);
-	return file_copy_out(f, ubuf + pos, &d, reclen) ? -EFAULT : (long)reclen;
+	if (file_copy_out(f, ubuf + pos, &d, reclen)) {
+		b->err = -EFAULT;
+		return false;
+	}
+	b->pos += reclen;
+	return true;
+}
+
+long dirent_done(const struct dirent_buf *b)
+{
+	if (b->err)
+		return b->pos ? (long)b->pos : b->err;
+	return !b->pos && b->full ? -EINVAL : (long)b->pos;
 }

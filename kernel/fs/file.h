@@ -67,10 +67,24 @@ long file_read_kernel(struct file *f, void *buf, size_t n, uint64_t off);
 /* Copy out/in for scheme ops: honours f->kernel_buf. 0 or -EFAULT. */
 int file_copy_out(struct file *f, uint64_t ubuf, const void *src, size_t n);
 int file_copy_in(struct file *f, void *dst, uint64_t ubuf, size_t n);
-/* Emit one linux_dirent64 record at ubuf+pos if it fits in n; returns its
- * length, 0 if it does not fit, or -EFAULT. */
-long file_put_dirent(struct file *f, uint64_t ubuf, size_t pos, size_t n, uint64_t ino,
-		     uint64_t next_off, uint8_t type, const char *name);
+/* read(2) of an in-memory byte string: copy the window at *off, advance. */
+long file_read_window(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, const void *data,
+		      size_t len);
+
+/* getdents64 output: emit records into a user buffer until it is full. */
+struct dirent_buf {
+	struct file *f;
+	uint64_t ubuf;
+	size_t n, pos;
+	long err;
+	bool full; /* an entry did not fit */
+};
+#define DIRENT_BUF(file, buf, size) ((struct dirent_buf){(file), (buf), (size), 0, 0, false})
+/* Add one linux_dirent64; false once the buffer is full or a copy failed. */
+bool dirent_emit(struct dirent_buf *d, uint64_t ino, uint64_t next_off, uint8_t type,
+		 const char *name);
+/* The getdents result: bytes written, -EINVAL if not one record fit, -EFAULT. */
+long dirent_done(const struct dirent_buf *d);
 #define DT_DIR 4
 #define DT_REG 8
 #define DT_CHR 2

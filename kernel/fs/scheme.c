@@ -141,17 +141,13 @@ static int list_stat(struct file *f, struct kstat *st)
 
 static long list_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
-	size_t pos = 0;
+	struct dirent_buf d = DIRENT_BUF(f, ubuf, n);
 	for (uint64_t i = *off; i < (uint64_t)nschemes; i++) {
-		long r = file_put_dirent(f, ubuf, pos, n, i + 2, i + 1, DT_DIR, schemes[i].name);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return pos ? (long)pos : -EINVAL;
-		pos += (size_t)r;
+		if (!dirent_emit(&d, i + 2, i + 1, DT_DIR, schemes[i].name))
+			break;
 		*off = i + 1;
 	}
-	return (long)pos;
+	return dirent_done(&d);
 }
 
 static long list_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)

@@ -75,13 +75,8 @@ static long initfs_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	struct initfs_handle *h = f->priv;
 	if (!h->entry)
 		return -EISDIR;
-	if (*off >= h->entry->size)
-		return 0;
-	size_t cnt = MIN(n, h->entry->size - *off);
-	if (file_copy_out(f, ubuf, (const uint8_t *)image + h->entry->offset + *off, cnt))
-		return -EFAULT;
-	*off += cnt;
-	return (long)cnt;
+	return file_read_window(f, ubuf, n, off, (const uint8_t *)image + h->entry->offset,
+				h->entry->size);
 }
 
 static long initfs_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
@@ -124,7 +119,7 @@ static long initfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 	struct initfs_handle *h = f->priv;
 	if (h->entry)
 		return -ENOTDIR;
-	size_t pos = 0;
+	struct dirent_buf d = DIRENT_BUF(f, ubuf, n);
 	bool root = strcmp(h->dir, "/") == 0;
 	for (uint64_t i = *off; i < (uint64_t)nentries + 2; i++) {
 		char name[INITFS_PATH_MAX];
@@ -154,16 +149,12 @@ static long initfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 			ksnprintf(full, sizeof full, "%s/%s", root ? "" : h->dir, name);
 			type = initfs_find(image, full) ? DT_REG : DT_DIR;
 		}
-		long r = file_put_dirent(f, ubuf, pos, n, i + 2, i + 1, type, name);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return pos ? (long)pos : -EINVAL;
-		pos += (size_t)r;
+		if (!dirent_emit(&d, i + 2, i + 1, type, name))
+			return dirent_done(&d);
 		*off = i + 1;
 	}
 	*off = (uint64_t)nentries + 2;
-	return (long)pos;
+	return dirent_done(&d);
 }
 
 static void initfs_close(struct file *f) { kfree(f->priv); }

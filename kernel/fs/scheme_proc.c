@@ -212,19 +212,6 @@ static void proc_close(struct file *f)
 	kfree(h);
 }
 
-/* Copy the [off, off+n) window of a generated text or struct out. */
-static long window_out(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, const void *data,
-		       size_t len)
-{
-	if (*off >= len)
-		return 0;
-	size_t cnt = MIN(n, len - *off);
-	if (file_copy_out(f, ubuf, (const uint8_t *)data + *off, cnt))
-		return -EFAULT;
-	*off += cnt;
-	return (long)cnt;
-}
-
 static char state_letter(struct proc *p)
 {
 	switch (p->state) {
@@ -306,34 +293,34 @@ static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	switch (h->kind) {
 	case PF_STATUS: {
 		char buf[256];
-		return window_out(f, ubuf, n, off, buf, format_status(p, buf, sizeof buf));
+		return file_read_window(f, ubuf, n, off, buf, format_status(p, buf, sizeof buf));
 	}
-	case PF_CMDLINE: return window_out(f, ubuf, n, off, p->cmdline, p->cmdline ? p->cmdline_len : 0);
-	case PF_EXE: return window_out(f, ubuf, n, off, p->exe, strlen(p->exe));
+	case PF_CMDLINE: return file_read_window(f, ubuf, n, off, p->cmdline, p->cmdline ? p->cmdline_len : 0);
+	case PF_EXE: return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
 	case PF_MAPS: {
 		size_t size = (size_t)MAX_VMAS * 96;
 		char *buf = kmalloc(size);
 		if (!buf)
 			return -ENOMEM;
-		long r = window_out(f, ubuf, n, off, buf, format_maps(p, buf, size));
+		long r = file_read_window(f, ubuf, n, off, buf, format_maps(p, buf, size));
 		kfree(buf);
 		return r;
 	}
 	case PF_REGS_INT: {
 		struct user_regs r;
 		regs_get(p, &r);
-		return window_out(f, ubuf, n, off, &r, sizeof r);
+		return file_read_window(f, ubuf, n, off, &r, sizeof r);
 	}
 	case PF_REGS_FLOAT:
 		if (p == current)
 			fpu_save(p->fpu);
-		return window_out(f, ubuf, n, off, p->fpu, sizeof p->fpu);
+		return file_read_window(f, ubuf, n, off, p->fpu, sizeof p->fpu);
 	case PF_MEM: return mem_transfer(f, p, ubuf, n, off, false);
 	case PF_TRACE: return ptrace_read_events(h->session, f, ubuf, n);
 	case PF_SYSFILTER: {
 		uint8_t bits[PTRACE_SYSFILTER_BYTES];
 		ptrace_sysfilter_get(p, bits);
-		return window_out(f, ubuf, n, off, bits, sizeof bits);
+		return file_read_window(f, ubuf, n, off, bits, sizeof bits);
 	}
 	default: return -EINVAL;
 	}
@@ -432,7 +419,7 @@ static int proc_stat(struct file *f, struct kstat *st)
 static long proc_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	struct proc_handle *h = f->priv;
-	size_t pos = 0;
+	struct dirent_buf d = DIRENT_BUF(f, ubuf, n);
 	if (h->kind == PF_ROOT) {
 		for (int i = *off < NPROC ? (int)*off : NPROC; i < NPROC; i++) {
 			struct proc *p = &proc_table[i];
@@ -440,16 +427,12 @@ static long proc_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off
 				continue;
 			char name[16];
 			ksnprintf(name, sizeof name, "%d", p->pid);
-			long r = file_put_dirent(f, ubuf, pos, n, (uint64_t)p->pid << 8, (uint64_t)i + 1, DT_DIR, name);
-			if (r < 0)
-				return r;
-			if (r == 0)
-				return pos ? (long)pos : -EINVAL;
-			pos += (size_t)r;
+			if (!dirent_emit(&d, (uint64_t)p->pid << 8, (uint64_t)i + 1, DT_DIR, name))
+				return dirent_done(&d);
 			*off = (uint64_t)i + 1;
 		}
 		*off = NPROC;
-		return (long)pos;
+		return dirent_done(&d);
 	}
 	if (!is_dir(h->kind))
 		return -ENOTDIR;
@@ -460,15 +443,11 @@ static long proc_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off
 	for (size_t i = MIN(*off, count); i < count; i++) {
 		const char *name = h->kind == PF_DIR ? pid_files[i].name : regs_files[i];
 		uint8_t type = h->kind == PF_DIR ? pid_files[i].dtype : DT_REG;
-		long r = file_put_dirent(f, ubuf, pos, n, i + 1, i + 1, type, name);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return pos ? (long)pos : -EINVAL;
-		pos += (size_t)r;
+		if (!dirent_emit(&d, i + 1, i + 1, type, name))
+			break;
 		*off = i + 1;
 	}
-	return (long)pos;
+	return dirent_done(&d);
 }
 
 static int proc_poll(struct file *f, int events)

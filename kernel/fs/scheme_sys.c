@@ -49,13 +49,7 @@ static long sys_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		return 0;
 	char buf[32];
 	size_t len = (size_t)ksnprintf(buf, sizeof buf, "%lu\n", (unsigned long)value(which));
-	if (*off >= len)
-		return 0;
-	size_t cnt = MIN(n, len - *off);
-	if (file_copy_out(f, ubuf, buf + *off, cnt))
-		return -EFAULT;
-	*off += cnt;
-	return (long)cnt;
+	return file_read_window(f, ubuf, n, off, buf, len);
 }
 
 static long sys_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
@@ -89,17 +83,13 @@ static long sys_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	if ((uintptr_t)f->priv != SYS_DIR)
 		return -ENOTDIR;
-	size_t pos = 0;
+	struct dirent_buf d = DIRENT_BUF(f, ubuf, n);
 	for (uint64_t i = *off + 1; i < ARRAY_SIZE(names); i++) {
-		long r = file_put_dirent(f, ubuf, pos, n, i + 1, i, DT_REG, names[i]);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return pos ? (long)pos : -EINVAL;
-		pos += (size_t)r;
+		if (!dirent_emit(&d, i + 1, i, DT_REG, names[i]))
+			break;
 		*off = i;
 	}
-	return (long)pos;
+	return dirent_done(&d);
 }
 
 static const struct scheme_ops sys_ops = {

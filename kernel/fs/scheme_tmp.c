@@ -132,13 +132,7 @@ static long tmp_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	struct node *nd = f->priv;
 	if (nd->dir)
 		return -EISDIR;
-	if (*off >= nd->size)
-		return 0;
-	size_t cnt = MIN(n, nd->size - *off);
-	if (file_copy_out(f, ubuf, nd->data + *off, cnt))
-		return -EFAULT;
-	*off += cnt;
-	return (long)cnt;
+	return file_read_window(f, ubuf, n, off, nd->data, nd->size);
 }
 
 static int grow(struct node *nd, size_t need)
@@ -196,20 +190,16 @@ static long tmp_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	struct node *nd = f->priv;
 	if (!nd->dir)
 		return -ENOTDIR;
-	size_t pos = 0;
+	struct dirent_buf d = DIRENT_BUF(f, ubuf, n);
 	uint64_t i = 0;
 	for (struct node *c = nd->children; c; c = c->next, i++) {
 		if (i < *off)
 			continue;
-		long r = file_put_dirent(f, ubuf, pos, n, c->ino, i + 1, c->dir ? DT_DIR : DT_REG, c->name);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return pos ? (long)pos : -EINVAL;
-		pos += (size_t)r;
+		if (!dirent_emit(&d, c->ino, i + 1, c->dir ? DT_DIR : DT_REG, c->name))
+			break;
 		*off = i + 1;
 	}
-	return (long)pos;
+	return dirent_done(&d);
 }
 
 static int tmp_unlink(const char *path)
