@@ -31,6 +31,8 @@ static uint64_t map_end(const struct mb_info *mb)
 		const struct mb_mmap_entry *e = P2V(mb->mmap_addr + off);
 		if (e->type == 1 && e->len && e->addr < PHYS_LIMIT)
 			end = MAX(end, MIN(e->addr + e->len, PHYS_LIMIT));
+		if (e->type == 1 && e->addr + e->len > PHYS_LIMIT)
+			kprintf("boot: RAM above 4 GiB is not used (the boot page tables map 4 GiB)\n");
 		off += e->size + 4;
 	}
 	return end;
