@@ -61,11 +61,12 @@ static uint64_t stop_here(uint64_t cause, const uint64_t *data, int n)
 	if (!s || (p->sig_pending & SIGBIT(SIGKILL)))
 		return 0;
 	p->resume_flags = 0;
-	if (cause)
-		push_event(s, cause, data, n);
 	s->stopped = true;
 	p->trace_stopped = true;
-	waitq_wake(&s->events); /* an O_TRUNC opener waits for this */
+	if (cause)
+		push_event(s, cause, data, n); /* wakes the tracer */
+	else
+		waitq_wake(&s->events); /* an O_TRUNC opener waits for the stop */
 	while (p->trace_stopped && !(p->sig_pending & SIGBIT(SIGKILL))) {
 		p->state = P_STOPPED;
 		sched_block();
