@@ -149,6 +149,26 @@ static int wait_for(pid_t pid)
     return st;
 }
 
+/* Wait at most 5 s for pid to end; if it does not, kill it and fail. */
+static int wait_bounded(pid_t pid, const char *what)
+{
+    long deadline = now_ns() + 5000000000L;
+    for (;;) {
+        int st = 0;
+        pid_t r = wait4(pid, &st, WNOHANG, NULL);
+        if (r == pid)
+            return st;
+        if (r < 0 && errno != EINTR)
+            FAILF("wait4(%d): errno %d", (int)pid, errno);
+        if (now_ns() > deadline) {
+            kill(pid, SIGKILL);
+            wait4(pid, &st, 0, NULL);
+            FAILF("pid %d still alive 5 s after %s", (int)pid, what);
+        }
+        sleep_ms(2);
+    }
+}
+
 #define CHECK_EXITED(st, code)                                                                 \
     do {                                                                                       \
         int s_ = (st);                                                                         \
@@ -512,7 +532,7 @@ static void kid_cycle_intact(const struct kid *k, const uint8_t *xmm)
 static void kid_end(struct kid *k)
 {
     close(k->in_w);
-    CHECK_EXITED(wait_for(k->pid), 0);
+    CHECK_EXITED(wait_bounded(k->pid, "end of file on its input"), 0);
     close(k->out_r);
 }
 
@@ -1916,6 +1936,21 @@ static void trace_write_bad_size_or_bits_einval(void)
     kid_end(&k);
 }
 
+static void trace_read_small_buffer_or_empty_queue(void)
+{
+    struct kid k = spawn_kid(xmm_a);
+    int t = attach(k.pid, O_NONBLOCK);
+    CHECK(t >= 0);
+    char buf[128];
+    CHECK_ERR(read(t, buf, 63), EINVAL);
+    CHECK_ERR(read(t, buf, 1), EINVAL);
+    CHECK_ERR(read(t, buf, 64), EAGAIN); /* nothing queued yet */
+    CHECK_ERR(read(t, buf, 128), EAGAIN);
+    close(t);
+    kid_cycle_intact(&k, xmm_a);
+    kid_end(&k);
+}
+
 static void trace_close_detaches_and_resumes(void)
 {
     struct kid k = spawn_kid(xmm_a);
@@ -1955,7 +1990,7 @@ static void trace_oexcl_kills_on_close(void)
     kid_cycle_intact(&k, xmm_a); /* it still runs while traced */
     wait_blocked_in_read(k.pid);
     close(t);
-    CHECK_KILLED_BY(wait_for(k.pid), SIGKILL);
+    CHECK_KILLED_BY(wait_bounded(k.pid, "closing its O_EXCL trace handle"), SIGKILL);
     close(k.in_w);
     close(k.out_r);
 }
@@ -1967,7 +2002,7 @@ static void trace_oexcl_kills_stopped_target_on_close(void)
     CHECK(t >= 0);
     CHECK(status_state(k.pid) == 'T');
     close(t);
-    CHECK_KILLED_BY(wait_for(k.pid), SIGKILL);
+    CHECK_KILLED_BY(wait_bounded(k.pid, "closing its O_EXCL trace handle"), SIGKILL);
     close(k.in_w);
     close(k.out_r);
 }
@@ -1982,7 +2017,7 @@ static void trace_oexcl_kills_when_tracer_exits(void)
 {
     struct kid k = spawn_kid(xmm_a);
     CHECK_EXITED(run_sub(attach_excl_then_exit, k.pid), 0);
-    CHECK_KILLED_BY(wait_for(k.pid), SIGKILL);
+    CHECK_KILLED_BY(wait_bounded(k.pid, "its O_EXCL tracer exited"), SIGKILL);
     close(k.in_w);
     close(k.out_r);
 }
@@ -2730,6 +2765,7 @@ static const struct test tests[] = {
     T(trace_otrunc_blocked_read_continues),
     T(trace_write_zero_resumes),
     T(trace_write_bad_size_or_bits_einval),
+    T(trace_read_small_buffer_or_empty_queue),
     T(trace_close_detaches_and_resumes),
     T(trace_tracer_exit_detaches),
     T(trace_oexcl_kills_on_close),
