@@ -50,12 +50,16 @@ int proc_count(void)
 	return n;
 }
 
+int proc_pid_max = PID_MAX_DEFAULT; /* pids wrap to 2 here (sys:pid_max) */
+
+/* The next free pid, wrapping at proc_pid_max. There are fewer processes
+ * than pids (NPROC < PID_MAX_MIN), so the search ends. */
 static int alloc_pid(void)
 {
 	for (;;) {
-		int pid = next_pid++;
-		if (next_pid >= 32768)
+		if (next_pid >= proc_pid_max)
 			next_pid = 2;
+		int pid = next_pid++;
 		if (!proc_find(pid))
 			return pid;
 	}

@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #define NPROC 256
+#define PID_MAX_DEFAULT 32768
+#define PID_MAX_MIN (NPROC + 44) /* sys:pid_max refuses less */
 #define NOFILE 256
 #define NSIG 64
 #define KSTACK_SIZE 16384
@@ -105,6 +107,7 @@ _Static_assert(offsetof(struct proc, syscall_stop_filter) == 16, "syscall_entry.
 
 extern struct proc *current;
 extern struct proc proc_table[NPROC];
+extern int proc_pid_max;
 
 struct trapframe *proc_frame(struct proc *p);
 struct proc *proc_find(int pid);

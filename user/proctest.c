@@ -2327,6 +2327,62 @@ static void handle_esrch_after_exit_and_reap(void)
     CHECK_ERR(open_proc(pid, "", O_RDONLY | O_DIRECTORY), ENOENT);
 }
 
+/* Set sys:pid_max (the pid where numbering wraps). */
+static int set_pid_max(long v)
+{
+    char text[32];
+    int n = snprintf(text, sizeof text, "%ld", v);
+    int fd = open("sys:pid_max", O_WRONLY);
+    if (fd < 0)
+        return -1;
+    int r = write(fd, text, (size_t)n) == n ? 0 : -1;
+    close(fd);
+    return r;
+}
+
+/* A handle bound to a process stays bound to it: once the pid belongs to a
+ * new process, the old handles fail with ESRCH while a fresh open sees the
+ * new one. Lowering sys:pid_max makes pids wrap after a few hundred forks. */
+static void handle_esrch_after_pid_reuse(void)
+{
+    struct kid k = spawn_kid(xmm_a);
+    int fds[NBOUND];
+    open_bound(k.pid, fds);
+    pid_t pid = k.pid;
+    kid_end(&k);
+    CHECK(set_pid_max(pid + 320) == 0);
+    pid_t again = -1;
+    for (int i = 0; i < 2000 && again < 0; i++) {
+        int p[2];
+        CHECK(pipe(p) == 0);
+        pid_t c = fork();
+        CHECK(c >= 0);
+        if (c == 0) {
+            char ch;
+            close(p[1]);
+            read(p[0], &ch, 1); /* waits until the parent closes the pipe */
+            _exit(0);
+        }
+        close(p[0]);
+        if (c == pid) {
+            again = c;
+            check_bound_esrch(fds, "after the pid was reused");
+            int st = open_proc(pid, "status", O_RDONLY);
+            CHECK(st >= 0); /* the pid names the new process now */
+            char text[512];
+            ssize_t n = read(st, text, sizeof text - 1);
+            CHECK(n > 0);
+            close(st);
+        }
+        close(p[1]);
+        CHECK(waitpid(c, NULL, 0) == c);
+    }
+    CHECK(set_pid_max(32768) == 0);
+    CHECK(again == pid);
+    for (size_t i = 0; i < NBOUND; i++)
+        close(fds[i]);
+}
+
 static void handle_esrch_while_zombie(void)
 {
     struct kid k = spawn_kid(xmm_a);
@@ -2782,6 +2838,7 @@ static const struct test tests[] = {
     T(access_same_ids_descendant_cannot_open_parent),
     T(access_root_opens_any_but_pid1),
     T(handle_esrch_after_exit_and_reap),
+    T(handle_esrch_after_pid_reuse),
     T(handle_esrch_while_zombie),
     T(handle_regs_write_esrch_after_exit),
     T(bad_unknown_files_enoent),

@@ -1,6 +1,7 @@
 /* sys: small kernel files for tests and tools. poweroff (write a decimal
  * status: QEMU exits with 2*status+1), free_frames, heap_bytes, sessions
- * (live trace sessions), procs (processes in use), uptime_ns. */
+ * (live trace sessions), procs (processes in use), uptime_ns, and pid_max
+ * (where pids wrap; root may lower it, so tests can see a pid reused). */
 #include "arch.h"
 #include "errno.h"
 #include "file.h"
@@ -11,8 +12,9 @@
 #include "ptrace.h"
 #include "schemes.h"
 
-enum { SYS_DIR, SYS_POWEROFF, SYS_FREE_FRAMES, SYS_HEAP_BYTES, SYS_SESSIONS, SYS_PROCS, SYS_UPTIME };
-static const char *const names[] = {"", "poweroff", "free_frames", "heap_bytes", "sessions", "procs", "uptime_ns"};
+enum { SYS_DIR, SYS_POWEROFF, SYS_FREE_FRAMES, SYS_HEAP_BYTES, SYS_SESSIONS, SYS_PROCS, SYS_UPTIME, SYS_PID_MAX };
+static const char *const names[] = {"",         "poweroff",  "free_frames", "heap_bytes",
+				     "sessions", "procs",     "uptime_ns",   "pid_max"};
 
 static int sys_open(struct file *f, const char *path, int flags, int mode)
 {
@@ -36,6 +38,7 @@ static uint64_t value(uintptr_t which)
 	case SYS_SESSIONS: return (uint64_t)ptrace_session_count();
 	case SYS_PROCS: return (uint64_t)proc_count();
 	case SYS_UPTIME: return clock_ns();
+	case SYS_PID_MAX: return (uint64_t)proc_pid_max;
 	default: return 0;
 	}
 }
@@ -55,20 +58,30 @@ static long sys_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 static long sys_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)off;
-	if ((uintptr_t)f->priv != SYS_POWEROFF)
+	uintptr_t which = (uintptr_t)f->priv;
+	if (which != SYS_POWEROFF && which != SYS_PID_MAX)
 		return -EACCES;
 	char buf[16] = {0};
 	if (n == 0 || n >= sizeof buf)
 		return -EINVAL;
 	if (file_copy_in(f, buf, ubuf, n))
 		return -EFAULT;
-	int status = 0;
-	for (size_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
-		status = status * 10 + (buf[i] - '0');
+	long value = 0;
+	size_t i = 0;
+	for (; i < n && buf[i] >= '0' && buf[i] <= '9' && value < 1000000; i++)
+		value = value * 10 + (buf[i] - '0');
+	if (i == 0 || (i < n && buf[i] != '\n'))
+		return -EINVAL;
 	if (current->euid != 0)
 		return -EPERM;
-	kprintf("poweroff: status %d\n", status & 0xff);
-	machine_exit(status & 0xff);
+	if (which == SYS_PID_MAX) {
+		if (value < PID_MAX_MIN || value > PID_MAX_DEFAULT)
+			return -EINVAL;
+		proc_pid_max = (int)value;
+		return (long)n;
+	}
+	kprintf("poweroff: status %ld\n", value & 0xff);
+	machine_exit((int)(value & 0xff));
 }
 
 static int sys_stat(struct file *f, struct kstat *st)
