@@ -32,7 +32,8 @@ static uint64_t map_end(const struct mb_info *mb)
 		if (e->type == 1 && e->len && e->addr < PHYS_LIMIT)
 			end = MAX(end, MIN(e->addr + e->len, PHYS_LIMIT));
 		if (e->type == 1 && e->addr + e->len > PHYS_LIMIT)
-			kprintf("boot: RAM above 4 GiB is not used (the boot page tables map 4 GiB)\n");
+			kprintf(
+			    "boot: RAM above 4 GiB is not used (the boot page tables map 4 GiB)\n");
 		off += e->size + 4;
 	}
 	return end;
@@ -45,12 +46,13 @@ static void record_modules(const struct mb_info *mb)
 	const struct mb_module *m = P2V(mb->mods_addr);
 	for (uint32_t i = 0; i < mb->mods_count; i++) {
 		if (boot_module_count == MAX_BOOT_MODULES) {
-			kprintf("boot: more than %d modules; ignoring the rest\n", MAX_BOOT_MODULES);
+			kprintf("boot: more than %d modules; ignoring the rest\n",
+			        MAX_BOOT_MODULES);
 			break;
 		}
 		if (m[i].end <= m[i].start || m[i].end > boot_phys_end) {
 			kprintf("boot: module %u has a bad range %#x-%#x; ignored\n", i, m[i].start,
-				m[i].end);
+			        m[i].end);
 			continue;
 		}
 		struct boot_module *bm = &boot_modules[boot_module_count++];
@@ -115,5 +117,5 @@ void boot_memory_init(uint32_t magic, uint64_t info_pa)
 	pmm_reserve(0, 0x100000); /* BIOS, the multiboot info, real-mode leftovers */
 	pmm_reserve(KIMG2P(_kernel_start), reserved_end - KIMG2P(_kernel_start));
 	kprintf("memory: %lu KiB usable, %zu frames free, %d boot module(s)\n",
-		pmm_free_count() * 4, pmm_free_count(), boot_module_count);
+	        pmm_free_count() * 4, pmm_free_count(), boot_module_count);
 }

@@ -42,7 +42,7 @@ static void add_token(const char *tok, size_t len)
 	const char *why = token_problem(klen, vlen);
 	if (why) {
 		kprintf("cmdline: warning: ignoring '%.*s%s': %s\n", (int)MIN(len, 48), tok,
-			len > 48 ? "..." : "", why);
+		        len > 48 ? "..." : "", why);
 		return;
 	}
 	memcpy(opts[nopts].key, tok, klen);

@@ -52,8 +52,8 @@ static int map_gaps(struct mm *mm, uint64_t start, uint64_t end, const char *nam
 }
 
 /* Load one PT_LOAD segment's pages and file bytes. */
-static int load_segment(struct mm *mm, struct file *f, uint64_t fsize,
-			const struct elf64_phdr *ph, uint64_t bias, const char *path)
+static int load_segment(struct mm *mm, struct file *f, uint64_t fsize, const struct elf64_phdr *ph,
+                        uint64_t bias, const char *path)
 {
 	uint64_t va = ph->vaddr + bias;
 	if (ph->filesz > ph->memsz || ph->memsz > MM_MAX_BYTES || va < PAGE_SIZE ||
@@ -61,7 +61,8 @@ static int load_segment(struct mm *mm, struct file *f, uint64_t fsize,
 	    ph->offset > fsize || ph->filesz > fsize - ph->offset ||
 	    (ph->offset & (PAGE_SIZE - 1)) != (ph->vaddr & (PAGE_SIZE - 1)))
 		return -ENOEXEC;
-	int err = map_gaps(mm, ALIGN_DOWN(va, PAGE_SIZE), ALIGN_UP(va + ph->memsz, PAGE_SIZE), path);
+	int err =
+	    map_gaps(mm, ALIGN_DOWN(va, PAGE_SIZE), ALIGN_UP(va + ph->memsz, PAGE_SIZE), path);
 	if (err)
 		return err;
 	/* File bytes go straight into the frames, a page at a time. */
@@ -82,8 +83,9 @@ static void protect_segments(struct mm *mm, const struct elf64_phdr *ph, int n, 
 	for (int i = 0; i < n; i++) {
 		if (ph[i].type != PT_LOAD)
 			continue;
-		int prot = ((ph[i].flags & PF_R) ? PROT_READ : 0) | ((ph[i].flags & PF_W) ? PROT_WRITE : 0) |
-			   ((ph[i].flags & PF_X) ? PROT_EXEC : 0);
+		int prot = ((ph[i].flags & PF_R) ? PROT_READ : 0) |
+		           ((ph[i].flags & PF_W) ? PROT_WRITE : 0) |
+		           ((ph[i].flags & PF_X) ? PROT_EXEC : 0);
 		uint64_t s = ALIGN_DOWN(ph[i].vaddr + bias, PAGE_SIZE);
 		uint64_t e = ALIGN_UP(ph[i].vaddr + bias + ph[i].memsz, PAGE_SIZE);
 		for (int j = 0; j < n; j++) {
@@ -92,7 +94,8 @@ static void protect_segments(struct mm *mm, const struct elf64_phdr *ph, int n, 
 			uint64_t s2 = ALIGN_DOWN(ph[j].vaddr + bias, PAGE_SIZE);
 			uint64_t e2 = ALIGN_UP(ph[j].vaddr + bias + ph[j].memsz, PAGE_SIZE);
 			if (s2 < e && s < e2)
-				prot |= ((ph[j].flags & PF_W) ? PROT_WRITE : 0) | ((ph[j].flags & PF_X) ? PROT_EXEC : 0);
+				prot |= ((ph[j].flags & PF_W) ? PROT_WRITE : 0) |
+				        ((ph[j].flags & PF_X) ? PROT_EXEC : 0);
 		}
 		mm_protect(mm, s, e - s, prot);
 	}
@@ -124,7 +127,7 @@ static uint64_t rand64(void)
 
 /* Lay out argc, argv, envp and auxv at the top of the new stack. */
 static uint64_t build_stack(struct mm *mm, char *const argv[], int argc, char *const envp[],
-			    int envc, const uint64_t *aux, int naux, int *err)
+                            int envc, const uint64_t *aux, int naux, int *err)
 {
 	struct stack_builder b = {mm, STACK_TOP, 0};
 	uint64_t *uargv = kmalloc(((size_t)argc + (size_t)envc + 2) * 8);
@@ -177,7 +180,7 @@ static int count_strings(char *const v[], size_t *bytes)
 
 /* Read and check the ELF header and program headers. */
 static int read_headers(struct file *f, uint64_t fsize, struct elf64_ehdr *eh,
-			struct elf64_phdr *ph)
+                        struct elf64_phdr *ph)
 {
 	if (fsize < sizeof *eh || file_read_kernel(f, eh, sizeof *eh, 0) != sizeof *eh)
 		return -ENOEXEC;
@@ -234,14 +237,15 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 		err = -ENOEXEC;
 	if (!err) {
 		protect_segments(&mm, ph, eh.phnum, bias);
-		err = mm_map_anon(&mm, STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE, "[stack]");
+		err = mm_map_anon(&mm, STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE,
+		                  "[stack]");
 	}
 	uint64_t sp = 0;
 	if (!err) {
-		uint64_t aux[] = {3,  phdr_va, 4,  sizeof *ph, 5,  eh.phnum, 6,  PAGE_SIZE,
-				  7,  0,       8,  0,          9,  eh.entry + bias, 11, p->uid,
-				  12, p->euid, 13, p->gid,     14, p->egid, 16, 0,
-				  17, 100,     23, 0};
+		uint64_t aux[] = {3,  phdr_va, 4,  sizeof *ph, 5,  eh.phnum,        6,  PAGE_SIZE,
+		                  7,  0,       8,  0,          9,  eh.entry + bias, 11, p->uid,
+		                  12, p->euid, 13, p->gid,     14, p->egid,         16, 0,
+		                  17, 100,     23, 0};
 		sp = build_stack(&mm, argv, argc, envp, envc, aux, (int)ARRAY_SIZE(aux), &err);
 	}
 	file_put(f);

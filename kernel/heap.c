@@ -21,7 +21,7 @@ struct page_hdr {
 	uint32_t size;  /* object size, or page count for a big run */
 	uint32_t inuse; /* objects handed out */
 	uint32_t pad;
-	void **free;    /* free objects of this page, linked through word 0 */
+	void **free; /* free objects of this page, linked through word 0 */
 	struct page_hdr *next, *prev;
 };
 _Static_assert(sizeof(struct page_hdr) <= HDR, "page header fits");

@@ -4,9 +4,9 @@
 #define KERNEL_H
 #include <stddef.h>
 
-const char *boot_cmdline_text(void);   /* boot_info.c */
+const char *boot_cmdline_text(void);     /* boot_info.c */
 void log_write(const char *s, size_t n); /* log.c */
-int selftest_run(void);                /* selftest.c: number of failures */
+int selftest_run(void);                  /* selftest.c: number of failures */
 _Noreturn void selftest_deliberate_fault(void);
 _Noreturn void kernel_start_user(void); /* proc.c: start init and schedule */
 #endif

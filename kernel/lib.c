@@ -167,12 +167,18 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 	*sp = (struct spec){.prec = -1};
 	for (;; (*fmt)++) {
 		char c = **fmt;
-		if (c == '-') sp->left = true;
-		else if (c == '0') sp->zero = true;
-		else if (c == '#') sp->alt = true;
-		else if (c == '+') sp->plus = true;
-		else if (c == ' ') sp->space = true;
-		else break;
+		if (c == '-')
+			sp->left = true;
+		else if (c == '0')
+			sp->zero = true;
+		else if (c == '#')
+			sp->alt = true;
+		else if (c == '+')
+			sp->plus = true;
+		else if (c == ' ')
+			sp->space = true;
+		else
+			break;
 	}
 	if (**fmt == '*') {
 		(*fmt)++;
@@ -197,9 +203,12 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 	}
 	for (;; (*fmt)++) {
 		char c = **fmt;
-		if (c == 'l' || c == 'z' || c == 'j' || c == 't') sp->lng = 1;
-		else if (c == 'h') sp->lng = sp->lng == -1 ? -2 : -1;
-		else break;
+		if (c == 'l' || c == 'z' || c == 'j' || c == 't')
+			sp->lng = 1;
+		else if (c == 'h')
+			sp->lng = sp->lng == -1 ? -2 : -1;
+		else
+			break;
 	}
 	sp->conv = **fmt;
 }
@@ -221,8 +230,8 @@ static long long arg_signed(va_list *ap, int lng)
 }
 
 /* Emit a number: [spaces][sign/prefix][zeros]digits[spaces]. */
-static void put_number(struct out *o, const struct spec *sp, unsigned long long v, const char *prefix,
-		       int base, bool upper)
+static void put_number(struct out *o, const struct spec *sp, unsigned long long v,
+                       const char *prefix, int base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char rev[24];
@@ -281,9 +290,12 @@ static void put_padded(struct out *o, const struct spec *sp, const char *s, size
 static void format_one(struct out *o, struct spec *sp, va_list *ap)
 {
 	switch (sp->conv) {
-	case 'd': case 'i': case 'u': case 'x': case 'X': case 'p':
-		format_int(o, sp, ap);
-		break;
+	case 'd':
+	case 'i':
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'p': format_int(o, sp, ap); break;
 	case 's': {
 		const char *s = va_arg(*ap, const char *);
 		if (!s)
@@ -297,12 +309,8 @@ static void format_one(struct out *o, struct spec *sp, va_list *ap)
 		put_padded(o, sp, &ch, 1);
 		break;
 	}
-	case '%':
-		put(o, '%');
-		break;
-	default: /* unknown conversion: print it literally */
-		put(o, '%');
-		put(o, sp->conv);
+	case '%': put(o, '%'); break;
+	default: /* unknown conversion: print it literally */ put(o, '%'); put(o, sp->conv);
 	}
 }
 

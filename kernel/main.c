@@ -28,26 +28,26 @@ void heap_pages_free(void *p, size_t n) { pmm_free_contig(V2P(p), n); }
 /* Entered from boot.S in long mode on the boot stack. */
 void kmain(uint32_t mb_magic, uint64_t mb_info_pa)
 {
-	serial_init();                         /* COM1: the kernel log */
+	serial_init(); /* COM1: the kernel log */
 	kprintf("\nProcyon: booting\n");
-	gdt_init();                            /* segments, TSS with IST stacks */
-	idt_init();                            /* exception and IRQ vectors */
-	pic_init();                            /* 8259s remapped, all masked */
+	gdt_init();                             /* segments, TSS with IST stacks */
+	idt_init();                             /* exception and IRQ vectors */
+	pic_init();                             /* 8259s remapped, all masked */
 	boot_memory_init(mb_magic, mb_info_pa); /* frames from the memory map */
-	cmdline_parse(boot_cmdline_text());    /* key=value options */
-	vm_init();                             /* drop the low identity map */
-	fpu_init();                            /* SSE on for user programs */
-	regs_fpu_init();                       /* which MXCSR bits this CPU takes */
-	timer_init();                          /* PIT tick, TSC clock */
-	syscall_init();                        /* syscall/sysret MSRs */
-	initfs_scheme_init();                  /* file: the root filesystem module */
-	tmp_scheme_init();                     /* tmp: writable, in memory */
-	null_scheme_init();                    /* null:, zero: */
-	pipe_scheme_init();                    /* pipe: what pipe(2) makes */
-	console_scheme_init();                 /* console: COM1, line discipline */
-	serial2_scheme_init();                 /* serial2: COM2, raw (gdbserver) */
-	sys_scheme_init();                     /* sys: poweroff, counters */
-	proc_scheme_init();                    /* proc: the tracing interface */
+	cmdline_parse(boot_cmdline_text());     /* key=value options */
+	vm_init();                              /* drop the low identity map */
+	fpu_init();                             /* SSE on for user programs */
+	regs_fpu_init();                        /* which MXCSR bits this CPU takes */
+	timer_init();                           /* PIT tick, TSC clock */
+	syscall_init();                         /* syscall/sysret MSRs */
+	initfs_scheme_init();                   /* file: the root filesystem module */
+	tmp_scheme_init();                      /* tmp: writable, in memory */
+	null_scheme_init();                     /* null:, zero: */
+	pipe_scheme_init();                     /* pipe: what pipe(2) makes */
+	console_scheme_init();                  /* console: COM1, line discipline */
+	serial2_scheme_init();                  /* serial2: COM2, raw (gdbserver) */
+	sys_scheme_init();                      /* sys: poweroff, counters */
+	proc_scheme_init();                     /* proc: the tracing interface */
 	sti();
 	kprintf("Procyon: ready (%lu ms)\n", clock_ns() / 1000000);
 

@@ -12,7 +12,8 @@
 int mm_fault(struct mm *mm, uint64_t addr, bool write)
 {
 	const struct vma *v = mm_vma_at(mm, addr);
-	if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) || (write && !(v->prot & PROT_WRITE)))
+	if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+	    (write && !(v->prot & PROT_WRITE)))
 		return -EFAULT;
 	if (vm_translate(mm->space, addr, 0))
 		return -EFAULT; /* present: a protection fault, not a missing page */
@@ -151,7 +152,8 @@ static int insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, con
 int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const char *name)
 {
 	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
-	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start || start < PAGE_SIZE)
+	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start ||
+	    start < PAGE_SIZE)
 		return -EINVAL;
 	if (mapped_bytes(mm) + (end - start) > MM_MAX_BYTES)
 		return -ENOMEM;
@@ -191,7 +193,8 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		memmove(v, v + 1, (size_t)(mm->nvmas - i - 1) * sizeof *v);
 		mm->nvmas--;
 		if ((vs < s && insert_vma(mm, vs, s, oldprot, name)) ||
-		    insert_vma(mm, s, e, prot, name) || (e < ve && insert_vma(mm, e, ve, oldprot, name)))
+		    insert_vma(mm, s, e, prot, name) ||
+		    (e < ve && insert_vma(mm, e, ve, oldprot, name)))
 			return -ENOMEM;
 		i = -1; /* the list changed: rescan */
 	}

@@ -56,7 +56,8 @@ void pmm_add_region(uint64_t base, uint64_t len)
 	if (first == 0)
 		first = 1;
 	for (uint64_t f = first; f < end && f < nframes; f++) {
-		if (!is_ram((size_t)f)) { /* not RAM implies used; RAM already added is left alone */
+		if (!is_ram(
+		        (size_t)f)) { /* not RAM implies used; RAM already added is left alone */
 			set_ram((size_t)f, true);
 			set_free((size_t)f);
 			total_count++;

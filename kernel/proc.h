@@ -79,12 +79,12 @@ struct proc {
 
 	uint64_t sig_blocked;
 	struct k_sigaction sigactions[NSIG];
-	int stop_sig;      /* group-stop signal being reported, 0 if none */
-	bool stop_reported; /* WUNTRACED has reported the stop */
-	bool cont_reported; /* WCONTINUED pending */
-	int exit_status;   /* wait status once a zombie */
+	int stop_sig;              /* group-stop signal being reported, 0 if none */
+	bool stop_reported;        /* WUNTRACED has reported the stop */
+	bool cont_reported;        /* WCONTINUED pending */
+	int exit_status;           /* wait status once a zombie */
 	struct proc *vfork_parent; /* suspended in vfork until we exec or exit */
-	int fault_sig;     /* signal raised by the last user fault, and where */
+	int fault_sig;             /* signal raised by the last user fault, and where */
 	uint64_t fault_addr;
 	struct waitq child_exit; /* parent sleeps here in wait4 */
 
@@ -96,8 +96,8 @@ struct proc {
 	bool timed_out;
 
 	/* Tracing (ptrace.c). */
-	bool trace_stopped;   /* parked in a ptrace stop */
-	bool clone_held;      /* reported by EVENT_CLONE, waiting for a tracer */
+	bool trace_stopped;    /* parked in a ptrace stop */
+	bool clone_held;       /* reported by EVENT_CLONE, waiting for a tracer */
 	uint64_t resume_flags; /* request flags the tracer resumed it with */
 };
 _Static_assert(offsetof(struct proc, sig_pending) == 0, "syscall_entry.S: PROC_SIG_PENDING");

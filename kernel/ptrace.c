@@ -25,7 +25,7 @@ struct ptrace_session {
 	bool kill_on_end;             /* O_EXCL */
 	bool ended;                   /* detached: only close remains */
 	bool stopped;
-	bool silent_interrupt;        /* the O_TRUNC stop: no event */
+	bool silent_interrupt; /* the O_TRUNC stop: no event */
 	uint8_t sysfilter[PTRACE_SYSFILTER_BYTES];
 	struct ptrace_event queue[QUEUE_LEN];
 	int qhead, qlen;
@@ -82,7 +82,9 @@ static void update_syscall_filter(struct ptrace_session *s)
 	struct proc *p = s->tracee;
 	if (p)
 		p->syscall_stop_filter =
-		    !s->ended && (s->flags & (PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL)) ? s->sysfilter : 0;
+		    !s->ended && (s->flags & (PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL))
+		        ? s->sysfilter
+		        : 0;
 }
 
 /* Let a stopped tracee run again with the given request flags. */
@@ -108,7 +110,8 @@ static void release_held_children(struct proc *parent)
 		return;
 	for (int i = 1; i < NPROC; i++) {
 		struct proc *c = &proc_table[i];
-		if (c->state != P_UNUSED && c->clone_held && c->parent == parent && !c->tracee_session)
+		if (c->state != P_UNUSED && c->clone_held && c->parent == parent &&
+		    !c->tracee_session)
 			resume(c, 0, 0);
 	}
 }
@@ -147,10 +150,7 @@ int ptrace_tracer_pid(struct proc *p)
 }
 
 /* Whether p may not run because its tracer holds it stopped. */
-bool ptrace_holds(struct proc *p)
-{
-	return p->tracee_session && p->tracee_session->stopped;
-}
+bool ptrace_holds(struct proc *p) { return p->tracee_session && p->tracee_session->stopped; }
 
 /* False once the tracee is gone or the session has ended. */
 bool ptrace_session_alive(struct ptrace_session *s) { return s->tracee && !s->ended; }

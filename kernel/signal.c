@@ -60,10 +60,7 @@ bool signal_pending(struct proc *p)
 }
 
 /* Whether a sleep of p must end early: a signal, or a tracer's interrupt. */
-bool proc_should_wake(struct proc *p)
-{
-	return signal_pending(p) || p->trace_interrupt;
-}
+bool proc_should_wake(struct proc *p) { return signal_pending(p) || p->trace_interrupt; }
 
 /* Queue sig for p (0 only checks that p exists). Wakes p if it sleeps. */
 int signal_send(struct proc *p, int sig)
@@ -236,8 +233,11 @@ void proc_user_fault(struct trapframe *tf)
 {
 	int sig;
 	switch (tf->vector) {
-	case 0: case 16: case 19: sig = SIGFPE; break;
-	case 1: case 3:
+	case 0:
+	case 16:
+	case 19: sig = SIGFPE; break;
+	case 1:
+	case 3:
 		if (ptrace_trap(tf))
 			return;
 		sig = SIGTRAP;
@@ -283,7 +283,8 @@ long sys_kill(int pid, int sig)
 	if (pid < -1)
 		return signal_send_pgrp(-pid, sig);
 	for (int i = 2; i < NPROC; i++) /* -1: everyone but init and ourselves */
-		if (proc_table[i].state != P_UNUSED && &proc_table[i] != current && proc_table[i].pid != 1)
+		if (proc_table[i].state != P_UNUSED && &proc_table[i] != current &&
+		    proc_table[i].pid != 1)
 			signal_send(&proc_table[i], sig);
 	return 0;
 }
@@ -303,7 +304,8 @@ long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
 		return -EINVAL;
 	act.mask &= ~UNBLOCKABLE;
 	*cur = act;
-	if (act.handler == SIG_IGN || (act.handler == SIG_DFL && (SIGBIT(sig) & IGNORED_BY_DEFAULT)))
+	if (act.handler == SIG_IGN ||
+	    (act.handler == SIG_DFL && (SIGBIT(sig) & IGNORED_BY_DEFAULT)))
 		current->sig_pending &= ~SIGBIT(sig);
 	return 0;
 }

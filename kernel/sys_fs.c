@@ -121,7 +121,8 @@ static long do_vec(int fd, uint64_t uiov, int cnt, bool write)
 			return total ? total : -EFAULT;
 		if (!v.len)
 			continue;
-		long r = write ? do_write(f, v.base, v.len, &f->off) : do_read(f, v.base, v.len, &f->off);
+		long r = write ? do_write(f, v.base, v.len, &f->off)
+		               : do_read(f, v.base, v.len, &f->off);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -345,12 +346,11 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 		return r;
 	}
 	case F_GETFD: return current->cloexec[fd];
-	case F_SETFD:
-		current->cloexec[fd] = arg & 1;
-		return 0;
+	case F_SETFD: current->cloexec[fd] = arg & 1; return 0;
 	case F_GETFL: return f->flags;
 	case F_SETFL:
-		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
+		f->flags =
+		    (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
 		return 0;
 	default: return -EINVAL;
 	}
@@ -419,12 +419,15 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait
 			else if (!f)
 				fds[i].revents = POLLNVAL;
 			else
-				fds[i].revents = (short)((f->ops->poll ? f->ops->poll(f, ev) : (POLLIN | POLLOUT)) & ev);
+				fds[i].revents = (short)((f->ops->poll ? f->ops->poll(f, ev)
+				                                       : (POLLIN | POLLOUT)) &
+				                         ev);
 			ready += fds[i].revents != 0;
 		}
 		if (ready || nowait)
 			break;
-		int r = deadline ? waitq_sleep_until(waitq_pollers(), deadline) : waitq_sleep(waitq_pollers());
+		int r = deadline ? waitq_sleep_until(waitq_pollers(), deadline)
+		                 : waitq_sleep(waitq_pollers());
 		if (r == -ETIMEDOUT)
 			break;
 		if (r == -EINTR) {
@@ -460,7 +463,8 @@ long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, si
 		return -EINVAL;
 	if (ts.sec == 0 && ts.nsec == 0)
 		return do_poll(ufds, nfds, 0, true);
-	return do_poll(ufds, nfds, clock_ns() + (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec, false);
+	return do_poll(ufds, nfds, clock_ns() + (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec,
+	               false);
 }
 
 long sys_getcwd(uint64_t ubuf, size_t size)

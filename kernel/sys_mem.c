@@ -43,7 +43,8 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t 
 	len = ALIGN_UP(len, PAGE_SIZE);
 	uint64_t at;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if ((addr & (PAGE_SIZE - 1)) || addr < PAGE_SIZE || addr >= USER_TOP || len > USER_TOP - addr)
+		if ((addr & (PAGE_SIZE - 1)) || addr < PAGE_SIZE || addr >= USER_TOP ||
+		    len > USER_TOP - addr)
 			return -EINVAL;
 		if (flags & MAP_FIXED_NOREPLACE)
 			for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE)

@@ -322,7 +322,9 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem)
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
 	uint64_t now = clock_ns();
-	uint64_t ns = (uint64_t)ts.sec > 1000000000ULL ? ~0ULL / 2 : (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+	uint64_t ns = (uint64_t)ts.sec > 1000000000ULL
+	                  ? ~0ULL / 2
+	                  : (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
 	uint64_t deadline = now + ns;
 	struct waitq never = {0};
 	while (clock_ns() < deadline) {
@@ -330,7 +332,8 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem)
 		if (r == -EINTR) {
 			if (urem) {
 				uint64_t left = deadline - clock_ns();
-				struct timespec_k rem = {(int64_t)(left / 1000000000), (int64_t)(left % 1000000000)};
+				struct timespec_k rem = {(int64_t)(left / 1000000000),
+				                         (int64_t)(left % 1000000000)};
 				if (copy_to_user(urem, &rem, sizeof rem))
 					return -EFAULT;
 			}

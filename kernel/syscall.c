@@ -63,7 +63,8 @@ static inline void run_syscall(struct proc *p, struct trapframe *tf, uint64_t nr
 
 /* Everything but the common case: tracing stops, signals, preemption, a
  * frame that needs the full restore. */
-static __attribute__((noinline)) int syscall_slow_path(struct proc *p, struct trapframe *tf, bool ran)
+static __attribute__((noinline)) int syscall_slow_path(struct proc *p, struct trapframe *tf,
+                                                       bool ran)
 {
 	if (!ran) {
 		if (!p->tracee_session || ptrace_syscall_enter(tf))

@@ -4,10 +4,7 @@
 #include "errno.h"
 
 /* Whether [addr, addr+n) lies entirely in the user half. */
-int user_range_ok(uint64_t addr, size_t n)
-{
-	return addr < USER_TOP && n <= USER_TOP - addr;
-}
+int user_range_ok(uint64_t addr, size_t n) { return addr < USER_TOP && n <= USER_TOP - addr; }
 
 /* Copy n bytes from user address usrc. 0 or -EFAULT. */
 int copy_from_user(void *dst, uint64_t usrc, size_t n)

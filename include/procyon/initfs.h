@@ -12,17 +12,17 @@
 #define INITFS_ALIGN 4096
 
 struct initfs_header {
-    char magic[INITFS_MAGIC_LEN]; /* "PRCYFS01", not NUL-terminated */
-    uint32_t count;               /* number of entries that follow */
-    uint32_t reserved;            /* zero */
+	char magic[INITFS_MAGIC_LEN]; /* "PRCYFS01", not NUL-terminated */
+	uint32_t count;               /* number of entries that follow */
+	uint32_t reserved;            /* zero */
 };
 
 struct initfs_entry {
-    char path[INITFS_PATH_MAX]; /* absolute, NUL-terminated: "/bin/sh" */
-    uint64_t offset;            /* from archive start, INITFS_ALIGN aligned */
-    uint64_t size;              /* bytes of file data */
-    uint32_t mode;              /* permission bits (07777) */
-    uint32_t reserved;          /* zero */
+	char path[INITFS_PATH_MAX]; /* absolute, NUL-terminated: "/bin/sh" */
+	uint64_t offset;            /* from archive start, INITFS_ALIGN aligned */
+	uint64_t size;              /* bytes of file data */
+	uint32_t mode;              /* permission bits (07777) */
+	uint32_t reserved;          /* zero */
 };
 
 _Static_assert(sizeof(struct initfs_header) == 16, "initfs header size");

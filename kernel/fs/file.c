@@ -93,7 +93,7 @@ int file_copy_in(struct file *f, void *dst, uint64_t ubuf, size_t n)
 
 /* Copy the part of data[0..len) at *off to the caller and advance *off. */
 long file_read_window(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, const void *data,
-		      size_t len)
+                      size_t len)
 {
 	if (*off >= len)
 		return 0;
@@ -106,7 +106,7 @@ long file_read_window(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, co
 
 /* One struct linux_dirent64 at the end of the buffer, if it fits. */
 bool dirent_emit(struct dirent_buf *b, uint64_t ino, uint64_t next_off, uint8_t type,
-		 const char *name)
+                 const char *name)
 {
 	struct file *f = b->f;
 	uint64_t ubuf = b->ubuf;

@@ -52,11 +52,11 @@ struct kstat {
 struct file {
 	const struct scheme_ops *ops;
 	const struct scheme *scheme;
-	void *priv;        /* the scheme's own state */
-	uint64_t off;      /* file position */
-	int flags;         /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK) */
+	void *priv;   /* the scheme's own state */
+	uint64_t off; /* file position */
+	int flags;    /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK) */
 	int refs;
-	bool kernel_buf;   /* read/write buffers are kernel addresses (file_read_kernel) */
+	bool kernel_buf; /* read/write buffers are kernel addresses (file_read_kernel) */
 };
 
 int file_open(const char *path, int flags, int mode, struct file **out);
@@ -69,7 +69,7 @@ int file_copy_out(struct file *f, uint64_t ubuf, const void *src, size_t n);
 int file_copy_in(struct file *f, void *dst, uint64_t ubuf, size_t n);
 /* read(2) of an in-memory byte string: copy the window at *off, advance. */
 long file_read_window(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, const void *data,
-		      size_t len);
+                      size_t len);
 
 /* getdents64 output: emit records into a user buffer until it is full. */
 struct dirent_buf {
@@ -82,7 +82,7 @@ struct dirent_buf {
 #define DIRENT_BUF(file, buf, size) ((struct dirent_buf){(file), (buf), (size), 0, 0, false})
 /* Add one linux_dirent64; false once the buffer is full or a copy failed. */
 bool dirent_emit(struct dirent_buf *d, uint64_t ino, uint64_t next_off, uint8_t type,
-		 const char *name);
+                 const char *name);
 /* The getdents result: bytes written, -EINVAL if not one record fit, -EFAULT. */
 long dirent_done(const struct dirent_buf *d);
 #define DT_DIR 4

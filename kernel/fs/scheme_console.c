@@ -32,10 +32,12 @@ struct termios_k {
 };
 _Static_assert(sizeof(struct termios_k) == 36, "Linux kernel struct termios is 36 bytes");
 
-static struct termios_k tio = {
-    .iflag = 0x100 /* ICRNL */, .oflag = 0x5 /* OPOST|ONLCR */, .cflag = 0xbf /* B38400|CS8|CREAD */,
-    .lflag = 0x8a3b /* ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN */,
-    .cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22}};
+static struct termios_k tio = {.iflag = 0x100 /* ICRNL */,
+                               .oflag = 0x5 /* OPOST|ONLCR */,
+                               .cflag = 0xbf /* B38400|CS8|CREAD */,
+                               .lflag =
+                                   0x8a3b /* ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN */,
+                               .cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22}};
 
 static char line[LINE_MAX]; /* the line being edited */
 static size_t line_len;

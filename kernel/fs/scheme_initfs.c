@@ -76,7 +76,7 @@ static long initfs_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	if (!h->entry)
 		return -EISDIR;
 	return file_read_window(f, ubuf, n, off, (const uint8_t *)image + h->entry->offset,
-				h->entry->size);
+	                        h->entry->size);
 }
 
 static long initfs_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
@@ -174,8 +174,10 @@ void initfs_scheme_init(void)
 	for (int i = 0; i < boot_module_count && !image; i++) {
 		int n = initfs_validate(boot_modules[i].data, boot_modules[i].size);
 		if (n < 0) {
-			kprintf("initfs: boot module %d (%s, %zu bytes) is not a Procyon initfs; ignored\n",
-				i, boot_modules[i].name ? boot_modules[i].name : "?", boot_modules[i].size);
+			kprintf("initfs: boot module %d (%s, %zu bytes) is not a Procyon initfs; "
+			        "ignored\n",
+			        i, boot_modules[i].name ? boot_modules[i].name : "?",
+			        boot_modules[i].size);
 			continue;
 		}
 		image = boot_modules[i].data;

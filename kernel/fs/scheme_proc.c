@@ -38,9 +38,9 @@ static const struct {
 	enum proc_file kind;
 	uint8_t dtype;
 } pid_files[] = {
-    {"status", PF_STATUS, DT_REG},   {"cmdline", PF_CMDLINE, DT_REG}, {"exe", PF_EXE, DT_REG},
-    {"maps", PF_MAPS, DT_REG},       {"regs", PF_REGS_DIR, DT_DIR},   {"mem", PF_MEM, DT_REG},
-    {"trace", PF_TRACE, DT_REG},     {"sysfilter", PF_SYSFILTER, DT_REG},
+    {"status", PF_STATUS, DT_REG}, {"cmdline", PF_CMDLINE, DT_REG},     {"exe", PF_EXE, DT_REG},
+    {"maps", PF_MAPS, DT_REG},     {"regs", PF_REGS_DIR, DT_DIR},       {"mem", PF_MEM, DT_REG},
+    {"trace", PF_TRACE, DT_REG},   {"sysfilter", PF_SYSFILTER, DT_REG},
 };
 
 struct proc_handle {
@@ -174,8 +174,8 @@ static int proc_open(struct file *f, const char *path, int flags, int mode)
 		h.opened_zombie = p->state == P_ZOMBIE;
 		h.mm_gen = p->mm.gen;
 	}
-	bool readonly_file = h.kind == PF_STATUS || h.kind == PF_CMDLINE || h.kind == PF_EXE ||
-			     h.kind == PF_MAPS;
+	bool readonly_file =
+	    h.kind == PF_STATUS || h.kind == PF_CMDLINE || h.kind == PF_EXE || h.kind == PF_MAPS;
 	if (readonly_file && acc != O_RDONLY)
 		return -EACCES;
 	if (h.kind != PF_ROOT && h.kind != PF_DIR && h.kind != PF_REGS_DIR && h.kind != PF_STATUS) {
@@ -225,10 +225,11 @@ static char state_letter(struct proc *p)
 
 static size_t format_status(struct proc *p, char *buf, size_t size)
 {
-	int n = ksnprintf(buf, size,
-			  "pid %d\nppid %d\nuid %u\ngid %u\nstate %c\nname %s\ntracer %d\nsyscall %d\n",
-			  p->pid, p->parent ? p->parent->pid : 0, p->uid, p->gid, state_letter(p),
-			  p->name, ptrace_tracer_pid(p), p->syscall_nr);
+	int n =
+	    ksnprintf(buf, size,
+	              "pid %d\nppid %d\nuid %u\ngid %u\nstate %c\nname %s\ntracer %d\nsyscall %d\n",
+	              p->pid, p->parent ? p->parent->pid : 0, p->uid, p->gid, state_letter(p),
+	              p->name, ptrace_tracer_pid(p), p->syscall_nr);
 	return MIN((size_t)n, size - 1);
 }
 
@@ -237,10 +238,10 @@ static size_t format_maps(struct proc *p, char *buf, size_t size)
 	size_t len = 0;
 	for (int i = 0; i < p->mm.nvmas && len < size; i++) {
 		const struct vma *v = &p->mm.vmas[i];
-		int n = ksnprintf(buf + len, size - len, "%08lx-%08lx %c%c%cp 00000000%s%s\n", v->start,
-				  v->end, (v->prot & PROT_READ) ? 'r' : '-',
-				  (v->prot & PROT_WRITE) ? 'w' : '-', (v->prot & PROT_EXEC) ? 'x' : '-',
-				  v->name[0] ? " " : "", v->name);
+		int n = ksnprintf(
+		    buf + len, size - len, "%08lx-%08lx %c%c%cp 00000000%s%s\n", v->start, v->end,
+		    (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
+		    (v->prot & PROT_EXEC) ? 'x' : '-', v->name[0] ? " " : "", v->name);
 		len += (size_t)n;
 	}
 	return MIN(len, size);
@@ -250,7 +251,7 @@ static size_t format_maps(struct proc *p, char *buf, size_t size)
  * page at a time, straight through the direct map (one copy). Stops at the
  * first page that is not mapped for the user; EIO if that is the first. */
 static long mem_transfer(struct file *f, struct proc *p, uint64_t ubuf, size_t n, uint64_t *off,
-			 bool write)
+                         bool write)
 {
 	uint64_t addr = *off;
 	size_t done = 0;
@@ -271,7 +272,7 @@ static long mem_transfer(struct file *f, struct proc *p, uint64_t ubuf, size_t n
 		/* Every user frame belongs to this space alone (mm.c), so a write
 		 * to read-only text already lands in the tracee's private copy. */
 		int err = write ? file_copy_in(f, P2V(pa), ubuf + done, chunk)
-				: file_copy_out(f, ubuf + done, P2V(pa), chunk);
+		                : file_copy_out(f, ubuf + done, P2V(pa), chunk);
 		if (err)
 			return done ? (long)done : -EFAULT;
 		done += chunk;
@@ -295,7 +296,9 @@ static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		char buf[256];
 		return file_read_window(f, ubuf, n, off, buf, format_status(p, buf, sizeof buf));
 	}
-	case PF_CMDLINE: return file_read_window(f, ubuf, n, off, p->cmdline, p->cmdline ? p->cmdline_len : 0);
+	case PF_CMDLINE:
+		return file_read_window(f, ubuf, n, off, p->cmdline,
+		                        p->cmdline ? p->cmdline_len : 0);
 	case PF_EXE: return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
 	case PF_MAPS: {
 		size_t size = (size_t)MAX_VMAS * 96;
@@ -360,13 +363,15 @@ static long proc_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	switch (h->kind) {
 	case PF_REGS_INT:
 	case PF_REGS_FLOAT: {
-		size_t want = h->kind == PF_REGS_INT ? sizeof(struct user_regs) : sizeof(struct user_fpregs);
+		size_t want =
+		    h->kind == PF_REGS_INT ? sizeof(struct user_regs) : sizeof(struct user_fpregs);
 		if (n != want || *off != 0)
 			return -EINVAL;
 		int err = ptrace_may_write_regs(p);
 		if (err)
 			return err;
-		return h->kind == PF_REGS_INT ? write_regs_int(f, p, ubuf) : write_regs_float(f, p, ubuf);
+		return h->kind == PF_REGS_INT ? write_regs_int(f, p, ubuf)
+		                              : write_regs_float(f, p, ubuf);
 	}
 	case PF_MEM:
 		if (!ptrace_is_tracer(p, current))

@@ -12,9 +12,18 @@
 #include "ptrace.h"
 #include "schemes.h"
 
-enum { SYS_DIR, SYS_POWEROFF, SYS_FREE_FRAMES, SYS_HEAP_BYTES, SYS_SESSIONS, SYS_PROCS, SYS_UPTIME, SYS_PID_MAX };
-static const char *const names[] = {"",         "poweroff",  "free_frames", "heap_bytes",
-				     "sessions", "procs",     "uptime_ns",   "pid_max"};
+enum {
+	SYS_DIR,
+	SYS_POWEROFF,
+	SYS_FREE_FRAMES,
+	SYS_HEAP_BYTES,
+	SYS_SESSIONS,
+	SYS_PROCS,
+	SYS_UPTIME,
+	SYS_PID_MAX
+};
+static const char *const names[] = {"",         "poweroff", "free_frames", "heap_bytes",
+                                    "sessions", "procs",    "uptime_ns",   "pid_max"};
 
 static int sys_open(struct file *f, const char *path, int flags, int mode)
 {
@@ -105,8 +114,11 @@ static long sys_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return dirent_done(&d);
 }
 
-static const struct scheme_ops sys_ops = {
-    .open = sys_open, .read = sys_read, .write = sys_write, .stat = sys_stat, .getdents = sys_getdents};
+static const struct scheme_ops sys_ops = {.open = sys_open,
+                                          .read = sys_read,
+                                          .write = sys_write,
+                                          .stat = sys_stat,
+                                          .getdents = sys_getdents};
 
 /* Register sys:. */
 void sys_scheme_init(void) { scheme_register("sys", &sys_ops); }

@@ -28,9 +28,12 @@ static void tap_register(const char *name, void (*fn)(void))
 }
 
 /* Define a test function and register it before main runs. */
-#define TEST(name)                                                                              \
-	static void name(void);                                                                 \
-	__attribute__((constructor)) static void tap_reg_##name(void) { tap_register(#name, name); } \
+#define TEST(name)                                                                                 \
+	static void name(void);                                                                    \
+	__attribute__((constructor)) static void tap_reg_##name(void)                              \
+	{                                                                                          \
+		tap_register(#name, name);                                                         \
+	}                                                                                          \
 	static void name(void)
 
 static void tap_fail_at(const char *file, int line)
@@ -39,34 +42,35 @@ static void tap_fail_at(const char *file, int line)
 	printf("#   failed at %s:%d: ", file, line);
 }
 
-#define CHECK(cond)                                               \
-	do {                                                      \
-		if (!(cond)) {                                    \
-			tap_fail_at(__FILE__, __LINE__);          \
-			printf("CHECK(%s)\n", #cond);             \
-		}                                                 \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			tap_fail_at(__FILE__, __LINE__);                                           \
+			printf("CHECK(%s)\n", #cond);                                              \
+		}                                                                                  \
 	} while (0)
 
 /* Integer (or pointer) equality; both values are printed on failure. */
-#define CHECK_EQ(a, b)                                                                       \
-	do {                                                                                 \
-		unsigned long long tap_a = (unsigned long long)(a), tap_b = (unsigned long long)(b); \
-		if (tap_a != tap_b) {                                                        \
-			tap_fail_at(__FILE__, __LINE__);                                     \
-			printf("CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)\n", #a, #b,   \
-			       (long long)tap_a, tap_a, (long long)tap_b, tap_b);            \
-		}                                                                            \
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		unsigned long long tap_a = (unsigned long long)(a),                                \
+		                   tap_b = (unsigned long long)(b);                                \
+		if (tap_a != tap_b) {                                                              \
+			tap_fail_at(__FILE__, __LINE__);                                           \
+			printf("CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)\n", #a, #b,         \
+			       (long long)tap_a, tap_a, (long long)tap_b, tap_b);                  \
+		}                                                                                  \
 	} while (0)
 
 /* String equality (NULL-safe); both strings are printed on failure. */
-#define CHECK_STR_EQ(a, b)                                                             \
-	do {                                                                           \
-		const char *tap_sa = (a), *tap_sb = (b);                               \
-		if (!tap_sa || !tap_sb ? tap_sa != tap_sb : strcmp(tap_sa, tap_sb)) {  \
-			tap_fail_at(__FILE__, __LINE__);                               \
-			printf("CHECK_STR_EQ(%s, %s): \"%s\" != \"%s\"\n", #a, #b,     \
-			       tap_sa ? tap_sa : "(null)", tap_sb ? tap_sb : "(null)"); \
-		}                                                                      \
+#define CHECK_STR_EQ(a, b)                                                                         \
+	do {                                                                                       \
+		const char *tap_sa = (a), *tap_sb = (b);                                           \
+		if (!tap_sa || !tap_sb ? tap_sa != tap_sb : strcmp(tap_sa, tap_sb)) {              \
+			tap_fail_at(__FILE__, __LINE__);                                           \
+			printf("CHECK_STR_EQ(%s, %s): \"%s\" != \"%s\"\n", #a, #b,                 \
+			       tap_sa ? tap_sa : "(null)", tap_sb ? tap_sb : "(null)");            \
+		}                                                                                  \
 	} while (0)
 
 /* Run every registered test; returns the process exit status. */

@@ -77,7 +77,7 @@ TEST(at_most_32_options)
 TEST(integers)
 {
 	cmdline_parse("d=42 h=0x1F H=0XfF n=-7 z=0 big=9223372036854775807 "
-		      "over=9223372036854775808 min=-9223372036854775808 bad=12a x=0x neg= flag");
+	              "over=9223372036854775808 min=-9223372036854775808 bad=12a x=0x neg= flag");
 	CHECK_EQ(cmdline_get_int("d", 0), 42);
 	CHECK_EQ(cmdline_get_int("h", 0), 31);
 	CHECK_EQ(cmdline_get_int("H", 0), 255);

@@ -27,9 +27,10 @@ void heap_pages_free(void *p, size_t n)
 
 TEST(sizes_and_alignment)
 {
-	static const size_t sizes[] = {0, 1, 8, 15, 16, 17, 31, 32, 33, 64, 100, 127, 128, 129, 255,
-				       256, 500, 512, 513, 1000, 1024, 1025, 2000, 2047, 2048,
-				       2049, 4000, 4096, 5000, 40000, 100000};
+	static const size_t sizes[] = {0,    1,    8,    15,   16,   17,    31,    32,
+	                               33,   64,   100,  127,  128,  129,   255,   256,
+	                               500,  512,  513,  1000, 1024, 1025,  2000,  2047,
+	                               2048, 2049, 4000, 4096, 5000, 40000, 100000};
 	void *p[ARRAY_SIZE(sizes)];
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		p[i] = kmalloc(sizes[i]);

@@ -8,20 +8,20 @@
 #include "../../kernel/lib.c"
 
 /* Compare ksnprintf with snprintf for one format, at full size and truncated. */
-#define SAME(...)                                                                       \
-	do {                                                                            \
-		char tap_k[256], tap_l[256];                                            \
-		int tap_rk = ksnprintf(tap_k, sizeof(tap_k), __VA_ARGS__);              \
-		int tap_rl = snprintf(tap_l, sizeof(tap_l), __VA_ARGS__);               \
-		CHECK_EQ(tap_rk, tap_rl);                                               \
-		CHECK_STR_EQ(tap_k, tap_l);                                             \
-		for (volatile size_t tap_n = 0; tap_n < 6; tap_n++) {                   \
-			memset(tap_k, 'Z', sizeof(tap_k));                              \
-			memset(tap_l, 'Z', sizeof(tap_l));                              \
-			CHECK_EQ(ksnprintf(tap_k, tap_n, __VA_ARGS__), tap_rl);         \
-			snprintf(tap_l, tap_n, __VA_ARGS__);                            \
-			CHECK(memcmp(tap_k, tap_l, sizeof(tap_k)) == 0);                \
-		}                                                                       \
+#define SAME(...)                                                                                  \
+	do {                                                                                       \
+		char tap_k[256], tap_l[256];                                                       \
+		int tap_rk = ksnprintf(tap_k, sizeof(tap_k), __VA_ARGS__);                         \
+		int tap_rl = snprintf(tap_l, sizeof(tap_l), __VA_ARGS__);                          \
+		CHECK_EQ(tap_rk, tap_rl);                                                          \
+		CHECK_STR_EQ(tap_k, tap_l);                                                        \
+		for (volatile size_t tap_n = 0; tap_n < 6; tap_n++) {                              \
+			memset(tap_k, 'Z', sizeof(tap_k));                                         \
+			memset(tap_l, 'Z', sizeof(tap_l));                                         \
+			CHECK_EQ(ksnprintf(tap_k, tap_n, __VA_ARGS__), tap_rl);                    \
+			snprintf(tap_l, tap_n, __VA_ARGS__);                                       \
+			CHECK(memcmp(tap_k, tap_l, sizeof(tap_k)) == 0);                           \
+		}                                                                                  \
 	} while (0)
 
 TEST(format_integers)
@@ -32,7 +32,8 @@ TEST(format_integers)
 	SAME("%ld %lu %lx", LONG_MIN, ULONG_MAX, 0x123456789abcdefUL);
 	SAME("%lld %llu %llx %llX", LLONG_MIN, ULLONG_MAX, 0xfedcba9876543210ULL, 0xabcULL);
 	SAME("%zu %zd %zx", (size_t)SIZE_MAX, (ssize_t)-5, (size_t)4096);
-	SAME("%hd %hu %hhd %hhu", (short)-3, (unsigned short)65535, (signed char)-1, (unsigned char)255);
+	SAME("%hd %hu %hhd %hhu", (short)-3, (unsigned short)65535, (signed char)-1,
+	     (unsigned char)255);
 }
 
 TEST(format_width_and_flags)
@@ -140,10 +141,11 @@ TEST(string_functions)
 		for (size_t m = 0; m < 5; m++)
 			CHECK_EQ(klib_strnlen(strs[i], m), strnlen(strs[i], m));
 		for (size_t j = 0; j < ARRAY_SIZE(strs); j++) {
-			CHECK_EQ(sign(klib_strcmp(strs[i], strs[j])), sign(strcmp(strs[i], strs[j])));
+			CHECK_EQ(sign(klib_strcmp(strs[i], strs[j])),
+			         sign(strcmp(strs[i], strs[j])));
 			for (size_t n = 0; n < 5; n++)
 				CHECK_EQ(sign(klib_strncmp(strs[i], strs[j], n)),
-					 sign(strncmp(strs[i], strs[j], n)));
+				         sign(strncmp(strs[i], strs[j], n)));
 		}
 	}
 	const char *s = "hello/world/x";

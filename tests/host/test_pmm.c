@@ -48,7 +48,7 @@ TEST(alloc_all_then_free_all)
 		CHECK_EQ(pa % PAGE_SIZE, 0);
 		CHECK(pa < PHYS_END);
 		bool in_ram = (pa < 640 * 1024) || (pa >= MB && pa < 32 * MB) ||
-			      (pa >= 33 * MB + 4096 && pa < 64 * MB - 4096);
+		              (pa >= 33 * MB + 4096 && pa < 64 * MB - 4096);
 		CHECK(in_ram);
 		CHECK(!owner[pa / PAGE_SIZE]);
 		owner[pa / PAGE_SIZE] = 1;

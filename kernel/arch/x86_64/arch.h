@@ -11,8 +11,8 @@
 #define PHYS_BASE 0xffff800000000000ULL /* direct map of physical memory */
 #define USER_TOP 0x0000800000000000ULL  /* first non-user address */
 #define P2V(pa) ((void *)((uint64_t)(pa) + PHYS_BASE))
-#define V2P(va) ((uint64_t)(va) - PHYS_BASE)
-#define KIMG2P(va) ((uint64_t)(va) - KERNEL_VMA)
+#define V2P(va) ((uint64_t)(va)-PHYS_BASE)
+#define KIMG2P(va) ((uint64_t)(va)-KERNEL_VMA)
 
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
@@ -78,7 +78,7 @@ void fpu_restore(const void *area);
 /* syscall_entry.S / switch.S */
 void syscall_init(void);
 void context_switch(struct context **save, struct context *load);
-void trap_return(void); /* restores the trapframe at the top of the kernel stack */
+void trap_return(void);         /* restores the trapframe at the top of the kernel stack */
 extern uint64_t cpu_kstack_top; /* syscall entry switches to this stack */
 
 #endif

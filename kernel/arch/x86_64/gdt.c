@@ -32,7 +32,7 @@ void gdt_init(void)
 	gdt[3] = 0x00CFF2000000FFFFULL; /* 0x18 user data, DPL 3 */
 	gdt[4] = 0x00AFFA000000FFFFULL; /* 0x20 user code, DPL 3, L=1 */
 	gdt[5] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ULL << 40) |
-		 (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+	         (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
 	gdt[6] = base >> 32;
 
 	tss.ist[0] = (uint64_t)(ist_df_stack + sizeof ist_df_stack);
@@ -44,17 +44,17 @@ void gdt_init(void)
 		uint64_t base;
 	} __attribute__((packed)) ptr = {sizeof gdt - 1, (uint64_t)gdt};
 	__asm__ volatile("lgdt %0\n\t"
-			 "mov %1, %%ds\n\t"
-			 "mov %1, %%es\n\t"
-			 "mov %1, %%ss\n\t"
-			 "pushq %2\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\n\t"
-			 "ltr %w3" ::"m"(ptr),
-			 "r"((uint64_t)SEL_KDATA), "i"(SEL_KCODE), "r"((uint64_t)SEL_TSS)
-			 : "rax", "memory");
+	                 "mov %1, %%ds\n\t"
+	                 "mov %1, %%es\n\t"
+	                 "mov %1, %%ss\n\t"
+	                 "pushq %2\n\t"
+	                 "leaq 1f(%%rip), %%rax\n\t"
+	                 "pushq %%rax\n\t"
+	                 "lretq\n"
+	                 "1:\n\t"
+	                 "ltr %w3" ::"m"(ptr),
+	                 "r"((uint64_t)SEL_KDATA), "i"(SEL_KCODE), "r"((uint64_t)SEL_TSS)
+	                 : "rax", "memory");
 }
 
 /* The stack the CPU switches to on an interrupt or exception from user mode. */

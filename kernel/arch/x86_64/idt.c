@@ -17,12 +17,12 @@ extern const uint64_t trap_vectors[48];
 static void set_gate(int v, uint64_t handler, int dpl, int ist)
 {
 	idt[v] = (struct idt_gate){
-		.off_lo = handler & 0xFFFF,
-		.sel = SEL_KCODE,
-		.ist = (uint8_t)ist,
-		.type = (uint8_t)(0x8E | (dpl << 5)),
-		.off_mid = (handler >> 16) & 0xFFFF,
-		.off_hi = (uint32_t)(handler >> 32),
+	    .off_lo = handler & 0xFFFF,
+	    .sel = SEL_KCODE,
+	    .ist = (uint8_t)ist,
+	    .type = (uint8_t)(0x8E | (dpl << 5)),
+	    .off_mid = (handler >> 16) & 0xFFFF,
+	    .off_hi = (uint32_t)(handler >> 32),
 	};
 }
 
@@ -61,7 +61,7 @@ void pic_init(void)
 /* Let one IRQ line through. */
 void pic_unmask(int irq)
 {
-	pic_mask &= (uint16_t)~(1u << irq);
+	pic_mask &= (uint16_t) ~(1u << irq);
 	outb(0x21, pic_mask & 0xFF);
 	outb(0xA1, pic_mask >> 8);
 }

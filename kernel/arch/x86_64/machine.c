@@ -21,9 +21,9 @@ void fpu_init(void)
 {
 	uint64_t cr0, cr4;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-	cr0 &= ~(1ULL << 2); /* EM */
+	cr0 &= ~(1ULL << 2);              /* EM */
 	cr0 |= (1ULL << 1) | (1ULL << 5); /* MP, NE */
-	cr0 &= ~(1ULL << 3); /* TS */
+	cr0 &= ~(1ULL << 3);              /* TS */
 	__asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	cr4 |= (1ULL << 9) | (1ULL << 10);

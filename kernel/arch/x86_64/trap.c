@@ -8,13 +8,38 @@
 #include "lib.h"
 #include "trap.h"
 
-static const char *const exception_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
-    "device not available", "double fault", "coprocessor overrun", "invalid TSS",
-    "segment not present", "stack fault", "general protection", "page fault", "reserved",
-    "x87 error", "alignment check", "machine check", "SIMD error", "virtualization",
-    "control protection", "reserved", "reserved", "reserved", "reserved", "reserved",
-    "reserved", "hypervisor injection", "VMM communication", "security", "reserved"};
+static const char *const exception_names[32] = {"divide error",
+                                                "debug",
+                                                "NMI",
+                                                "breakpoint",
+                                                "overflow",
+                                                "bound range",
+                                                "invalid opcode",
+                                                "device not available",
+                                                "double fault",
+                                                "coprocessor overrun",
+                                                "invalid TSS",
+                                                "segment not present",
+                                                "stack fault",
+                                                "general protection",
+                                                "page fault",
+                                                "reserved",
+                                                "x87 error",
+                                                "alignment check",
+                                                "machine check",
+                                                "SIMD error",
+                                                "virtualization",
+                                                "control protection",
+                                                "reserved",
+                                                "reserved",
+                                                "reserved",
+                                                "reserved",
+                                                "reserved",
+                                                "reserved",
+                                                "hypervisor injection",
+                                                "VMM communication",
+                                                "security",
+                                                "reserved"};
 
 /* Name of a trap vector, for logs. */
 const char *trap_name(uint64_t vector)
@@ -30,13 +55,16 @@ const char *trap_name(uint64_t vector)
 void trap_dump(const struct trapframe *tf, const char *why)
 {
 	kprintf("\n*** %s: vector %lu (%s), error %#lx, cr2 %#lx\n", why, tf->vector,
-		trap_name(tf->vector), tf->error, read_cr2());
-	kprintf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", tf->rax, tf->rbx, tf->rcx, tf->rdx);
-	kprintf("rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", tf->rsi, tf->rdi, tf->rbp, tf->rsp);
+	        trap_name(tf->vector), tf->error, read_cr2());
+	kprintf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", tf->rax, tf->rbx, tf->rcx,
+	        tf->rdx);
+	kprintf("rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", tf->rsi, tf->rdi, tf->rbp,
+	        tf->rsp);
 	kprintf("r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", tf->r8, tf->r9, tf->r10, tf->r11);
-	kprintf("r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", tf->r12, tf->r13, tf->r14, tf->r15);
+	kprintf("r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", tf->r12, tf->r13, tf->r14,
+	        tf->r15);
 	kprintf("rip %016lx cs %04lx rflags %08lx ss %04lx orig_rax %ld\n", tf->rip, tf->cs,
-		tf->rflags, tf->ss, (long)tf->orig_rax);
+	        tf->rflags, tf->ss, (long)tf->orig_rax);
 	kprintf("backtrace: %016lx", tf->rip);
 	uint64_t *fp = (uint64_t *)tf->rbp;
 	for (int i = 0; i < 16 && (uint64_t)fp >= KERNEL_VMA && ((uint64_t)fp & 7) == 0; i++) {

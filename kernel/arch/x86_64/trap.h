@@ -7,11 +7,11 @@
 #define EXIT_PANIC 0x7e
 
 const char *trap_name(uint64_t vector);
-uint64_t uaccess_fixup(uint64_t rip);         /* uaccess.S: resume address or 0 */
-void timer_irq(void);                         /* pit.c */
-void console_irq(void);                       /* console scheme */
-void serial2_irq(void);                       /* serial2 scheme */
-void proc_user_fault(struct trapframe *tf);   /* signal.c: exception in user mode */
+uint64_t uaccess_fixup(uint64_t rip);                /* uaccess.S: resume address or 0 */
+void timer_irq(void);                                /* pit.c */
+void console_irq(void);                              /* console scheme */
+void serial2_irq(void);                              /* serial2 scheme */
+void proc_user_fault(struct trapframe *tf);          /* signal.c: exception in user mode */
 bool user_page_fault(uint64_t addr, uint64_t error); /* proc.c: demand paging */
-void proc_user_return(struct trapframe *tf);  /* proc.c: signals and preemption */
+void proc_user_return(struct trapframe *tf);         /* proc.c: signals and preemption */
 #endif
