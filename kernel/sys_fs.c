@@ -402,15 +402,10 @@ struct pollfd_k {
 
 /* poll/ppoll: scan, then sleep on the pollers queue until something is
  * ready, the deadline passes (deadline 0 = forever), or a signal. */
-static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait)
+static long poll_kernel(struct pollfd_k *fds, uint64_t nfds, uint64_t deadline, bool nowait)
 {
-	if (nfds > 4096)
-		return -EINVAL;
-	struct pollfd_k *fds = kmalloc(nfds * sizeof *fds + 1);
-	if (!fds)
-		return -ENOMEM;
-	long ready = copy_from_user(fds, ufds, nfds * sizeof *fds);
-	while (ready == 0) {
+	long ready = 0;
+	for (;;) {
 		for (uint64_t i = 0; i < nfds; i++) {
 			struct file *f = fds[i].fd < 0 ? 0 : fd_get(fds[i].fd);
 			int ev = fds[i].events | POLLHUP | POLLERR;
@@ -430,15 +425,113 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait
 		                 : waitq_sleep(waitq_pollers());
 		if (r == -ETIMEDOUT)
 			break;
-		if (r == -EINTR) {
-			ready = -EINTR;
-			break;
-		}
+		if (r == -EINTR)
+			return -EINTR;
 	}
+	return ready;
+}
+
+/* poll/ppoll on a user array of struct pollfd. */
+static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait)
+{
+	if (nfds > 4096)
+		return -EINVAL;
+	struct pollfd_k *fds = kmalloc(nfds * sizeof *fds + 1);
+	if (!fds)
+		return -ENOMEM;
+	long ready = copy_from_user(fds, ufds, nfds * sizeof *fds);
+	if (!ready)
+		ready = poll_kernel(fds, nfds, deadline, nowait);
 	if (ready >= 0 && copy_to_user(ufds, fds, nfds * sizeof *fds))
 		ready = -EFAULT;
 	kfree(fds);
 	return ready;
+}
+
+#define FD_SETSIZE 1024
+
+/* select/pselect6: the fd sets become a pollfd array for poll_kernel, and
+ * its results become the sets again. */
+static long do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline,
+                      bool nowait)
+{
+	if (nfds < 0 || nfds > FD_SETSIZE)
+		return -EINVAL;
+	uint64_t sets[3][FD_SETSIZE / 64] = {{0}}, user[3] = {ur, uw, ue};
+	size_t bytes = ((size_t)nfds + 63) / 64 * 8;
+	for (int k = 0; k < 3; k++)
+		if (user[k] && copy_from_user(sets[k], user[k], bytes))
+			return -EFAULT;
+	struct pollfd_k *fds = kmalloc((size_t)nfds * sizeof *fds + 1);
+	if (!fds)
+		return -ENOMEM;
+	int n = 0;
+	for (int fd = 0; fd < nfds; fd++) {
+		uint64_t bit = 1ULL << (fd % 64);
+		short ev = (short)(((sets[0][fd / 64] & bit) ? POLLIN : 0) |
+		                   ((sets[1][fd / 64] & bit) ? POLLOUT : 0) |
+		                   ((sets[2][fd / 64] & bit) ? POLLPRI : 0));
+		if (!ev)
+			continue;
+		if (!fd_get(fd)) {
+			kfree(fds);
+			return -EBADF;
+		}
+		fds[n++] = (struct pollfd_k){fd, ev, 0};
+	}
+	long r = poll_kernel(fds, (uint64_t)n, deadline, nowait);
+	if (r >= 0) {
+		memset(sets, 0, sizeof sets);
+		r = 0;
+		for (int i = 0; i < n; i++) {
+			int fd = fds[i].fd, re = fds[i].revents;
+			uint64_t bit = 1ULL << (fd % 64);
+			bool out[3] = {(fds[i].events & POLLIN) && (re & (POLLIN | POLLHUP | POLLERR)),
+			               (fds[i].events & POLLOUT) && (re & (POLLOUT | POLLERR)),
+			               (fds[i].events & POLLPRI) && (re & POLLPRI)};
+			for (int k = 0; k < 3; k++)
+				if (out[k]) {
+					sets[k][fd / 64] |= bit;
+					r++;
+				}
+		}
+		for (int k = 0; k < 3 && r >= 0; k++)
+			if (user[k] && copy_to_user(user[k], sets[k], bytes))
+				r = -EFAULT;
+	}
+	kfree(fds);
+	return r;
+}
+
+long sys_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t utv)
+{
+	struct {
+		int64_t sec, usec;
+	} tv;
+	if (!utv)
+		return do_select(nfds, ur, uw, ue, 0, false);
+	if (copy_from_user(&tv, utv, sizeof tv))
+		return -EFAULT;
+	if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
+		return -EINVAL;
+	uint64_t ns = (uint64_t)tv.sec * 1000000000 + (uint64_t)tv.usec * 1000;
+	return do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
+}
+
+long sys_pselect6(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig)
+{
+	(void)usig; /* the signal mask is not applied */
+	struct {
+		int64_t sec, nsec;
+	} ts;
+	if (!uts)
+		return do_select(nfds, ur, uw, ue, 0, false);
+	if (copy_from_user(&ts, uts, sizeof ts))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	uint64_t ns = (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec;
+	return do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
 }
 
 long sys_poll(uint64_t ufds, uint64_t nfds, int timeout_ms)

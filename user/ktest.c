@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -1620,6 +1621,44 @@ static void clock_monotonic_advances(void)
     CHECK_ERR(syscall(SYS_clock_gettime, 12345, &a), EINVAL);
 }
 
+/* select: readiness of both pipe ends, a zero timeout, EBADF for a closed fd,
+ * and a timeout that expires. */
+static void select_pipe_readiness(void)
+{
+    int p[2];
+    CHECK(pipe(p) == 0);
+    fd_set r, w;
+    struct timeval zero = {0, 0};
+    FD_ZERO(&r);
+    FD_ZERO(&w);
+    FD_SET(p[0], &r);
+    FD_SET(p[1], &w);
+    CHECK(select(p[1] + 1, &r, &w, NULL, &zero) == 1); /* only writable */
+    CHECK(!FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w));
+    CHECK(write(p[1], "x", 1) == 1);
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    CHECK(select(p[0] + 1, &r, NULL, NULL, NULL) == 1);
+    CHECK(FD_ISSET(p[0], &r));
+    char c;
+    CHECK(read(p[0], &c, 1) == 1);
+    struct timeval tv = {0, 30000};
+    long t0 = now_ns();
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    CHECK(select(p[0] + 1, &r, NULL, NULL, &tv) == 0);
+    CHECK(now_ns() - t0 >= 20 * 1000000L);
+    close(p[1]);
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    CHECK(select(p[0] + 1, &r, NULL, NULL, &zero) == 1); /* EOF is readable */
+    close(p[0]);
+    FD_ZERO(&r);
+    FD_SET(p[0], &r);
+    CHECK_ERR(select(p[0] + 1, &r, NULL, NULL, &zero), EBADF);
+    CHECK_ERR(syscall(SYS_select, -1, NULL, NULL, NULL, NULL), EINVAL);
+}
+
 /* Regression: a vfork parent with a signal pending spun in the kernel
  * (its sleep returned EINTR at once) and starved the child: a hang. */
 static volatile sig_atomic_t vfork_usr1_seen;
@@ -1758,6 +1797,7 @@ static const struct test tests[] = {
     T(unknown_syscall_enosys),
     T(nanosleep_sleeps),
     T(clock_monotonic_advances),
+    T(select_pipe_readiness),
     T(vfork_parent_signalled_while_waiting),
     T(tcgets_writes_kernel_termios_only),
     T(uname_sysname),

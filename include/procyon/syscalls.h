@@ -31,6 +31,7 @@
 	X(20, writev, "fxi")                                                                       \
 	X(21, access, "sx")                                                                        \
 	X(22, pipe, "x")                                                                           \
+	X(23, select, "ixxxx")                                                                     \
 	X(24, sched_yield, "")                                                                     \
 	X(32, dup, "f")                                                                            \
 	X(33, dup2, "ff")                                                                          \
@@ -72,6 +73,7 @@
 	X(231, exit_group, "i")                                                                    \
 	X(257, openat, "fsox")                                                                     \
 	X(262, newfstatat, "fsxx")                                                                 \
+	X(270, pselect6, "ixxxxx")                                                                 \
 	X(271, ppoll, "xuxxu")                                                                     \
 	X(292, dup3, "ffx")                                                                        \
 	X(293, pipe2, "xx")
