@@ -342,7 +342,8 @@ void ptrace_on_exit(struct proc *p, int wait_status)
 	if (!s)
 		return;
 	uint64_t status = (uint64_t)wait_status;
-	if ((s->flags & PTRACE_STOP_EXIT) && !(p->sig_pending & SIGBIT(SIGKILL)))
+	bool killed = (wait_status & 0x7f) == SIGKILL || (p->sig_pending & SIGBIT(SIGKILL));
+	if ((s->flags & PTRACE_STOP_EXIT) && !killed)
 		stop_here(PTRACE_STOP_EXIT, &status, 1);
 	else
 		push_event(s, PTRACE_STOP_EXIT, &status, 1);

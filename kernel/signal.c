@@ -193,11 +193,15 @@ void signal_deliver(struct trapframe *tf)
 {
 	struct proc *p = current;
 	while (signal_pending(p)) {
+		if (p->sig_pending & SIGBIT(SIGKILL))
+			proc_exit(SIGKILL); /* before anything else, even a queued handler */
 		uint64_t ready = p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE);
 		int sig = __builtin_ctzll(ready) + 1;
 		p->sig_pending &= ~SIGBIT(sig);
 		if (sig != SIGKILL && ptrace_signal_stop(p, sig))
 			continue; /* the tracer discarded it */
+		if (p->sig_pending & SIGBIT(SIGKILL))
+			proc_exit(SIGKILL); /* killed while stopped for the tracer */
 		struct k_sigaction *sa = &p->sigactions[sig];
 		if (sig == SIGKILL || sa->handler == SIG_DFL) {
 			uint64_t bit = SIGBIT(sig);

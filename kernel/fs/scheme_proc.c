@@ -288,6 +288,8 @@ static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	struct proc_handle *h = f->priv;
 	if (is_dir(h->kind))
 		return -EISDIR;
+	if (h->kind == PF_TRACE) /* drains the queue, then 0, even once the tracee is gone */
+		return ptrace_read_events(h->session, f, ubuf, n);
 	struct proc *p = target(h);
 	if (!p)
 		return -ESRCH;
@@ -319,7 +321,6 @@ static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 			fpu_save(p->fpu);
 		return file_read_window(f, ubuf, n, off, p->fpu, sizeof p->fpu);
 	case PF_MEM: return mem_transfer(f, p, ubuf, n, off, false);
-	case PF_TRACE: return ptrace_read_events(h->session, f, ubuf, n);
 	case PF_SYSFILTER: {
 		uint8_t bits[PTRACE_SYSFILTER_BYTES];
 		ptrace_sysfilter_get(p, bits);

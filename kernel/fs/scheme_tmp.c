@@ -143,11 +143,14 @@ static int grow(struct node *nd, size_t need)
 	while (cap < need)
 		cap *= 2;
 	if (total_bytes - nd->cap + cap > TMP_MAX_BYTES)
+		cap = need; /* near the cap: exactly what is needed, no doubling */
+	if (total_bytes - nd->cap + cap > TMP_MAX_BYTES)
 		return -ENOSPC;
 	uint8_t *d = kmalloc(cap);
 	if (!d)
 		return -ENOSPC;
-	memcpy(d, nd->data, nd->size);
+	if (nd->size)
+		memcpy(d, nd->data, nd->size);
 	kfree(nd->data);
 	total_bytes += cap - nd->cap;
 	nd->data = d;
