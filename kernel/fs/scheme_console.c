@@ -114,6 +114,16 @@ static void input_char(char c)
 		commit_line();
 }
 
+/* The foreground process group: ^C sends SIGINT to it (TIOCSPGRP sets it). */
+int console_fg_pgrp(void) { return fg_pgrp; }
+
+/* Make pgid the foreground group (ignored unless positive). */
+void console_set_fg_pgrp(int pgid)
+{
+	if (pgid > 0)
+		fg_pgrp = pgid;
+}
+
 /* IRQ 4: drain the UART into the line discipline. */
 void console_irq(void)
 {

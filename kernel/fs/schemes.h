@@ -12,4 +12,6 @@ void pipe_scheme_init(void);
 void serial2_scheme_init(void);
 int pipe_create(struct file **rd, struct file **wr);
 int initfs_lookup(const char *path, const void **data, size_t *size);
+int console_fg_pgrp(void);          /* the group ^C signals (default 1) */
+void console_set_fg_pgrp(int pgid); /* as TIOCSPGRP; pgid <= 0 is ignored */
 #endif
