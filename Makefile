@@ -23,6 +23,7 @@ KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(BUILD)/%.o,$(KSRC) $(KASM))
 USRC     := $(wildcard user/*.c)
 ULIB     := $(wildcard user/lib/*.c)
+ULIBA    := $(BUILD)/ulib/libprocyon.a
 UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC))
 HTESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
@@ -51,9 +52,17 @@ $(BUILD)/%.S.o: %.S
 	@echo "  CC  $<"
 	@$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/user/%: user/%.c $(ULIB) $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
+$(BUILD)/ulib/%.o: user/lib/%.c $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(UCFLAGS) $< $(ULIB) -o $@
+	$(MUSLCC) $(UCFLAGS) -c $< -o $@
+
+$(ULIBA): $(patsubst user/lib/%.c,$(BUILD)/ulib/%.o,$(ULIB))
+	@mkdir -p $(dir $@)
+	ar rcs $@ $^
+
+$(BUILD)/user/%: user/%.c $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
 
 $(BUILD)/tools/mkinitfs: tools/mkinitfs.c include/procyon/initfs.h
 	@mkdir -p $(dir $@)

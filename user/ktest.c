@@ -26,15 +26,16 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "testrun.h"
+
 #define PAGE 4096UL
-#define DEFAULT_TIMEOUT_S 10
 
 /* ------------------------------------------------------------------------ */
 /* Harness: CHECK macros, the failure-reason pipe, small helpers.           */
 /* ------------------------------------------------------------------------ */
 
 /* Write end of the pipe on which a failing test child reports its reason. */
-static int reason_fd = -1;
+#define reason_fd testrun_reason_fd /* lib/testrun.h */
 /* The bad pointer currently being tried by an efault test (for messages). */
 static void *cur_bad;
 
@@ -1718,14 +1719,6 @@ static void uname_sysname(void)
 /* The table and the runner.                                                */
 /* ------------------------------------------------------------------------ */
 
-struct test {
-    const char *name;
-    void (*fn)(void);
-    int timeout_s;
-};
-
-#define T(fn) {#fn, fn, DEFAULT_TIMEOUT_S}
-#define T_SLOW(fn, secs) {#fn, fn, secs}
 
 static const struct test tests[] = {
     T(fork_exit_status),
@@ -1805,121 +1798,7 @@ static const struct test tests[] = {
 
 #define NTESTS (sizeof tests / sizeof tests[0])
 
-/* Collect what the child wrote on the reason pipe, one line per failed
- * check, joined with "; ". */
-static void read_reason(int fd, char *buf, size_t cap)
-{
-    size_t len = 0;
-    ssize_t n;
-    while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
-        len += (size_t)n;
-    while (len > 0 && buf[len - 1] == '\n')
-        len--;
-    buf[len] = '\0';
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] == '\n')
-            buf[i] = ';';
-}
-
-/* Run one test in a child with a timeout; print its line; 1 if it passed. */
-static int run_test(const struct test *t)
-{
-    int p[2];
-    char reason[600] = "", why[700];
-    fflush(stdout);
-    if (pipe2(p, O_CLOEXEC) < 0) {
-        printf("[TEST] FAIL %s: pipe: %s\n", t->name, strerror(errno));
-        return 0;
-    }
-    pid_t pid = fork();
-    if (pid < 0) {
-        printf("[TEST] FAIL %s: fork: %s\n", t->name, strerror(errno));
-        close(p[0]);
-        close(p[1]);
-        return 0;
-    }
-    if (pid == 0) {
-        close(p[0]);
-        reason_fd = p[1];
-        t->fn();
-        _exit(0);
-    }
-    close(p[1]);
-    fcntl(p[0], F_SETFL, O_NONBLOCK);
-
-    int st = 0, timed_out = 0;
-    long deadline = now_ns() + t->timeout_s * 1000000000L;
-    for (;;) {
-        pid_t r = wait4(pid, &st, WNOHANG, NULL);
-        if (r == pid)
-            break;
-        if (r < 0 && errno != EINTR) {
-            snprintf(reason, sizeof reason, "wait4: %s", strerror(errno));
-            st = -1;
-            break;
-        }
-        if (now_ns() > deadline) {
-            kill(pid, SIGKILL);
-            wait4(pid, &st, 0, NULL);
-            timed_out = 1;
-            break;
-        }
-        sleep_ms(10);
-    }
-    if (!reason[0])
-        read_reason(p[0], reason, sizeof reason);
-    close(p[0]);
-    /* Reap any grandchildren the test orphaned onto us (when we are init). */
-    while (wait4(-1, NULL, WNOHANG, NULL) > 0)
-        ;
-
-    if (!timed_out && st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-        printf("[TEST] PASS %s\n", t->name);
-        return 1;
-    }
-    if (timed_out)
-        snprintf(why, sizeof why, "timeout%s%s", reason[0] ? "; " : "", reason);
-    else if (st != -1 && WIFSIGNALED(st))
-        snprintf(why, sizeof why, "signal %d%s%s", WTERMSIG(st), reason[0] ? "; " : "", reason);
-    else if (reason[0])
-        snprintf(why, sizeof why, "%s", reason);
-    else
-        snprintf(why, sizeof why, "exit %d", WEXITSTATUS(st));
-    printf("[TEST] FAIL %s: %s\n", t->name, why);
-    return 0;
-}
-
-static const struct test *find_test(const char *name)
-{
-    for (size_t i = 0; i < NTESTS; i++)
-        if (strcmp(tests[i].name, name) == 0)
-            return &tests[i];
-    return NULL;
-}
-
 int main(int argc, char **argv)
 {
-    int passed = 0, failed = 0;
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc == 2 && strcmp(argv[1], "-l") == 0) {
-        for (size_t i = 0; i < NTESTS; i++)
-            printf("%s\n", tests[i].name);
-        return 0;
-    }
-    if (argc == 1) {
-        for (size_t i = 0; i < NTESTS; i++)
-            run_test(&tests[i]) ? passed++ : failed++;
-    } else {
-        for (int i = 1; i < argc; i++) {
-            const struct test *t = find_test(argv[i]);
-            if (!t) {
-                printf("[TEST] FAIL %s: no such test\n", argv[i]);
-                failed++;
-                continue;
-            }
-            run_test(t) ? passed++ : failed++;
-        }
-    }
-    printf("ktest: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testrun_main(argc, argv, "ktest", tests, NTESTS);
 }

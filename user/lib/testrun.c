@@ -1,0 +1,149 @@
+/* The shared test runner (see testrun.h). A test's process group is killed
+ * after it ends, so helpers it left behind cannot disturb the next test; when
+ * the suite runs as init, orphans it inherits are reaped after each test. */
+#define _GNU_SOURCE
+#include "testrun.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int testrun_reason_fd = -1;
+
+static long now_ns(void)
+{
+	struct timespec ts;
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (syscall(SYS_nanosleep, &ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Collect what the child wrote on the reason pipe, one line per failed
+ * check, joined with "; ". */
+static void read_reason(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) > 0)
+		len += (size_t)n;
+	while (len > 0 && buf[len - 1] == '\n')
+		len--;
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\n')
+			buf[i] = ';';
+}
+
+/* Wait for the test child until its deadline; sets *timed_out. */
+static int wait_test(pid_t pid, int timeout_s, int *timed_out, char *reason, size_t cap)
+{
+	int st = 0;
+	long deadline = now_ns() + timeout_s * 1000000000L;
+	for (;;) {
+		pid_t r = wait4(pid, &st, WNOHANG, NULL);
+		if (r == pid)
+			return st;
+		if (r < 0 && errno != EINTR) {
+			snprintf(reason, cap, "wait4: %s", strerror(errno));
+			return -1;
+		}
+		if (now_ns() > deadline) {
+			kill(pid, SIGKILL);
+			wait4(pid, &st, 0, NULL);
+			*timed_out = 1;
+			return st;
+		}
+		sleep_ms(5);
+	}
+}
+
+/* Run one test in a child with a timeout; print its line; 1 if it passed. */
+static int run_test(const struct test *t)
+{
+	int p[2];
+	char reason[600] = "", why[700];
+	fflush(stdout);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		printf("[TEST] FAIL %s: pipe: %s\n", t->name, strerror(errno));
+		return 0;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		printf("[TEST] FAIL %s: fork: %s\n", t->name, strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return 0;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		close(p[0]);
+		testrun_reason_fd = p[1];
+		t->fn();
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	int timed_out = 0;
+	int st = wait_test(pid, t->timeout_s, &timed_out, reason, sizeof reason);
+	kill(-pid, SIGKILL); /* leftover kids and helpers */
+	if (!reason[0])
+		read_reason(p[0], reason, sizeof reason);
+	close(p[0]);
+	while (wait4(-1, NULL, WNOHANG, NULL) > 0) /* orphans, when we are init */
+		;
+	if (!timed_out && st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		printf("[TEST] PASS %s\n", t->name);
+		return 1;
+	}
+	const char *sep = reason[0] ? "; " : "";
+	if (timed_out)
+		snprintf(why, sizeof why, "timeout%s%s", sep, reason);
+	else if (st != -1 && WIFSIGNALED(st))
+		snprintf(why, sizeof why, "signal %d%s%s", WTERMSIG(st), sep, reason);
+	else if (reason[0])
+		snprintf(why, sizeof why, "%s", reason);
+	else
+		snprintf(why, sizeof why, "exit %d", WEXITSTATUS(st));
+	printf("[TEST] FAIL %s: %s\n", t->name, why);
+	return 0;
+}
+
+int testrun_main(int argc, char **argv, const char *suite, const struct test *tests, size_t n)
+{
+	int passed = 0, failed = 0;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", tests[i].name);
+		return 0;
+	}
+	if (argc == 1) {
+		for (size_t i = 0; i < n; i++)
+			run_test(&tests[i]) ? passed++ : failed++;
+	}
+	for (int a = 1; a < argc; a++) { /* named tests, in the order given */
+		size_t i = 0;
+		while (i < n && strcmp(argv[a], tests[i].name) != 0)
+			i++;
+		if (i == n) {
+			printf("[TEST] FAIL %s: no such test\n", argv[a]);
+			failed++;
+		} else {
+			run_test(&tests[i]) ? passed++ : failed++;
+		}
+	}
+	printf("%s: %d passed, %d failed\n", suite, passed, failed);
+	return failed ? 1 : 0;
+}
