@@ -37,37 +37,7 @@
 /* Write end of the pipe on which a failing test child reports its reason. */
 #define reason_fd testrun_reason_fd /* lib/testrun.h */
 /* The bad pointer currently being tried by an efault test (for messages). */
-static void *cur_bad;
-
-/* Report "file:line: text" to the parent and end the test child. */
-static void check_failed(const char *file, int line, const char *text, int err)
-{
-    char buf[512];
-    int n;
-    if (cur_bad)
-        n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d, bad=%p)\n", file, line, text, err,
-                     cur_bad);
-    else
-        n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d)\n", file, line, text, err);
-    if (reason_fd >= 0 && n > 0)
-        write(reason_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-    _exit(1);
-}
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond))                                                                           \
-            check_failed(__FILE__, __LINE__, #cond, errno);                                    \
-    } while (0)
-
-/* CHECK_ERR(call, E): the call must return -1 with errno E. */
-#define CHECK_ERR(call, err)                                                                   \
-    do {                                                                                       \
-        errno = 0;                                                                             \
-        long r_ = (long)(call);                                                                \
-        if (r_ != -1 || errno != (err))                                                        \
-            check_failed(__FILE__, __LINE__, #call " == -1 && errno == " #err, errno);         \
-    } while (0)
+#define cur_bad testrun_bad_ptr /* named in failure messages (lib/testrun.h) */
 
 #define CHECK_EFAULT(call) CHECK_ERR(call, EFAULT)
 
@@ -79,32 +49,6 @@ static void *const bad_ptrs[] = {(void *)1, (void *)0xffff800000000000UL};
     size_t bi_ = 0;                                                                            \
     bi_ < sizeof bad_ptrs / sizeof bad_ptrs[0] && ((p) = cur_bad = bad_ptrs[bi_], 1);          \
     bi_++
-
-static long now_ns(void)
-{
-    struct timespec ts;
-    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (syscall(SYS_nanosleep, &ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-/* Wait for pid (retrying on EINTR) and return its wait status. */
-static int wait_for(pid_t pid)
-{
-    int st = 0;
-    pid_t r;
-    do
-        r = wait4(pid, &st, WUNTRACED, NULL);
-    while (r < 0 && errno == EINTR);
-    CHECK(r == pid);
-    return st;
-}
 
 /* Fork a child that runs fn and exits 0; return the child's wait status.
  * The child starts with default actions for the fault signals, so a fault
@@ -122,35 +66,6 @@ static int run_in_child(void (*fn)(void))
     }
     return wait_for(pid);
 }
-
-/* Report a wait status that is not the expected one, saying what it was. */
-static void status_failed(const char *file, int line, const char *expr, const char *want, int st)
-{
-    char text[256];
-    if (WIFEXITED(st))
-        snprintf(text, sizeof text, "%s: want %s, got exit %d", expr, want, WEXITSTATUS(st));
-    else if (WIFSIGNALED(st))
-        snprintf(text, sizeof text, "%s: want %s, got signal %d", expr, want, WTERMSIG(st));
-    else
-        snprintf(text, sizeof text, "%s: want %s, got status %#x", expr, want, st);
-    check_failed(file, line, text, errno);
-}
-
-/* The wait status st (evaluated once) must be "exited with code". */
-#define CHECK_EXITED(st, code)                                                                 \
-    do {                                                                                       \
-        int s_ = (st);                                                                         \
-        if (!(WIFEXITED(s_) && WEXITSTATUS(s_) == (code)))                                     \
-            status_failed(__FILE__, __LINE__, #st, "exit " #code, s_);                         \
-    } while (0)
-
-/* The wait status st (evaluated once) must be "killed by signal sig". */
-#define CHECK_KILLED_BY(st, sig)                                                               \
-    do {                                                                                       \
-        int s_ = (st);                                                                         \
-        if (!(WIFSIGNALED(s_) && WTERMSIG(s_) == (sig)))                                       \
-            status_failed(__FILE__, __LINE__, #st, "signal " #sig, s_);                        \
-    } while (0)
 
 /* Install a handler (SA_SIGINFO form) or SIG_DFL/SIG_IGN for sig. */
 static void set_handler(int sig, void (*fn)(int, siginfo_t *, void *), int flags)

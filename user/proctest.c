@@ -77,78 +77,10 @@
 static int saved_argc;
 static char **saved_argv;
 
-/* Report "file:line: text" to the runner and end this process. */
-static void check_failed(const char *file, int line, const char *text, int err)
-{
-    char buf[512];
-    int n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d)\n", file, line, text, err);
-    if (reason_fd >= 0 && n > 0)
-        write(reason_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-    _exit(1);
-}
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond))                                                                           \
-            check_failed(__FILE__, __LINE__, #cond, errno);                                    \
-    } while (0)
-
-/* CHECK_ERR(call, E): the call must return -1 with errno E. */
-#define CHECK_ERR(call, err)                                                                   \
-    do {                                                                                       \
-        errno = 0;                                                                             \
-        long r_ = (long)(call);                                                                \
-        if (r_ != -1 || errno != (err))                                                        \
-            check_failed(__FILE__, __LINE__, #call " == -1 && errno == " #err, errno);         \
-    } while (0)
-
-/* CHECK_ERR2(call, E1, E2): -1 with errno E1 or E2. */
-#define CHECK_ERR2(call, e1, e2)                                                               \
-    do {                                                                                       \
-        errno = 0;                                                                             \
-        long r_ = (long)(call);                                                                \
-        if (r_ != -1 || (errno != (e1) && errno != (e2)))                                      \
-            check_failed(__FILE__, __LINE__, #call " == -1 && errno in " #e1 "," #e2, errno);  \
-    } while (0)
-
-/* A formatted failure. */
-#define FAILF(...)                                                                             \
-    do {                                                                                       \
-        char m_[400];                                                                          \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                                                  \
-        check_failed(__FILE__, __LINE__, m_, errno);                                           \
-    } while (0)
-
 /* Bad user pointers: NULL, unmapped low memory, the kernel half, kernel text. */
 static void *const bad_ptrs[] = {NULL, (void *)1, (void *)0xffff800000000000UL,
                                  (void *)0xffffffff80000000UL};
 #define NBAD (sizeof bad_ptrs / sizeof bad_ptrs[0])
-
-static long now_ns(void)
-{
-    struct timespec ts;
-    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (syscall(SYS_nanosleep, &ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-/* Wait for pid (retrying on EINTR) and return its wait status. */
-static int wait_for(pid_t pid)
-{
-    int st = 0;
-    pid_t r;
-    do
-        r = wait4(pid, &st, WUNTRACED, NULL);
-    while (r < 0 && errno == EINTR);
-    CHECK(r == pid);
-    return st;
-}
 
 /* Wait at most 5 s for pid to end; if it does not, kill it and fail. */
 static int wait_bounded(pid_t pid, const char *what)
@@ -169,20 +101,6 @@ static int wait_bounded(pid_t pid, const char *what)
         sleep_ms(2);
     }
 }
-
-#define CHECK_EXITED(st, code)                                                                 \
-    do {                                                                                       \
-        int s_ = (st);                                                                         \
-        if (!(WIFEXITED(s_) && WEXITSTATUS(s_) == (code)))                                     \
-            FAILF("%s: want exit %d, got status %#x", #st, (code), s_);                        \
-    } while (0)
-
-#define CHECK_KILLED_BY(st, sig)                                                               \
-    do {                                                                                       \
-        int s_ = (st);                                                                         \
-        if (!(WIFSIGNALED(s_) && WTERMSIG(s_) == (sig)))                                       \
-            FAILF("%s: want signal %d, got status %#x", #st, (sig), s_);                       \
-    } while (0)
 
 /* Fork a child that runs fn(arg) and exits 0 (its CHECKs report to us);
  * return its wait status. */

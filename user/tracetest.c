@@ -121,71 +121,12 @@ static uint64_t read_rflags(void) { return ((uint64_t(*)(void))(void *)tt_read_r
  * inherited by the test's helper processes, so their CHECKs report too. */
 #define reason_fd testrun_reason_fd /* lib/testrun.h */
 
-static void check_failed(const char *file, int line, const char *text, int err)
-{
-    char buf[512];
-    int n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d)\n", file, line, text, err);
-    if (reason_fd >= 0 && n > 0)
-        write(reason_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-    _exit(1);
-}
-
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond))                                                                           \
-            check_failed(__FILE__, __LINE__, #cond, errno);                                    \
-    } while (0)
-
-/* CHECK_ERR(call, E): the call must return -1 with errno E. */
-#define CHECK_ERR(call, err)                                                                   \
-    do {                                                                                       \
-        errno = 0;                                                                             \
-        long r_ = (long)(call);                                                                \
-        if (r_ != -1 || errno != (err))                                                        \
-            check_failed(__FILE__, __LINE__, #call " == -1 && errno == " #err, errno);         \
-    } while (0)
-
-#define FAILF(...)                                                                             \
-    do {                                                                                       \
-        char m_[400];                                                                          \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                                                  \
-        check_failed(__FILE__, __LINE__, m_, errno);                                           \
-    } while (0)
-
 #define CHECK_EQ(a, b)                                                                         \
     do {                                                                                       \
         uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                                       \
         if (a_ != b_)                                                                          \
             FAILF("%s == %s: %#lx != %#lx", #a, #b, (unsigned long)a_, (unsigned long)b_);     \
     } while (0)
-
-#define CHECK_EXITED(st, code)                                                                 \
-    do {                                                                                       \
-        int s_ = (st);                                                                         \
-        if (!(WIFEXITED(s_) && WEXITSTATUS(s_) == (code)))                                     \
-            FAILF("%s: want exit %d, got status %#x", #st, (code), s_);                        \
-    } while (0)
-
-#define CHECK_KILLED_BY(st, sig)                                                               \
-    do {                                                                                       \
-        int s_ = (st);                                                                         \
-        if (!(WIFSIGNALED(s_) && WTERMSIG(s_) == (sig)))                                       \
-            FAILF("%s: want signal %d, got status %#x", #st, (sig), s_);                       \
-    } while (0)
-
-static long now_ns(void)
-{
-    struct timespec ts;
-    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (syscall(SYS_nanosleep, &ts, &ts) < 0 && errno == EINTR)
-        ;
-}
 
 /* Wait at most 5 s for pid to end; if it does not, kill it and fail. */
 static int wait_bounded(pid_t pid)
@@ -348,7 +289,7 @@ static void expect_event_at(int line, int t, uint64_t cause, struct ptrace_event
         snprintf(m, sizeof m, "line %d: event cause %#lx data %#lx %#lx, want cause %#lx", line,
                  (unsigned long)e->cause, (unsigned long)e->data[0], (unsigned long)e->data[1],
                  (unsigned long)cause);
-        check_failed(__FILE__, line, m, 0);
+        testrun_check_failed(__FILE__, line, m, 0);
     }
 }
 #define EXPECT_EVENT(t, cause, e) expect_event_at(__LINE__, t, cause, e)

@@ -14,19 +14,58 @@
 #include <unistd.h>
 
 int testrun_reason_fd = -1;
+void *testrun_bad_ptr;
 
-static long now_ns(void)
+long now_ns(void)
 {
 	struct timespec ts;
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
-static void sleep_ms(long ms)
+void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 	while (syscall(SYS_nanosleep, &ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+int wait_for(int pid)
+{
+	int st = 0;
+	pid_t r;
+	do
+		r = wait4(pid, &st, WUNTRACED, NULL);
+	while (r < 0 && errno == EINTR);
+	CHECK(r == pid);
+	return st;
+}
+
+_Noreturn void testrun_check_failed(const char *file, int line, const char *text, int err)
+{
+	char buf[512];
+	int n;
+	if (testrun_bad_ptr)
+		n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d, bad=%p)\n", file, line, text, err,
+			     testrun_bad_ptr);
+	else
+		n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d)\n", file, line, text, err);
+	if (testrun_reason_fd >= 0 && n > 0)
+		write(testrun_reason_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	_exit(1);
+}
+
+_Noreturn void testrun_status_failed(const char *file, int line, const char *expr,
+				     const char *want, int st)
+{
+	char text[256];
+	if (WIFEXITED(st))
+		snprintf(text, sizeof text, "%s: want %s, got exit %d", expr, want, WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(text, sizeof text, "%s: want %s, got signal %d", expr, want, WTERMSIG(st));
+	else
+		snprintf(text, sizeof text, "%s: want %s, got status %#x", expr, want, st);
+	testrun_check_failed(file, line, text, errno);
 }
 
 /* Collect what the child wrote on the reason pipe, one line per failed

@@ -25,4 +25,71 @@ extern int testrun_reason_fd;
 
 /* Run the tests argv names (all without names); 0 if all passed, else 1. */
 int testrun_main(int argc, char **argv, const char *suite, const struct test *tests, size_t n);
+
+/* --- Checks, usable in a test and in any process it forks. --------------- */
+
+/* The bad pointer an EFAULT test is trying, named in failure messages. */
+extern void *testrun_bad_ptr;
+
+/* Report "file:line: text (errno E)" to the runner and end this process. */
+_Noreturn void testrun_check_failed(const char *file, int line, const char *text, int err);
+/* A wait status was not the wanted one: say what it was, and fail. */
+_Noreturn void testrun_status_failed(const char *file, int line, const char *expr,
+				     const char *want, int st);
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			testrun_check_failed(__FILE__, __LINE__, #cond, errno);                    \
+	} while (0)
+
+/* CHECK_ERR(call, E): the call must return -1 with errno E. */
+#define CHECK_ERR(call, err)                                                                       \
+	do {                                                                                       \
+		errno = 0;                                                                         \
+		long r_ = (long)(call);                                                            \
+		if (r_ != -1 || errno != (err))                                                    \
+			testrun_check_failed(__FILE__, __LINE__, #call " == -1 && errno == " #err, \
+					     errno);                                               \
+	} while (0)
+
+/* CHECK_ERR2(call, E1, E2): -1 with errno E1 or E2. */
+#define CHECK_ERR2(call, e1, e2)                                                                   \
+	do {                                                                                       \
+		errno = 0;                                                                         \
+		long r_ = (long)(call);                                                            \
+		if (r_ != -1 || (errno != (e1) && errno != (e2)))                                  \
+			testrun_check_failed(__FILE__, __LINE__,                                   \
+					     #call " == -1 && errno in " #e1 "," #e2, errno);      \
+	} while (0)
+
+/* A formatted failure. */
+#define FAILF(...)                                                                                 \
+	do {                                                                                       \
+		char m_[400];                                                                      \
+		snprintf(m_, sizeof m_, __VA_ARGS__);                                              \
+		testrun_check_failed(__FILE__, __LINE__, m_, errno);                               \
+	} while (0)
+
+/* The wait status st (evaluated once) must be "exited with code". */
+#define CHECK_EXITED(st, code)                                                                     \
+	do {                                                                                       \
+		int s_ = (st);                                                                     \
+		if (!(WIFEXITED(s_) && WEXITSTATUS(s_) == (code)))                                 \
+			testrun_status_failed(__FILE__, __LINE__, #st, "exit " #code, s_);         \
+	} while (0)
+
+/* The wait status st (evaluated once) must be "killed by sig". */
+#define CHECK_KILLED_BY(st, sig)                                                                   \
+	do {                                                                                       \
+		int s_ = (st);                                                                     \
+		if (!(WIFSIGNALED(s_) && WTERMSIG(s_) == (sig)))                                   \
+			testrun_status_failed(__FILE__, __LINE__, #st, "signal " #sig, s_);        \
+	} while (0)
+
+/* Monotonic nanoseconds; sleep (restarting after signals); wait for a pid
+ * (restarting on EINTR, reporting stops too) and return its status. */
+long now_ns(void);
+void sleep_ms(long ms);
+int wait_for(int pid);
 #endif
