@@ -1,0 +1,561 @@
+/* stracetest: in-guest tests of /bin/strace. Each test runs strace on a
+ * small command, with its output in a /tmp file, and checks the lines a
+ * Linux user expects (syscalls with quoted strings and buffers, errno
+ * names, exit and signal lines, [pid N] prefixes under -f) and strace's own
+ * exit status. Each test runs in its own forked child; the parent prints
+ * "[TEST] PASS name" or "[TEST] FAIL name: reason". Exit 1 if any failed.
+ * Usage: stracetest (all), stracetest NAME... (some), stracetest -l (list). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STRACE "/bin/strace"
+#define TEST_TIMEOUT_S 120
+#define RUN_TIMEOUT_S 60
+#define OUT_MAX 65536
+
+/* ------------------------------------------------------------------------ */
+/* Harness.                                                                 */
+/* ------------------------------------------------------------------------ */
+
+static int reason_fd = -1;
+
+/* Report why the test failed and end the test child. */
+static _Noreturn void fail(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof buf - 1)
+		n = (int)sizeof buf - 1;
+	if (reason_fd >= 0 && n > 0 && write(reason_fd, buf, (size_t)n) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Wait for pid with a deadline; SIGKILL it when the deadline passes. */
+static int wait_deadline(pid_t pid, int seconds)
+{
+	long deadline = now_ms() + seconds * 1000L;
+	int st;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return st;
+		if (r < 0 && errno != EINTR)
+			fail("waitpid %d: %s", pid, strerror(errno));
+		if (now_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			fail("pid %d timed out", pid);
+		}
+		sleep_ms(10);
+	}
+}
+
+static void redirect(int fd, const char *path)
+{
+	if (!path)
+		return;
+	int f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (f < 0 || dup2(f, fd) < 0)
+		_exit(126);
+	close(f);
+}
+
+/* Start argv with stdout and stderr in files (NULL: inherited). */
+static pid_t spawn(char *const argv[], const char *out, const char *err)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		redirect(1, out);
+		redirect(2, err);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Run argv to completion; returns its wait status. */
+static int run(char *const argv[], const char *out, const char *err)
+{
+	return wait_deadline(spawn(argv, out, err), RUN_TIMEOUT_S);
+}
+
+static void expect_exit(int st, int code)
+{
+	if (!WIFEXITED(st))
+		fail("strace died of signal %d, expected exit %d", WTERMSIG(st), code);
+	if (WEXITSTATUS(st) != code)
+		fail("strace exited %d, expected %d", WEXITSTATUS(st), code);
+}
+
+/* The whole file, NUL-terminated, in a static buffer. */
+static char *slurp(const char *path)
+{
+	static char bufs[2][OUT_MAX];
+	static int which;
+	char *buf = bufs[which++ % 2];
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		fail("open %s: %s", path, strerror(errno));
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + n, OUT_MAX - 1 - n);
+		if (r < 0)
+			fail("read %s: %s", path, strerror(errno));
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		fail("write %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* Whether some line of text contains a, then (later on it) b (b may be NULL). */
+static int has_line(const char *text, const char *a, const char *b)
+{
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%.*s", (int)len, line);
+		const char *pa = strstr(buf, a);
+		if (pa && (!b || strstr(pa + strlen(a), b)))
+			return 1;
+		line += len + (end ? 1 : 0);
+	}
+	return 0;
+}
+
+static void expect_line(const char *text, const char *path, const char *a, const char *b)
+{
+	if (!has_line(text, a, b))
+		fail("%s: no line with '%s'%s%s%s", path, a, b ? " ... '" : "", b ? b : "",
+		     b ? "'" : "");
+}
+
+/* The last line of text (static copy, without its newline). */
+static const char *last_line(const char *text)
+{
+	static char buf[1024];
+	size_t n = strlen(text);
+	while (n && text[n - 1] == '\n')
+		n--;
+	size_t start = n;
+	while (start && text[start - 1] != '\n')
+		start--;
+	snprintf(buf, sizeof buf, "%.*s", (int)(n - start), text + start);
+	return buf;
+}
+
+static void expect_last(const char *text, const char *path, const char *want)
+{
+	if (strcmp(last_line(text), want) != 0)
+		fail("%s: last line '%s', expected '%s'", path, last_line(text), want);
+}
+
+/* The value of "key" in proc:PID/status, or -1. */
+static long status_field(pid_t pid, const char *key)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "proc:%d/status", pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	size_t klen = strlen(key);
+	for (char *line = buf; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ')
+			return strtol(line + klen + 1, NULL, 10);
+	return -1;
+}
+
+/* Wait until pid has a tracer. */
+static void wait_traced(pid_t pid)
+{
+	long deadline = now_ms() + RUN_TIMEOUT_S * 1000L;
+	while (status_field(pid, "tracer") <= 0) {
+		if (now_ms() > deadline)
+			fail("pid %d never got a tracer", pid);
+		sleep_ms(10);
+	}
+}
+
+/* A child that waits for one byte on the returned fd's pipe, then calls
+ * getppid and exits with code. */
+static pid_t start_waiter(int *wake, int code)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		fail("pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		char c;
+		close(p[1]);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		getppid();
+		_exit(code);
+	}
+	close(p[0]);
+	*wake = p[1];
+	return pid;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tests.                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* strace -o FILE /bin/echo hi: the execve line, the write, the exit. */
+static void echo_to_file(void)
+{
+	char *argv[] = {STRACE, "-o", "/tmp/st.out", "/bin/echo", "hi", NULL};
+	int st = run(argv, "/tmp/st.stdout", "/tmp/st.stderr");
+	expect_exit(st, 0);
+	char *so = slurp("/tmp/st.stdout");
+	if (strcmp(so, "hi\n") != 0)
+		fail("echo printed '%s'", so);
+	char *t = slurp("/tmp/st.out");
+	const char *first = "execve(\"/bin/echo\", [\"/bin/echo\", \"hi\"], 0x";
+	if (strncmp(t, first, strlen(first)) != 0)
+		fail("first line is '%.80s'", t);
+	expect_line(t, "st.out", "execve(", " */) = 0");
+	/* Procyon's echo writes each argument, then the newline. */
+	if (!has_line(t, "write(1, \"hi\\n\", 3) = 3", NULL) &&
+	    !(has_line(t, "write(1, \"hi\", 2) = 2", NULL) &&
+	      has_line(t, "write(1, \"\\n\", 1) = 1", NULL)))
+		fail("st.out: no write of \"hi\\n\"");
+	expect_last(t, "st.out", "+++ exited with 0 +++");
+	if (strlen(slurp("/tmp/st.stderr")) != 0)
+		fail("strace -o wrote to stderr");
+}
+
+/* cat of a file: open flags, the read buffer at exit, the write at entry. */
+static void cat_read_write(void)
+{
+	write_file("/tmp/hi.txt", "hi\n");
+	char *argv[] = {STRACE, "-o", "/tmp/st.out", "/bin/cat", "/tmp/hi.txt", NULL};
+	int st = run(argv, "/tmp/st.stdout", NULL);
+	expect_exit(st, 0);
+	char *t = slurp("/tmp/st.out");
+	if (!has_line(t, "open(\"/tmp/hi.txt\", O_RDONLY", ") = 3") &&
+	    !has_line(t, "openat(AT_FDCWD, \"/tmp/hi.txt\", O_RDONLY", ") = 3"))
+		fail("st.out: no open of /tmp/hi.txt returning 3");
+	expect_line(t, "st.out", "read(3, \"hi\\n\", ", ") = 3");
+	expect_line(t, "st.out", "read(3, \"\", ", ") = 0");
+	expect_line(t, "st.out", "write(1, \"hi\\n\", 3) = 3", NULL);
+	expect_line(t, "st.out", "close(3) = 0", NULL);
+	expect_last(t, "st.out", "+++ exited with 0 +++");
+}
+
+/* cat /nonexistent: the failed open with its errno, exit 1 passed on. */
+static void cat_enoent(void)
+{
+	char *argv[] = {STRACE, "/bin/cat", "/nonexistent", NULL};
+	int st = run(argv, NULL, "/tmp/st.err");
+	expect_exit(st, 1);
+	char *t = slurp("/tmp/st.err");
+	if (!has_line(t, "open(\"/nonexistent\", O_RDONLY",
+	              ") = -1 ENOENT (No such file or directory)") &&
+	    !has_line(t, "openat(AT_FDCWD, \"/nonexistent\", O_RDONLY",
+	              ") = -1 ENOENT (No such file or directory)"))
+		fail("no failed open of /nonexistent with ENOENT");
+	expect_line(t, "st.err", "exit_group(1) = ?", NULL);
+	expect_last(t, "st.err", "+++ exited with 1 +++");
+}
+
+/* Escapes: \" \\ \t, octal (3 digits before a digit), and truncation. */
+static void quoting(void)
+{
+	char *argv[] = {STRACE, "-o", "/tmp/st.out", "/bin/echo", "-n", "q\"\\\t\0017x", NULL};
+	expect_exit(run(argv, "/tmp/st.stdout", NULL), 0);
+	char *t = slurp("/tmp/st.out");
+	expect_line(t, "st.out", "write(1, \"q\\\"\\\\\\t\\0017x\", 7) = 7", NULL);
+	char *argv2[] = {STRACE,      "-o", "/tmp/st.out",
+	                 "/bin/echo", "-n", "0123456789abcdef0123456789ABCDEF0123\n",
+	                 NULL};
+	expect_exit(run(argv2, "/tmp/st.stdout", NULL), 0);
+	t = slurp("/tmp/st.out");
+	expect_line(t, "st.out", "write(1, \"0123456789abcdef0123456789ABCDEF\"..., 37) = 37",
+	            NULL);
+	expect_line(t, "st.out", "\"/bin/echo\", \"-n\", \"0123456789abcdef0123456789ABCDEF\"...]",
+	            NULL);
+}
+
+/* -f over a pipeline: every process's lines, with [pid N] prefixes. */
+static void follow_pipeline(void)
+{
+	char *argv[] = {STRACE, "-f", "-o", "/tmp/st.out", "/bin/sh", "-c", "echo a | cat", NULL};
+	int st = run(argv, "/tmp/st.stdout", NULL);
+	expect_exit(st, 0);
+	char *so = slurp("/tmp/st.stdout");
+	if (strcmp(so, "a\n") != 0)
+		fail("pipeline printed '%s'", so);
+	char *t = slurp("/tmp/st.out");
+	int pids[8], npids = 0, exits = 0;
+	for (const char *l = t; (l = strstr(l, "[pid ")) != NULL; l += 5) {
+		int pid = atoi(l + 5), known = 0;
+		for (int i = 0; i < npids; i++)
+			known |= pids[i] == pid;
+		if (!known && npids < 8)
+			pids[npids++] = pid;
+	}
+	for (const char *l = t; (l = strstr(l, "+++ exited with 0 +++")) != NULL; l++)
+		exits++;
+	if (npids < 3)
+		fail("st.out: lines of %d pids, expected 3 (sh, echo, cat)", npids);
+	if (exits < 3)
+		fail("st.out: %d exit lines, expected 3", exits);
+	expect_line(t, "st.out", "] execve(\"/bin/echo\", [\"echo\", \"a\"], 0x", NULL);
+	expect_line(t, "st.out", "] execve(\"/bin/cat\", [\"cat\"], 0x", NULL);
+	expect_line(t, "st.out", "] write(1, \"a\", 1", NULL);
+	expect_line(t, "st.out", "] read(0, \"a", ") = ");
+}
+
+/* A command killed by a signal: the signal line, the kill line, 128+sig. */
+static void killed_by_signal(void)
+{
+	char *argv[] = {STRACE, "-o", "/tmp/st.out", "/bin/sh", "-c", "kill -TERM $$", NULL};
+	expect_exit(run(argv, NULL, NULL), 128 + SIGTERM);
+	char *t = slurp("/tmp/st.out");
+	expect_line(t, "st.out", "--- SIGTERM {si_signo=SIGTERM} ---", NULL);
+	expect_last(t, "st.out", "+++ killed by SIGTERM +++");
+	char *argv2[] = {STRACE, "-o", "/tmp/st.out", "/bin/sh", "-c", "kill -KILL $$", NULL};
+	expect_exit(run(argv2, NULL, NULL), 128 + SIGKILL);
+	t = slurp("/tmp/st.out");
+	expect_last(t, "st.out", "+++ killed by SIGKILL +++");
+}
+
+/* Unknown commands and attach failures: a message and a non-zero exit. */
+static void attach_errors(void)
+{
+	char *nocmd[] = {STRACE, "/bin/no-such-command", NULL};
+	int st = run(nocmd, NULL, "/tmp/st.err");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 0)
+		fail("strace of a missing command succeeded");
+	expect_line(slurp("/tmp/st.err"), "st.err", "No such file or directory", NULL);
+
+	char *nopid[] = {STRACE, "-p", "30999", NULL};
+	st = run(nopid, NULL, "/tmp/st.err");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 0)
+		fail("strace -p of a missing pid succeeded");
+	expect_line(slurp("/tmp/st.err"), "st.err", "proc:30999/trace", "No such");
+
+	char *init[] = {STRACE, "-p", "1", NULL};
+	st = run(init, NULL, "/tmp/st.err");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 0)
+		fail("strace -p 1 succeeded");
+	expect_line(slurp("/tmp/st.err"), "st.err", "proc:1/trace", "not permitted");
+
+	int wake;
+	pid_t w = start_waiter(&wake, 0);
+	char path[64], pidarg[16];
+	snprintf(path, sizeof path, "proc:%d/trace", w);
+	int fd = open(path, O_RDWR);
+	if (fd < 0)
+		fail("open %s: %s", path, strerror(errno));
+	snprintf(pidarg, sizeof pidarg, "%d", w);
+	char *busy[] = {STRACE, "-p", pidarg, NULL};
+	st = run(busy, NULL, "/tmp/st.err");
+	close(fd);
+	close(wake);
+	waitpid(w, NULL, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 0)
+		fail("strace -p of a traced process succeeded");
+	expect_line(slurp("/tmp/st.err"), "st.err", path, "busy");
+}
+
+/* -p on a process blocked in read: its calls from there on, its exit
+ * status passed on. */
+static void attach_running(void)
+{
+	int wake;
+	pid_t w = start_waiter(&wake, 3);
+	char pidarg[16];
+	snprintf(pidarg, sizeof pidarg, "%d", w);
+	char *argv[] = {STRACE, "-o", "/tmp/st.out", "-p", pidarg, NULL};
+	pid_t s = spawn(argv, NULL, "/tmp/st.err");
+	wait_traced(w);
+	if (write(wake, "x", 1) != 1)
+		fail("wake: %s", strerror(errno));
+	int st = wait_deadline(s, RUN_TIMEOUT_S);
+	close(wake);
+	int wst;
+	waitpid(w, &wst, 0);
+	expect_exit(st, 3);
+	if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 3)
+		fail("the traced process's status is %#x", wst);
+	char *t = slurp("/tmp/st.out");
+	expect_line(t, "st.out", "read(", ") = 1");
+	expect_line(t, "st.out", "getppid() = ", NULL);
+	expect_last(t, "st.out", "+++ exited with 3 +++");
+	expect_line(slurp("/tmp/st.err"), "st.err", "attached", NULL);
+}
+
+/* -p then SIGINT: strace detaches, the process runs on untraced. */
+static void detach_on_sigint(void)
+{
+	int wake;
+	pid_t w = start_waiter(&wake, 4);
+	char pidarg[16];
+	snprintf(pidarg, sizeof pidarg, "%d", w);
+	char *argv[] = {STRACE, "-o", "/tmp/st.out", "-p", pidarg, NULL};
+	pid_t s = spawn(argv, NULL, "/tmp/st.err");
+	wait_traced(w);
+	sleep_ms(100);
+	kill(s, SIGINT);
+	int st = wait_deadline(s, RUN_TIMEOUT_S);
+	long tracer = status_field(w, "tracer");
+	if (write(wake, "x", 1) != 1)
+		fail("wake: %s", strerror(errno));
+	int wst = wait_deadline(w, RUN_TIMEOUT_S);
+	close(wake);
+	expect_exit(st, 0);
+	if (tracer != 0)
+		fail("after detach the tracer is %ld", tracer);
+	if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 4)
+		fail("the detached process's status is %#x", wst);
+	expect_line(slurp("/tmp/st.err"), "st.err", "detached", NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Runner.                                                                  */
+/* ------------------------------------------------------------------------ */
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define T(f)                                                                                       \
+	{                                                                                          \
+#f, f                                                                              \
+	}
+static const struct test tests[] = {
+    T(echo_to_file),  T(cat_read_write),  T(cat_enoent),
+    T(quoting),       T(follow_pipeline), T(killed_by_signal),
+    T(attach_errors), T(attach_running),  T(detach_on_sigint),
+};
+#define NTESTS (sizeof tests / sizeof tests[0])
+
+static void read_reason(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t r;
+	while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+}
+
+/* Run one test in a child; print its result line. Returns 1 if it passed. */
+static int run_test(const struct test *t)
+{
+	int p[2];
+	char reason[512] = "";
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		printf("[TEST] FAIL %s: pipe: %s\n", t->name, strerror(errno));
+		return 0;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		reason_fd = p[1];
+		t->fn();
+		_exit(0);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK); /* orphans may hold the write end */
+	int st = -1, timed_out = 0;
+	long deadline = now_ms() + TEST_TIMEOUT_S * 1000L;
+	while (pid > 0) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+		if (now_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			timed_out = 1;
+			break;
+		}
+		sleep_ms(10);
+	}
+	read_reason(p[0], reason, sizeof reason);
+	close(p[0]);
+	while (waitpid(-1, NULL, WNOHANG) > 0) /* orphans, when we are init */
+		;
+	if (!timed_out && st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		printf("[TEST] PASS %s\n", t->name);
+		return 1;
+	}
+	if (timed_out)
+		printf("[TEST] FAIL %s: timeout%s%s\n", t->name, reason[0] ? "; " : "", reason);
+	else if (reason[0])
+		printf("[TEST] FAIL %s: %s\n", t->name, reason);
+	else if (st != -1 && WIFSIGNALED(st))
+		printf("[TEST] FAIL %s: signal %d\n", t->name, WTERMSIG(st));
+	else
+		printf("[TEST] FAIL %s: exit %d\n", t->name, st == -1 ? -1 : WEXITSTATUS(st));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int passed = 0, failed = 0;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
+		for (size_t i = 0; i < NTESTS; i++)
+			printf("%s\n", tests[i].name);
+		return 0;
+	}
+	for (size_t i = 0; i < NTESTS; i++) {
+		int wanted = argc == 1;
+		for (int a = 1; a < argc; a++)
+			wanted |= strcmp(argv[a], tests[i].name) == 0;
+		if (wanted)
+			run_test(&tests[i]) ? passed++ : failed++;
+	}
+	printf("stracetest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
