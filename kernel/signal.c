@@ -293,6 +293,22 @@ long sys_kill(int pid, int sig)
 	return 0;
 }
 
+/* tkill/tgkill: one thread per process here, so the thread is the process
+ * (musl's raise() uses tkill). */
+long sys_tkill(int tid, int sig)
+{
+	if (tid <= 0 || sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	return signal_send(proc_find(tid), sig);
+}
+
+long sys_tgkill(int tgid, int tid, int sig)
+{
+	if (tgid <= 0 || tid != tgid)
+		return tgid <= 0 || tid <= 0 ? -EINVAL : -ESRCH;
+	return sys_tkill(tid, sig);
+}
+
 long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
 {
 	if (sig < 1 || sig >= NSIG || setsize != 8)

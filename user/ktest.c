@@ -1537,6 +1537,27 @@ static void clock_monotonic_advances(void)
     CHECK_ERR(syscall(SYS_clock_gettime, 12345, &a), EINVAL);
 }
 
+/* tkill and tgkill (musl's raise() uses tkill). */
+static volatile sig_atomic_t raised;
+
+static void raise_handler(int sig)
+{
+    raised = sig;
+}
+
+static void tkill_tgkill_raise(void)
+{
+    signal(SIGUSR2, raise_handler);
+    CHECK(raise(SIGUSR2) == 0);
+    CHECK(raised == SIGUSR2);
+    raised = 0;
+    CHECK(syscall(SYS_tgkill, getpid(), getpid(), SIGUSR2) == 0);
+    CHECK(raised == SIGUSR2);
+    CHECK_ERR(syscall(SYS_tgkill, getpid(), getpid() + 100000, SIGUSR2), ESRCH);
+    CHECK_ERR(syscall(SYS_tkill, -1, SIGUSR2), EINVAL);
+    CHECK_ERR(syscall(SYS_tkill, getpid(), 1000), EINVAL);
+}
+
 /* select: readiness of both pipe ends, a zero timeout, EBADF for a closed fd,
  * and a timeout that expires. */
 static void select_pipe_readiness(void)
@@ -1705,6 +1726,7 @@ static const struct test tests[] = {
     T(unknown_syscall_enosys),
     T(nanosleep_sleeps),
     T(clock_monotonic_advances),
+    T(tkill_tgkill_raise),
     T(select_pipe_readiness),
     T(vfork_parent_signalled_while_waiting),
     T(tcgets_writes_kernel_termios_only),

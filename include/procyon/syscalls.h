@@ -67,10 +67,12 @@
 	X(121, getpgid, "i")                                                                       \
 	X(158, arch_prctl, "ix")                                                                   \
 	X(186, gettid, "")                                                                         \
+	X(200, tkill, "ii")                                                                        \
 	X(217, getdents64, "fxu")                                                                  \
 	X(218, set_tid_address, "x")                                                               \
 	X(228, clock_gettime, "ix")                                                                \
 	X(231, exit_group, "i")                                                                    \
+	X(234, tgkill, "iii")                                                                      \
 	X(257, openat, "fsox")                                                                     \
 	X(262, newfstatat, "fsxx")                                                                 \
 	X(270, pselect6, "ixxxxx")                                                                 \

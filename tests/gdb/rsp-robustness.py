@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Raw GDB Remote Serial Protocol checks against Procyon's gdbserver: speaks
+to 127.0.0.1:PORT (argv[1]) without gdb, sends well-formed and malformed
+packets and prints one "[TEST] PASS gdb_rsp_NAME" / "[TEST] FAIL ..." line
+per check. The inferior is killed at the end (k). Used by run-gdb-test."""
+import socket
+import sys
+import time
+
+fails = 0
+
+
+def result(name, ok, why):
+    global fails
+    if ok:
+        print(f"[TEST] PASS gdb_rsp_{name}")
+    else:
+        fails += 1
+        print(f"[TEST] FAIL gdb_rsp_{name}: {why}")
+
+
+class Stub:
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.buf = b""
+        self.ack = True
+
+    def byte(self):
+        while not self.buf:
+            data = self.s.recv(4096)
+            if not data:
+                raise EOFError("connection closed")
+            self.buf += data
+        b, self.buf = self.buf[:1], self.buf[1:]
+        return b
+
+    def frame(self, body):
+        return b"$" + body + b"#%02x" % (sum(body) & 0xFF)
+
+    def reply(self):
+        """The next packet body, acking it; '-' and '+' bytes are returned as is."""
+        while True:
+            b = self.byte()
+            if b in (b"+", b"-"):
+                return b
+            if b == b"$":
+                break
+        body = b""
+        while (b := self.byte()) != b"#":
+            body += b
+        csum = self.byte() + self.byte()
+        if self.ack:
+            self.s.sendall(b"+")
+        if int(csum, 16) != sum(body) & 0xFF:
+            raise ValueError(f"bad checksum on {body!r}")
+        return body
+
+    def ask(self, body):
+        self.s.sendall(self.frame(body))
+        r = self.reply()
+        if self.ack:
+            if r != b"+":
+                return b"<no ack: " + r + b">"
+            r = self.reply()
+        return r
+
+
+def main():
+    st = Stub(int(sys.argv[1]))
+    r = st.ask(b"qSupported:multiprocess+;swbreak+;xmlRegisters=i386")
+    result("qsupported", b"PacketSize=" in r and b"swbreak+" in r and b"QStartNoAckMode+" in r, r)
+    r = st.ask(b"?")
+    result("initial_stop", r.startswith(b"T05") and b"thread:" in r, r)
+    # A corrupted checksum is answered with '-'.
+    st.s.sendall(b"$g#00")
+    result("bad_checksum_nak", st.reply() == b"-", "no '-'")
+    r = st.ask(b"g")
+    result("g_length", len(r) == 2 * 536, f"{len(r)} hex digits")
+    rip_hex = r[256:272]
+    rip = int.from_bytes(bytes.fromhex(rip_hex.decode()), "little")
+    result("g_rip_user", 0x400000 <= rip < 0x800000000000, hex(rip))
+    result("unknown_packet_empty", st.ask(b"jabberwocky") == b"", "not empty")
+    result("m_garbage", st.ask(b"mxyz,4").startswith(b"E"), "no error")
+    result("m_unmapped", st.ask(b"m0,4").startswith(b"E"), "no error")
+    result("m_kernel_addr", st.ask(b"mffffffff80000000,4").startswith(b"E"), "no error")
+    result("m_huge_len", len(st.ask(b"m%x,ffffffffffff" % rip)) > 0, "empty")
+    result("M_bad_hex", st.ask(b"M%x,2:zz00" % rip).startswith(b"E"), "no error")
+    result("M_short_data", st.ask(b"M%x,4:00" % rip).startswith(b"E"), "no error")
+    result("X_probe", st.ask(b"X%x,0:" % rip) == b"OK", "X not supported")
+    result("G_bad_length", st.ask(b"G123").startswith(b"E"), "no error")
+    result("p_rip", st.ask(b"p10") == r[256:272], "p10 differs from g")
+    result("p_out_of_range", st.ask(b"p99") == b"", "not empty")
+    bad_rip = (0x0000900000000000).to_bytes(8, "little").hex().encode()
+    result("P_noncanonical_rip_einval", st.ask(b"P10=" + bad_rip) == b"E01", "not E01")
+    result("P_rip_unchanged", st.ask(b"p10") == r[256:272], "rip changed")
+    result("P_bad_value", st.ask(b"P10=12").startswith(b"E"), "no error")
+    result("Z0_unmapped", st.ask(b"Z0,10,1").startswith(b"E"), "no error")
+    result("Z1_unsupported", st.ask(b"Z1,%x,1" % rip) == b"", "not empty")
+    result("z0_absent_ok", st.ask(b"z0,%x,1" % rip) == b"OK", "not OK")
+    result("vcont_query", st.ask(b"vCont?").startswith(b"vCont;"), "no vCont")
+    result("vcont_garbage", st.ask(b"vCont;q").startswith(b"E"), "no error")
+    result("C_garbage", st.ask(b"Czz").startswith(b"E"), "no error")
+    result("long_packet_E01", st.ask(b"M" + b"0" * 5000).startswith(b"E"), "no error")
+    r = st.ask(b"QStartNoAckMode")
+    result("noack_ok", r == b"OK", r)
+    st.ack = False
+    time.sleep(0.2)
+    st.buf = st.buf.lstrip(b"+")
+    result("noack_works", st.ask(b"qC").startswith(b"QC"), "no reply")
+    # One real step: rip moves.
+    r = st.ask(b"s")
+    result("step_stop", r.startswith(b"T05"), r)
+    after = st.ask(b"p10")
+    result("step_moves_rip", len(after) == 16 and after != rip_hex, after)
+    st.s.sendall(st.frame(b"k"))
+    time.sleep(0.5)
+    sys.exit(1 if fails else 0)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except (OSError, EOFError, ValueError) as e:
+        result("session", False, repr(e))
+        sys.exit(1)
