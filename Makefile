@@ -33,7 +33,7 @@ APPEND   ?=
 QEMUFLAGS := -accel tcg -m 256M -no-reboot -display none -monitor none \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all deps run check check-host bench demo clean format
+.PHONY: all deps run check check-host bench demo debug clean format
 all: $(BUILD)/kernel.elf $(BUILD)/initfs.img
 
 deps:
@@ -86,6 +86,18 @@ run: deps all
 	@$(QEMU) $(QEMUFLAGS) -serial mon:stdio -kernel $(BUILD)/kernel.elf \
 	  -initrd $(BUILD)/initfs.img -append "$(if $(INIT),init=$(INIT)) $(APPEND)"; \
 	  s=$$?; if [ $$((s % 2)) -eq 1 ]; then exit $$(( (s - 1) / 2 )); else exit $$s; fi
+
+# Debug PROG (a path inside Procyon, e.g. /bin/gdbtarget) with the host's
+# GDB: gdbserver serves it on COM2, which QEMU puts on localhost:$(GDBPORT).
+PROG    ?= /bin/gdbtarget
+GDBPORT ?= 1234
+debug: deps all
+	@echo "Procyon: gdbserver runs $(PROG); in another terminal:"
+	@echo "  gdb build/user/$(notdir $(PROG)) -ex 'target remote localhost:$(GDBPORT)'"
+	@echo "Quit QEMU with Ctrl-A then X."
+	@$(QEMU) $(QEMUFLAGS) -serial mon:stdio -serial tcp:127.0.0.1:$(GDBPORT),server=on,wait=off \
+	  -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initfs.img \
+	  -append "init=/bin/gdbserver init_args=$(PROG) $(APPEND)"
 
 check-host: $(HTESTS)
 	@for t in $(HTESTS); do echo "== $$t"; $$t || true; done
