@@ -20,231 +20,228 @@
 /* The measured interval: a benchmark calls span_begin after its setup and
  * span_end before its teardown. */
 struct span {
-    uint64_t tsc0, tsc1;
-    long ns0, ns1;
+	uint64_t tsc0, tsc1;
+	long ns0, ns1;
 };
 
 static uint64_t rdtsc(void)
 {
-    uint32_t lo, hi;
-    asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
-    return (uint64_t)hi << 32 | lo;
+	uint32_t lo, hi;
+	asm volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) : : "memory");
+	return (uint64_t)hi << 32 | lo;
 }
 
 static long now_ns(void)
 {
-    struct timespec ts;
-    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+	struct timespec ts;
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
 static void span_begin(struct span *s)
 {
-    s->ns0 = now_ns();
-    s->tsc0 = rdtsc();
+	s->ns0 = now_ns();
+	s->tsc0 = rdtsc();
 }
 
 static void span_end(struct span *s)
 {
-    s->tsc1 = rdtsc();
-    s->ns1 = now_ns();
+	s->tsc1 = rdtsc();
+	s->ns1 = now_ns();
 }
 
 static void die(const char *what)
 {
-    perror(what);
-    exit(1);
+	perror(what);
+	exit(1);
 }
 
 /* Cheapest possible round trip into the kernel. */
 static void bench_null_syscall(long iters, struct span *s)
 {
-    span_begin(s);
-    for (long i = 0; i < iters; i++)
-        syscall(SYS_getppid);
-    span_end(s);
+	span_begin(s);
+	for (long i = 0; i < iters; i++)
+		syscall(SYS_getppid);
+	span_end(s);
 }
 
 /* Parent and child bounce one byte over two pipes; one op = one round trip. */
 static void bench_pipe_roundtrip(long iters, struct span *s)
 {
-    int to_child[2], to_parent[2];
-    char c = 'x';
-    if (pipe(to_child) < 0 || pipe(to_parent) < 0)
-        die("pipe");
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-    if (pid == 0) {
-        close(to_child[1]);
-        close(to_parent[0]);
-        while (read(to_child[0], &c, 1) == 1)
-            if (write(to_parent[1], &c, 1) != 1)
-                _exit(1);
-        _exit(0);
-    }
-    close(to_child[0]);
-    close(to_parent[1]);
-    span_begin(s);
-    for (long i = 0; i < iters; i++)
-        if (write(to_child[1], &c, 1) != 1 || read(to_parent[0], &c, 1) != 1)
-            die("pipe_roundtrip");
-    span_end(s);
-    close(to_child[1]); /* child sees EOF and exits */
-    close(to_parent[0]);
-    waitpid(pid, NULL, 0);
+	int to_child[2], to_parent[2];
+	char c = 'x';
+	if (pipe(to_child) < 0 || pipe(to_parent) < 0)
+		die("pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		close(to_child[1]);
+		close(to_parent[0]);
+		while (read(to_child[0], &c, 1) == 1)
+			if (write(to_parent[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	close(to_child[0]);
+	close(to_parent[1]);
+	span_begin(s);
+	for (long i = 0; i < iters; i++)
+		if (write(to_child[1], &c, 1) != 1 || read(to_parent[0], &c, 1) != 1)
+			die("pipe_roundtrip");
+	span_end(s);
+	close(to_child[1]); /* child sees EOF and exits */
+	close(to_parent[0]);
+	waitpid(pid, NULL, 0);
 }
 
 /* Create a process, let it exit, reap it. */
 static void bench_fork_exit_wait(long iters, struct span *s)
 {
-    span_begin(s);
-    for (long i = 0; i < iters; i++) {
-        pid_t pid = fork();
-        if (pid < 0)
-            die("fork");
-        if (pid == 0)
-            _exit(0);
-        if (waitpid(pid, NULL, 0) != pid)
-            die("waitpid");
-    }
-    span_end(s);
+	span_begin(s);
+	for (long i = 0; i < iters; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0)
+			_exit(0);
+		if (waitpid(pid, NULL, 0) != pid)
+			die("waitpid");
+	}
+	span_end(s);
 }
 
 /* --- proc: tracing benchmarks ------------------------------------------- */
 
 /* A child blocked in read(2) on a pipe, and a trace session that stopped it. */
 struct traced {
-    pid_t pid;
-    int trace, regs, wake;
+	pid_t pid;
+	int trace, regs, wake;
 };
 
 static int open_proc(pid_t pid, const char *file, int flags)
 {
-    char path[64];
-    snprintf(path, sizeof path, "proc:%d/%s", (int)pid, file);
-    int fd = open(path, flags);
-    if (fd < 0)
-        die(path);
-    return fd;
+	char path[64];
+	snprintf(path, sizeof path, "proc:%d/%s", (int)pid, file);
+	int fd = open(path, flags);
+	if (fd < 0)
+		die(path);
+	return fd;
 }
 
 /* Fork body() as a child that first waits for a byte on a pipe, and attach
  * to it with O_TRUNC: it is stopped when this returns. */
 static struct traced start_traced(void (*body)(void))
 {
-    int p[2];
-    if (pipe(p) < 0)
-        die("pipe");
-    struct traced t;
-    t.pid = fork();
-    if (t.pid < 0)
-        die("fork");
-    if (t.pid == 0) {
-        char c;
-        close(p[1]);
-        if (read(p[0], &c, 1) != 1)
-            _exit(2);
-        body();
-        _exit(0);
-    }
-    close(p[0]);
-    t.wake = p[1];
-    t.trace = open_proc(t.pid, "trace", O_RDWR | O_TRUNC);
-    t.regs = open_proc(t.pid, "regs/int", O_RDWR);
-    return t;
+	int p[2];
+	if (pipe(p) < 0)
+		die("pipe");
+	struct traced t;
+	t.pid = fork();
+	if (t.pid < 0)
+		die("fork");
+	if (t.pid == 0) {
+		char c;
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(2);
+		body();
+		_exit(0);
+	}
+	close(p[0]);
+	t.wake = p[1];
+	t.trace = open_proc(t.pid, "trace", O_RDWR | O_TRUNC);
+	t.regs = open_proc(t.pid, "regs/int", O_RDWR);
+	return t;
 }
 
 static void resume(const struct traced *t, uint64_t flags)
 {
-    if (write(t->trace, &flags, sizeof flags) != sizeof flags)
-        die("trace write");
+	if (write(t->trace, &flags, sizeof flags) != sizeof flags)
+		die("trace write");
 }
 
 static void next_event(const struct traced *t, struct ptrace_event *e)
 {
-    if (read(t->trace, e, sizeof *e) != (ssize_t)sizeof *e)
-        die("trace read");
+	if (read(t->trace, e, sizeof *e) != (ssize_t)sizeof *e)
+		die("trace read");
 }
 
 static void finish_traced(struct traced *t)
 {
-    close(t->regs);
-    close(t->trace); /* detaches: the child runs on */
-    close(t->wake);
-    kill(t->pid, SIGKILL);
-    waitpid(t->pid, NULL, 0);
+	close(t->regs);
+	close(t->trace); /* detaches: the child runs on */
+	close(t->wake);
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, 0);
 }
 
-static void body_block(void)
-{
-    pause();
-}
+static void body_block(void) { pause(); }
 
 /* pread of regs/int of a stopped child (Linux: PTRACE_GETREGS). */
 static void bench_regs_read(long iters, struct span *s)
 {
-    struct traced t = start_traced(body_block);
-    struct user_regs r;
-    span_begin(s);
-    for (long i = 0; i < iters; i++)
-        if (pread(t.regs, &r, sizeof r, 0) != sizeof r)
-            die("regs read");
-    span_end(s);
-    finish_traced(&t);
+	struct traced t = start_traced(body_block);
+	struct user_regs r;
+	span_begin(s);
+	for (long i = 0; i < iters; i++)
+		if (pread(t.regs, &r, sizeof r, 0) != sizeof r)
+			die("regs read");
+	span_end(s);
+	finish_traced(&t);
 }
 
 /* pwrite of regs/int of a stopped child (Linux: PTRACE_SETREGS). */
 static void bench_regs_write(long iters, struct span *s)
 {
-    struct traced t = start_traced(body_block);
-    struct user_regs r;
-    if (pread(t.regs, &r, sizeof r, 0) != sizeof r)
-        die("regs read");
-    span_begin(s);
-    for (long i = 0; i < iters; i++)
-        if (pwrite(t.regs, &r, sizeof r, 0) != sizeof r)
-            die("regs write");
-    span_end(s);
-    finish_traced(&t);
+	struct traced t = start_traced(body_block);
+	struct user_regs r;
+	if (pread(t.regs, &r, sizeof r, 0) != sizeof r)
+		die("regs read");
+	span_begin(s);
+	for (long i = 0; i < iters; i++)
+		if (pwrite(t.regs, &r, sizeof r, 0) != sizeof r)
+			die("regs write");
+	span_end(s);
+	finish_traced(&t);
 }
 
 static long body_iters;
 
 static void body_getppid_loop(void)
 {
-    for (long i = 0; i < body_iters; i++)
-        syscall(SYS_getppid);
+	for (long i = 0; i < body_iters; i++)
+		syscall(SYS_getppid);
 }
 
 /* strace-style: entry and exit stops, the tracer reads the event and the
  * registers at each. One op = one traced getppid. */
 static void bench_traced_syscall(long iters, struct span *s)
 {
-    body_iters = iters;
-    struct traced t = start_traced(body_getppid_loop);
-    const uint64_t flags = PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL;
-    struct ptrace_event e;
-    struct user_regs r;
-    resume(&t, flags);
-    if (write(t.wake, "x", 1) != 1)
-        die("wake");
-    /* Skip the stops of read() finishing, up to the first getppid. */
-    do {
-        next_event(&t, &e);
-        if (e.data[0] != SYS_getppid)
-            resume(&t, flags);
-    } while (e.data[0] != SYS_getppid);
-    span_begin(s);
-    for (long i = 0; i < 2 * iters; i++) {
-        if (i)
-            next_event(&t, &e);
-        if (pread(t.regs, &r, sizeof r, 0) != sizeof r)
-            die("regs read");
-        resume(&t, flags);
-    }
-    span_end(s);
-    finish_traced(&t);
+	body_iters = iters;
+	struct traced t = start_traced(body_getppid_loop);
+	const uint64_t flags = PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL;
+	struct ptrace_event e;
+	struct user_regs r;
+	resume(&t, flags);
+	if (write(t.wake, "x", 1) != 1)
+		die("wake");
+	/* Skip the stops of read() finishing, up to the first getppid. */
+	do {
+		next_event(&t, &e);
+		if (e.data[0] != SYS_getppid)
+			resume(&t, flags);
+	} while (e.data[0] != SYS_getppid);
+	span_begin(s);
+	for (long i = 0; i < 2 * iters; i++) {
+		if (i)
+			next_event(&t, &e);
+		if (pread(t.regs, &r, sizeof r, 0) != sizeof r)
+			die("regs read");
+		resume(&t, flags);
+	}
+	span_end(s);
+	finish_traced(&t);
 }
 
 /* A traced process whose sysfilter excludes getppid: what each getppid
@@ -253,139 +250,137 @@ static int filtered_result_fd;
 
 static void body_timed_getppid_loop(void)
 {
-    struct span in;
-    span_begin(&in);
-    body_getppid_loop();
-    span_end(&in);
-    if (write(filtered_result_fd, &in, sizeof in) != sizeof in)
-        _exit(3);
+	struct span in;
+	span_begin(&in);
+	body_getppid_loop();
+	span_end(&in);
+	if (write(filtered_result_fd, &in, sizeof in) != sizeof in)
+		_exit(3);
 }
 
 static void bench_filtered_syscall(long iters, struct span *s)
 {
-    int res[2];
-    if (pipe(res) < 0)
-        die("pipe");
-    body_iters = iters;
-    filtered_result_fd = res[1];
-    struct traced t = start_traced(body_timed_getppid_loop);
-    uint8_t filter[PTRACE_SYSFILTER_BYTES];
-    memset(filter, 0xff, sizeof filter);
-    filter[SYS_getppid / 8] &= (uint8_t)~(1u << (SYS_getppid % 8));
-    int sf = open_proc(t.pid, "sysfilter", O_RDWR);
-    if (pwrite(sf, filter, sizeof filter, 0) != sizeof filter)
-        die("sysfilter");
-    close(sf);
-    /* Syscall stops stay on for the whole run: every call but getppid
-     * (read, clock_gettime, write) stops, and the tracer resumes it. */
-    const uint64_t flags = PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL;
-    resume(&t, flags);
-    if (write(t.wake, "x", 1) != 1)
-        die("wake");
-    struct ptrace_event e;
-    do {
-        next_event(&t, &e);
-        if (e.data[0] == SYS_getppid)
-            die("a filtered-out syscall stopped");
-        resume(&t, flags);
-    } while (!(e.cause == PTRACE_STOP_POST_SYSCALL && e.data[0] == SYS_write));
-    if (read(res[0], s, sizeof *s) != sizeof *s)
-        die("result");
-    finish_traced(&t);
-    close(res[0]);
-    close(res[1]);
+	int res[2];
+	if (pipe(res) < 0)
+		die("pipe");
+	body_iters = iters;
+	filtered_result_fd = res[1];
+	struct traced t = start_traced(body_timed_getppid_loop);
+	uint8_t filter[PTRACE_SYSFILTER_BYTES];
+	memset(filter, 0xff, sizeof filter);
+	filter[SYS_getppid / 8] &= (uint8_t) ~(1u << (SYS_getppid % 8));
+	int sf = open_proc(t.pid, "sysfilter", O_RDWR);
+	if (pwrite(sf, filter, sizeof filter, 0) != sizeof filter)
+		die("sysfilter");
+	close(sf);
+	/* Syscall stops stay on for the whole run: every call but getppid
+	 * (read, clock_gettime, write) stops, and the tracer resumes it. */
+	const uint64_t flags = PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL;
+	resume(&t, flags);
+	if (write(t.wake, "x", 1) != 1)
+		die("wake");
+	struct ptrace_event e;
+	do {
+		next_event(&t, &e);
+		if (e.data[0] == SYS_getppid)
+			die("a filtered-out syscall stopped");
+		resume(&t, flags);
+	} while (!(e.cause == PTRACE_STOP_POST_SYSCALL && e.data[0] == SYS_write));
+	if (read(res[0], s, sizeof *s) != sizeof *s)
+		die("result");
+	finish_traced(&t);
+	close(res[0]);
+	close(res[1]);
 }
 
 extern char step_block[], step_block_end[];
 
 static void body_step_block(void)
 {
-    /* 4096 nops the tracer steps through. */
-    asm volatile(".globl step_block, step_block_end\n"
-                 "step_block:\n"
-                 ".rept 4096\n nop\n .endr\n"
-                 "step_block_end:\n");
+	/* 4096 nops the tracer steps through. */
+	asm volatile(".globl step_block, step_block_end\n"
+	             "step_block:\n"
+	             ".rept 4096\n nop\n .endr\n"
+	             "step_block_end:\n");
 }
 
 /* One single step: resume with SINGLESTEP, read the event. */
 static void bench_single_step(long iters, struct span *s)
 {
-    if (iters > 4000)
-        iters = 4000;
-    struct traced t = start_traced(body_step_block);
-    struct ptrace_event e;
-    uint64_t addr = (uint64_t)step_block;
-    int mem = open_proc(t.pid, "mem", O_RDWR);
-    /* Run to the block: a breakpoint on its first byte. */
-    uint8_t orig, cc = 0xcc;
-    if (pread(mem, &orig, 1, (off_t)addr) != 1 || pwrite(mem, &cc, 1, (off_t)addr) != 1)
-        die("mem");
-    resume(&t, PTRACE_STOP_BREAKPOINT);
-    if (write(t.wake, "x", 1) != 1)
-        die("wake");
-    next_event(&t, &e);
-    struct user_regs r;
-    if (pwrite(mem, &orig, 1, (off_t)addr) != 1 || pread(t.regs, &r, sizeof r, 0) != sizeof r)
-        die("mem restore");
-    r.rip = addr;
-    if (pwrite(t.regs, &r, sizeof r, 0) != sizeof r)
-        die("regs write");
-    span_begin(s);
-    for (long i = 0; i < iters; i++) {
-        resume(&t, PTRACE_STOP_SINGLESTEP);
-        next_event(&t, &e);
-    }
-    span_end(s);
-    close(mem);
-    finish_traced(&t);
+	if (iters > 4000)
+		iters = 4000;
+	struct traced t = start_traced(body_step_block);
+	struct ptrace_event e;
+	uint64_t addr = (uint64_t)step_block;
+	int mem = open_proc(t.pid, "mem", O_RDWR);
+	/* Run to the block: a breakpoint on its first byte. */
+	uint8_t orig, cc = 0xcc;
+	if (pread(mem, &orig, 1, (off_t)addr) != 1 || pwrite(mem, &cc, 1, (off_t)addr) != 1)
+		die("mem");
+	resume(&t, PTRACE_STOP_BREAKPOINT);
+	if (write(t.wake, "x", 1) != 1)
+		die("wake");
+	next_event(&t, &e);
+	struct user_regs r;
+	if (pwrite(mem, &orig, 1, (off_t)addr) != 1 || pread(t.regs, &r, sizeof r, 0) != sizeof r)
+		die("mem restore");
+	r.rip = addr;
+	if (pwrite(t.regs, &r, sizeof r, 0) != sizeof r)
+		die("regs write");
+	span_begin(s);
+	for (long i = 0; i < iters; i++) {
+		resume(&t, PTRACE_STOP_SINGLESTEP);
+		next_event(&t, &e);
+	}
+	span_end(s);
+	close(mem);
+	finish_traced(&t);
 }
 
 static volatile long bp_counter;
 
-__attribute__((noinline)) static void bp_target(void)
-{
-    bp_counter++;
-}
+__attribute__((noinline)) static void bp_target(void) { bp_counter++; }
 
 static void body_call_loop(void)
 {
-    for (long i = 0; i < body_iters; i++)
-        bp_target();
+	for (long i = 0; i < body_iters; i++)
+		bp_target();
 }
 
 /* A breakpoint hit, handled the way a debugger does: restore the byte, back
  * rip up, step over, re-plant, continue. One op = one full cycle. */
 static void bench_breakpoint_roundtrip(long iters, struct span *s)
 {
-    body_iters = iters + 1;
-    struct traced t = start_traced(body_call_loop);
-    int mem = open_proc(t.pid, "mem", O_RDWR);
-    uint64_t addr = (uint64_t)bp_target;
-    uint8_t orig, cc = 0xcc;
-    if (pread(mem, &orig, 1, (off_t)addr) != 1 || pwrite(mem, &cc, 1, (off_t)addr) != 1)
-        die("mem");
-    resume(&t, PTRACE_STOP_BREAKPOINT);
-    if (write(t.wake, "x", 1) != 1)
-        die("wake");
-    struct ptrace_event e;
-    struct user_regs r;
-    span_begin(s);
-    for (long i = 0; i < iters; i++) {
-        next_event(&t, &e); /* the hit */
-        if (pwrite(mem, &orig, 1, (off_t)addr) != 1 || pread(t.regs, &r, sizeof r, 0) != sizeof r)
-            die("restore");
-        r.rip = addr;
-        if (pwrite(t.regs, &r, sizeof r, 0) != sizeof r)
-            die("regs write");
-        resume(&t, PTRACE_STOP_SINGLESTEP | PTRACE_STOP_BREAKPOINT);
-        next_event(&t, &e); /* stepped over the original instruction */
-        if (pwrite(mem, &cc, 1, (off_t)addr) != 1)
-            die("replant");
-        resume(&t, PTRACE_STOP_BREAKPOINT);
-    }
-    span_end(s);
-    close(mem);
-    finish_traced(&t);
+	body_iters = iters + 1;
+	struct traced t = start_traced(body_call_loop);
+	int mem = open_proc(t.pid, "mem", O_RDWR);
+	uint64_t addr = (uint64_t)bp_target;
+	uint8_t orig, cc = 0xcc;
+	if (pread(mem, &orig, 1, (off_t)addr) != 1 || pwrite(mem, &cc, 1, (off_t)addr) != 1)
+		die("mem");
+	resume(&t, PTRACE_STOP_BREAKPOINT);
+	if (write(t.wake, "x", 1) != 1)
+		die("wake");
+	struct ptrace_event e;
+	struct user_regs r;
+	span_begin(s);
+	for (long i = 0; i < iters; i++) {
+		next_event(&t, &e); /* the hit */
+		if (pwrite(mem, &orig, 1, (off_t)addr) != 1 ||
+		    pread(t.regs, &r, sizeof r, 0) != sizeof r)
+			die("restore");
+		r.rip = addr;
+		if (pwrite(t.regs, &r, sizeof r, 0) != sizeof r)
+			die("regs write");
+		resume(&t, PTRACE_STOP_SINGLESTEP | PTRACE_STOP_BREAKPOINT);
+		next_event(&t, &e); /* stepped over the original instruction */
+		if (pwrite(mem, &cc, 1, (off_t)addr) != 1)
+			die("replant");
+		resume(&t, PTRACE_STOP_BREAKPOINT);
+	}
+	span_end(s);
+	close(mem);
+	finish_traced(&t);
 }
 
 #define MEM_BENCH_BYTES (1 << 20)
@@ -394,31 +389,33 @@ static uint8_t *mem_region;
 /* Read 1 MiB of a stopped child's memory through proc:PID/mem. */
 static void bench_mem_read_1mib(long iters, struct span *s)
 {
-    mem_region = mmap(NULL, MEM_BENCH_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem_region == MAP_FAILED)
-        die("mmap");
-    memset(mem_region, 0x5a, MEM_BENCH_BYTES);
-    struct traced t = start_traced(body_block);
-    int mem = open_proc(t.pid, "mem", O_RDONLY);
-    uint8_t *buf = malloc(MEM_BENCH_BYTES);
-    memset(buf, 0, MEM_BENCH_BYTES);
-    span_begin(s);
-    for (long i = 0; i < iters; i++)
-        if (pread(mem, buf, MEM_BENCH_BYTES, (off_t)(uintptr_t)mem_region) != MEM_BENCH_BYTES)
-            die("mem read");
-    span_end(s);
-    if (buf[12345] != 0x5a)
-        die("mem contents");
-    free(buf);
-    close(mem);
-    finish_traced(&t);
-    munmap(mem_region, MEM_BENCH_BYTES);
+	mem_region =
+	    mmap(NULL, MEM_BENCH_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem_region == MAP_FAILED)
+		die("mmap");
+	memset(mem_region, 0x5a, MEM_BENCH_BYTES);
+	struct traced t = start_traced(body_block);
+	int mem = open_proc(t.pid, "mem", O_RDONLY);
+	uint8_t *buf = malloc(MEM_BENCH_BYTES);
+	memset(buf, 0, MEM_BENCH_BYTES);
+	span_begin(s);
+	for (long i = 0; i < iters; i++)
+		if (pread(mem, buf, MEM_BENCH_BYTES, (off_t)(uintptr_t)mem_region) !=
+		    MEM_BENCH_BYTES)
+			die("mem read");
+	span_end(s);
+	if (buf[12345] != 0x5a)
+		die("mem contents");
+	free(buf);
+	close(mem);
+	finish_traced(&t);
+	munmap(mem_region, MEM_BENCH_BYTES);
 }
 
 struct bench {
-    const char *name;
-    void (*fn)(long iters, struct span *s);
-    long default_iters;
+	const char *name;
+	void (*fn)(long iters, struct span *s);
+	long default_iters;
 };
 
 static const struct bench benches[] = {
@@ -439,44 +436,44 @@ static const struct bench benches[] = {
 /* Run one benchmark and print its line. */
 static void run_bench(const struct bench *b, long iters)
 {
-    struct span s;
-    if (iters <= 0)
-        iters = b->default_iters;
-    fflush(stdout); /* nothing buffered may be duplicated by fork */
-    b->fn(iters, &s);
-    printf("bench %s iters=%ld tsc_per_op=%llu ns_per_op=%ld\n", b->name, iters,
-           (unsigned long long)((s.tsc1 - s.tsc0) / (uint64_t)iters), (s.ns1 - s.ns0) / iters);
-    fflush(stdout);
+	struct span s;
+	if (iters <= 0)
+		iters = b->default_iters;
+	fflush(stdout); /* nothing buffered may be duplicated by fork */
+	b->fn(iters, &s);
+	printf("bench %s iters=%ld tsc_per_op=%llu ns_per_op=%ld\n", b->name, iters,
+	       (unsigned long long)((s.tsc1 - s.tsc0) / (uint64_t)iters), (s.ns1 - s.ns0) / iters);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
-    long iters = 0;
-    int i = 1, ran = 0;
-    if (argc == 2 && strcmp(argv[1], "-l") == 0) {
-        for (size_t j = 0; j < NBENCH; j++)
-            printf("%s %ld\n", benches[j].name, benches[j].default_iters);
-        return 0;
-    }
-    if (i + 1 < argc && strcmp(argv[i], "-n") == 0) {
-        iters = strtol(argv[i + 1], NULL, 10);
-        i += 2;
-    }
-    if (i == argc) {
-        for (size_t j = 0; j < NBENCH; j++)
-            run_bench(&benches[j], iters);
-        return 0;
-    }
-    for (; i < argc; i++) {
-        size_t j;
-        for (j = 0; j < NBENCH && strcmp(benches[j].name, argv[i]) != 0; j++)
-            ;
-        if (j == NBENCH) {
-            fprintf(stderr, "bench: no such benchmark: %s\n", argv[i]);
-            return 1;
-        }
-        run_bench(&benches[j], iters);
-        ran++;
-    }
-    return ran ? 0 : 1;
+	long iters = 0;
+	int i = 1, ran = 0;
+	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
+		for (size_t j = 0; j < NBENCH; j++)
+			printf("%s %ld\n", benches[j].name, benches[j].default_iters);
+		return 0;
+	}
+	if (i + 1 < argc && strcmp(argv[i], "-n") == 0) {
+		iters = strtol(argv[i + 1], NULL, 10);
+		i += 2;
+	}
+	if (i == argc) {
+		for (size_t j = 0; j < NBENCH; j++)
+			run_bench(&benches[j], iters);
+		return 0;
+	}
+	for (; i < argc; i++) {
+		size_t j;
+		for (j = 0; j < NBENCH && strcmp(benches[j].name, argv[i]) != 0; j++)
+			;
+		if (j == NBENCH) {
+			fprintf(stderr, "bench: no such benchmark: %s\n", argv[i]);
+			return 1;
+		}
+		run_bench(&benches[j], iters);
+		ran++;
+	}
+	return ran ? 0 : 1;
 }

@@ -47,7 +47,8 @@ int main(void)
 		if (n <= 0)
 			continue;
 		text[n] = 0;
-		char pid[16] = "?", ppid[16] = "?", state[8] = "?", tracer[16] = "0", name[64] = "?";
+		char pid[16] = "?", ppid[16] = "?", state[8] = "?", tracer[16] = "0",
+		     name[64] = "?";
 		field(text, "pid", pid, sizeof pid);
 		field(text, "ppid", ppid, sizeof ppid);
 		field(text, "state", state, sizeof state);

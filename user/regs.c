@@ -45,8 +45,8 @@ static void print_regs(const struct user_regs *r)
 	printf("rbp      %016lx  r8       %016lx  r9       %016lx\n", r->rbp, r->r8, r->r9);
 	printf("r10      %016lx  r11      %016lx  r12      %016lx\n", r->r10, r->r11, r->r12);
 	printf("r13      %016lx  r14      %016lx  r15      %016lx\n", r->r13, r->r14, r->r15);
-	printf("cs %04lx ss %04lx ds %04lx es %04lx fs %04lx gs %04lx\n", r->cs, r->ss, r->ds, r->es,
-	       r->fs, r->gs);
+	printf("cs %04lx ss %04lx ds %04lx es %04lx fs %04lx gs %04lx\n", r->cs, r->ss, r->ds,
+	       r->es, r->fs, r->gs);
 	printf("fs_base  %016lx  gs_base  %016lx\n", r->fs_base, r->gs_base);
 	if (r->orig_rax == (uint64_t)-1)
 		printf("orig_rax -1 (not in a system call)\n");
@@ -56,11 +56,11 @@ static void print_regs(const struct user_regs *r)
 
 static void print_fpregs(const struct user_fpregs *f)
 {
-	printf("fcw %04x fsw %04x ftw %04x fop %04x mxcsr %08x (mask %08x)\n", f->cwd, f->swd, f->ftw,
-	       f->fop, f->mxcsr, f->mxcsr_mask);
+	printf("fcw %04x fsw %04x ftw %04x fop %04x mxcsr %08x (mask %08x)\n", f->cwd, f->swd,
+	       f->ftw, f->fop, f->mxcsr, f->mxcsr_mask);
 	for (int i = 0; i < 16; i++)
-		printf("xmm%-2d %08x%08x%08x%08x\n", i, f->xmm_space[i * 4 + 3], f->xmm_space[i * 4 + 2],
-		       f->xmm_space[i * 4 + 1], f->xmm_space[i * 4]);
+		printf("xmm%-2d %08x%08x%08x%08x\n", i, f->xmm_space[i * 4 + 3],
+		       f->xmm_space[i * 4 + 2], f->xmm_space[i * 4 + 1], f->xmm_space[i * 4]);
 }
 
 int main(int argc, char **argv)

@@ -46,8 +46,8 @@ _Noreturn void testrun_check_failed(const char *file, int line, const char *text
 	char buf[512];
 	int n;
 	if (testrun_bad_ptr)
-		n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d, bad=%p)\n", file, line, text, err,
-			     testrun_bad_ptr);
+		n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d, bad=%p)\n", file, line, text,
+		             err, testrun_bad_ptr);
 	else
 		n = snprintf(buf, sizeof buf, "%s:%d: %s (errno %d)\n", file, line, text, err);
 	if (testrun_reason_fd >= 0 && n > 0)
@@ -55,12 +55,13 @@ _Noreturn void testrun_check_failed(const char *file, int line, const char *text
 	_exit(1);
 }
 
-_Noreturn void testrun_status_failed(const char *file, int line, const char *expr,
-				     const char *want, int st)
+_Noreturn void testrun_status_failed(const char *file, int line, const char *expr, const char *want,
+                                     int st)
 {
 	char text[256];
 	if (WIFEXITED(st))
-		snprintf(text, sizeof text, "%s: want %s, got exit %d", expr, want, WEXITSTATUS(st));
+		snprintf(text, sizeof text, "%s: want %s, got exit %d", expr, want,
+		         WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
 		snprintf(text, sizeof text, "%s: want %s, got signal %d", expr, want, WTERMSIG(st));
 	else

@@ -16,8 +16,14 @@ struct test {
 };
 
 #define TEST_DEFAULT_TIMEOUT_S 10
-#define T(fn) {#fn, fn, TEST_DEFAULT_TIMEOUT_S}
-#define T_SLOW(fn, secs) {#fn, fn, secs}
+#define T(fn)                                                                                      \
+	{                                                                                          \
+#fn, fn, TEST_DEFAULT_TIMEOUT_S                                                    \
+	}
+#define T_SLOW(fn, secs)                                                                           \
+	{                                                                                          \
+#fn, fn, secs                                                                      \
+	}
 
 /* Write end of the pipe on which the running test reports why it failed
  * (-1 outside a test). */
@@ -34,8 +40,8 @@ extern void *testrun_bad_ptr;
 /* Report "file:line: text (errno E)" to the runner and end this process. */
 _Noreturn void testrun_check_failed(const char *file, int line, const char *text, int err);
 /* A wait status was not the wanted one: say what it was, and fail. */
-_Noreturn void testrun_status_failed(const char *file, int line, const char *expr,
-				     const char *want, int st);
+_Noreturn void testrun_status_failed(const char *file, int line, const char *expr, const char *want,
+                                     int st);
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
@@ -50,7 +56,7 @@ _Noreturn void testrun_status_failed(const char *file, int line, const char *exp
 		long r_ = (long)(call);                                                            \
 		if (r_ != -1 || errno != (err))                                                    \
 			testrun_check_failed(__FILE__, __LINE__, #call " == -1 && errno == " #err, \
-					     errno);                                               \
+			                     errno);                                               \
 	} while (0)
 
 /* CHECK_ERR2(call, E1, E2): -1 with errno E1 or E2. */
@@ -60,7 +66,7 @@ _Noreturn void testrun_status_failed(const char *file, int line, const char *exp
 		long r_ = (long)(call);                                                            \
 		if (r_ != -1 || (errno != (e1) && errno != (e2)))                                  \
 			testrun_check_failed(__FILE__, __LINE__,                                   \
-					     #call " == -1 && errno in " #e1 "," #e2, errno);      \
+			                     #call " == -1 && errno in " #e1 "," #e2, errno);      \
 	} while (0)
 
 /* A formatted failure. */
