@@ -486,7 +486,8 @@ static long do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t 
 		for (int i = 0; i < n; i++) {
 			int fd = fds[i].fd, re = fds[i].revents;
 			uint64_t bit = 1ULL << (fd % 64);
-			bool out[3] = {(fds[i].events & POLLIN) && (re & (POLLIN | POLLHUP | POLLERR)),
+			bool out[3] = {(fds[i].events & POLLIN) &&
+			                   (re & (POLLIN | POLLHUP | POLLERR)),
 			               (fds[i].events & POLLOUT) && (re & (POLLOUT | POLLERR)),
 			               (fds[i].events & POLLPRI) && (re & POLLPRI)};
 			for (int k = 0; k < 3; k++)
