@@ -30,16 +30,21 @@ int path_absolute(const char *cwd, const char *path, char *out, size_t size)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-/* Copy a user path and make it absolute. Empty paths are -ENOENT. */
+/* Copy a user path as it is. Empty paths are -ENOENT. */
+int path_copy_from_user(uint64_t upath, char *out, size_t size)
+{
+	long n = copy_string_from_user(out, upath, size);
+	if (n < 0)
+		return (int)n;
+	return n == 0 ? -ENOENT : 0;
+}
+
+/* Copy a user path and make it absolute against the cwd. */
 int path_from_user(uint64_t upath, char *out, size_t size)
 {
 	char tmp[PATH_MAX_K];
-	long n = copy_string_from_user(tmp, upath, sizeof tmp);
-	if (n < 0)
-		return (int)n;
-	if (n == 0)
-		return -ENOENT;
-	return path_absolute(current->cwd[0] ? current->cwd : "/", tmp, out, size);
+	int err = path_copy_from_user(upath, tmp, sizeof tmp);
+	return err ? err : path_absolute(current->cwd[0] ? current->cwd : "/", tmp, out, size);
 }
 
 /* The canonical spelling of an absolute path: "/x" for the root

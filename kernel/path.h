@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Copy a user path as it is (empty: -ENOENT). 0 or -errno. */
+int path_copy_from_user(uint64_t upath, char *out, size_t size);
 /* Copy a user path and make it absolute against the cwd. 0 or -errno. */
 int path_from_user(uint64_t upath, char *out, size_t size);
 /* Make path absolute against cwd (kernel strings). 0 or -ENAMETOOLONG. */

@@ -15,14 +15,10 @@ static struct proc *idle;
 static struct waitq pollers;
 bool sched_need_resched; /* set by the tick: switch at the next chance */
 
-/* Put p at the tail of the run queue. */
-void sched_ready(struct proc *p)
+/* Append p to the run queue (the idle process never goes there). */
+static void enqueue(struct proc *p)
 {
-	if (p->state == P_RUNNABLE || p->state == P_ZOMBIE || p->state == P_UNUSED)
-		return; /* runnable means queued or running already */
-	p->state = P_RUNNABLE;
-	p->sleeping_on = 0;
-	if (p == idle || p == current)
+	if (p == idle)
 		return;
 	p->run_next = 0;
 	if (run_tail)
@@ -30,6 +26,17 @@ void sched_ready(struct proc *p)
 	else
 		run_head = p;
 	run_tail = p;
+}
+
+/* Put p at the tail of the run queue. */
+void sched_ready(struct proc *p)
+{
+	if (p->state == P_RUNNABLE || p->state == P_ZOMBIE || p->state == P_UNUSED)
+		return; /* runnable means queued or running already */
+	p->state = P_RUNNABLE;
+	p->sleeping_on = 0;
+	if (p != current)
+		enqueue(p);
 }
 
 static struct proc *dequeue(void)
@@ -77,16 +84,8 @@ void sched_yield(void)
 	sched_need_resched = false; /* also when nobody else wants the CPU */
 	if (!run_head)
 		return;
-	struct proc *p = current;
-	p->state = P_RUNNABLE;
-	if (p != idle) {
-		p->run_next = 0;
-		if (run_tail)
-			run_tail->run_next = p;
-		else
-			run_head = p;
-		run_tail = p;
-	}
+	current->state = P_RUNNABLE;
+	enqueue(current);
 	sched_block();
 }
 

@@ -159,14 +159,12 @@ long sys_open(uint64_t upath, int flags, int mode)
 static int at_path(int dirfd, uint64_t upath, char *out, size_t size)
 {
 	char tmp[PATH_MAX_K];
-	long n = copy_string_from_user(tmp, upath, sizeof tmp);
-	if (n < 0)
-		return (int)n;
-	if (n == 0)
-		return -ENOENT;
+	int err = path_copy_from_user(upath, tmp, sizeof tmp);
+	if (err)
+		return err;
 	if (tmp[0] != '/' && dirfd != AT_FDCWD && !strchr(tmp, ':'))
 		return fd_get(dirfd) ? -ENOTSUP : -EBADF;
-	return path_from_user(upath, out, size);
+	return path_absolute(current->cwd[0] ? current->cwd : "/", tmp, out, size);
 }
 
 long sys_openat(int dirfd, uint64_t upath, int flags, int mode)
