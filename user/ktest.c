@@ -1513,6 +1513,32 @@ static void clock_monotonic_advances(void)
 	CHECK_ERR(syscall(SYS_clock_gettime, 12345, &a), EINVAL);
 }
 
+/* Running out of memory is the process's problem, not the kernel's: a child
+ * that touches more anonymous memory than the machine has dies of SIGSEGV
+ * (the page it touched could not be backed), the kernel stays up, and every
+ * frame comes back when it is reaped. */
+static void out_of_memory_kills_only_the_process(void)
+{
+	long before = read_free_frames();
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		size_t len = 1UL << 29; /* 512 MiB */
+		volatile char *p =
+		    mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(2);
+		for (size_t off = 0; off < len; off += PAGE)
+			p[off] = 1;
+		_exit(3); /* more memory than a 256 MiB machine has: not reached */
+	}
+	int st = wait_for(pid);
+	if (before < 0 || before * 4096L > (1L << 29))
+		return; /* not Procyon, or a machine with more than 512 MiB free */
+	CHECK_KILLED_BY(st, SIGSEGV);
+	CHECK(read_free_frames() == before);
+}
+
 /* tkill and tgkill (musl's raise() uses tkill). */
 static volatile sig_atomic_t raised;
 
@@ -1698,6 +1724,7 @@ static const struct test tests[] = {
     T(unknown_syscall_enosys),
     T(nanosleep_sleeps),
     T(clock_monotonic_advances),
+    T_SLOW(out_of_memory_kills_only_the_process, 120),
     T(tkill_tgkill_raise),
     T(select_pipe_readiness),
     T(vfork_parent_signalled_while_waiting),
