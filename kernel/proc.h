@@ -78,6 +78,8 @@ struct proc {
 	char cwd[PATH_MAX_K];
 
 	uint64_t sig_blocked;
+	uint64_t saved_sigmask; /* rt_sigsuspend: the mask to restore after the handler */
+	bool restore_sigmask;
 	struct k_sigaction sigactions[NSIG];
 	int stop_sig;              /* group-stop signal being reported, 0 if none */
 	bool stop_reported;        /* WUNTRACED has reported the stop */

@@ -152,9 +152,11 @@ static bool setup_frame(struct trapframe *tf, int sig, const struct k_sigaction 
 	mc->err = tf->error, mc->trapno = tf->vector < 32 ? tf->vector : 0;
 	mc->cr2 = tf->vector == 14 ? addr : 0;
 	f.info.code = addr ? 1 /* SEGV_MAPERR and friends */ : 0;
-	mc->oldmask = p->sig_blocked;
+	uint64_t old_mask = p->restore_sigmask ? p->saved_sigmask : p->sig_blocked;
+	p->restore_sigmask = false; /* sigreturn restores the mask from the frame */
+	mc->oldmask = old_mask;
 	mc->fpstate = fpstate;
-	f.uc.sigmask = p->sig_blocked;
+	f.uc.sigmask = old_mask;
 	f.info.signo = sig;
 	f.info.addr = addr;
 
@@ -230,6 +232,10 @@ void signal_deliver(struct trapframe *tf)
 		return; /* one handler frame at a time */
 	}
 	fix_syscall_restart(tf, false, 0);
+	if (p->restore_sigmask) { /* rt_sigsuspend woke, and no handler ran */
+		p->sig_blocked = p->saved_sigmask;
+		p->restore_sigmask = false;
+	}
 }
 
 /* An exception in user mode: the matching signal, forced through. */
@@ -328,6 +334,26 @@ long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
 	    (act.handler == SIG_DFL && (SIGBIT(sig) & IGNORED_BY_DEFAULT)))
 		current->sig_pending &= ~SIGBIT(sig);
 	return 0;
+}
+
+/* Wait with a temporary mask until a signal is acted on; always -EINTR.
+ * The caller's mask comes back when the handler returns (it is saved in the
+ * signal frame) or, if no handler runs, on the way out. */
+long sys_rt_sigsuspend(uint64_t umask, size_t setsize)
+{
+	uint64_t mask;
+	if (setsize != 8)
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof mask))
+		return -EFAULT;
+	struct proc *p = current;
+	p->saved_sigmask = p->sig_blocked;
+	p->restore_sigmask = true;
+	p->sig_blocked = mask & ~UNBLOCKABLE;
+	struct waitq never = {0};
+	while (waitq_sleep(&never) == 0)
+		;
+	return -EINTR;
 }
 
 long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)

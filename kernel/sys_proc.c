@@ -314,18 +314,28 @@ struct timespec_k {
 	int64_t sec, nsec;
 };
 
-long sys_nanosleep(uint64_t ureq, uint64_t urem)
+#define CLOCK_REALTIME 0
+#define TIMER_ABSTIME 1
+#define EPOCH_NS (1700000000ULL * 1000000000ULL) /* boot time stands in for the epoch */
+
+/* A user timespec as nanoseconds (huge values saturate). */
+static int timespec_ns(uint64_t uts, uint64_t *ns)
 {
 	struct timespec_k ts;
-	if (copy_from_user(&ts, ureq, sizeof ts))
+	if (copy_from_user(&ts, uts, sizeof ts))
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
-	uint64_t now = clock_ns();
-	uint64_t ns = (uint64_t)ts.sec > 1000000000ULL
-	                  ? ~0ULL / 2
-	                  : (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
-	uint64_t deadline = now + ns;
+	*ns = (uint64_t)ts.sec > 10000000000ULL /* would overflow: saturate */
+	          ? ~0ULL / 4
+	          : (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+	return 0;
+}
+
+/* Sleep until the clock_ns() deadline; on a signal, -EINTR with the time
+ * left written to urem (if given). */
+static long sleep_until(uint64_t deadline, uint64_t urem)
+{
 	struct waitq never = {0};
 	while (clock_ns() < deadline) {
 		int r = waitq_sleep_until(&never, deadline);
@@ -343,13 +353,37 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem)
 	return 0;
 }
 
+long sys_nanosleep(uint64_t ureq, uint64_t urem)
+{
+	uint64_t ns;
+	int err = timespec_ns(ureq, &ns);
+	return err ? err : sleep_until(clock_ns() + ns, urem);
+}
+
+/* clock_nanosleep: relative, or absolute (TIMER_ABSTIME) on the monotonic
+ * or realtime clock. glibc's nanosleep and sleep use it. */
+long sys_clock_nanosleep(int clk, int flags, uint64_t ureq, uint64_t urem)
+{
+	if (clk < 0 || clk > 7 || clk == 2 || clk == 3) /* no CPU-time clocks */
+		return -EINVAL;
+	uint64_t ns;
+	int err = timespec_ns(ureq, &ns);
+	if (err)
+		return err;
+	if (!(flags & TIMER_ABSTIME))
+		return sleep_until(clock_ns() + ns, urem);
+	if (clk == CLOCK_REALTIME || clk == 5)
+		ns = ns > EPOCH_NS ? ns - EPOCH_NS : 0;
+	return sleep_until(ns, 0);
+}
+
 long sys_clock_gettime(int clk, uint64_t uts)
 {
 	if (clk < 0 || clk > 7)
 		return -EINVAL;
 	uint64_t ns = clock_ns();
-	if (clk == 0 || clk == 5) /* REALTIME: boot time stands in for the epoch */
-		ns += 1700000000ULL * 1000000000ULL;
+	if (clk == CLOCK_REALTIME || clk == 5)
+		ns += EPOCH_NS;
 	struct timespec_k ts = {(int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000)};
 	return copy_to_user(uts, &ts, sizeof ts);
 }

@@ -1539,6 +1539,62 @@ static void out_of_memory_kills_only_the_process(void)
 	CHECK(read_free_frames() == before);
 }
 
+/* rt_sigsuspend: waits with a temporary mask, returns EINTR after the
+ * handler, and gives back the old mask (busybox's `wait` builtin uses it;
+ * without it, `wait` spun on ENOSYS forever). */
+static volatile sig_atomic_t suspend_seen;
+
+static void suspend_handler(int sig) { suspend_seen = sig; }
+
+static void sigsuspend_waits_for_handler(void)
+{
+	signal(SIGUSR1, suspend_handler);
+	sigset_t block, old, now, empty;
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	CHECK(sigprocmask(SIG_BLOCK, &block, &old) == 0);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		sleep_ms(20);
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	sigemptyset(&empty);
+	errno = 0;
+	CHECK(sigsuspend(&empty) == -1 && errno == EINTR);
+	CHECK(suspend_seen == SIGUSR1);
+	CHECK(sigprocmask(SIG_SETMASK, NULL, &now) == 0);
+	CHECK(sigismember(&now, SIGUSR1)); /* the mask from before came back */
+	CHECK_EXITED(wait_for(pid), 0);
+	CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0);
+}
+
+/* clock_nanosleep, relative and absolute (glibc's sleep uses it). */
+static void clock_nanosleep_relative_and_absolute(void)
+{
+	struct timespec rel = {0, 20 * 1000000L}, abs;
+	long t0 = now_ns();
+	CHECK(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &rel, NULL) == 0);
+	CHECK(now_ns() - t0 >= 20 * 1000000L);
+	CHECK(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &abs) == 0);
+	abs.tv_nsec += 30 * 1000000L;
+	if (abs.tv_nsec >= 1000000000L) {
+		abs.tv_sec++;
+		abs.tv_nsec -= 1000000000L;
+	}
+	t0 = now_ns();
+	CHECK(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL) == 0);
+	CHECK(now_ns() - t0 >= 20 * 1000000L);
+	CHECK(syscall(SYS_clock_gettime, CLOCK_REALTIME, &abs) == 0);
+	abs.tv_nsec = 0; /* a realtime deadline already past: returns at once */
+	CHECK(syscall(SYS_clock_nanosleep, CLOCK_REALTIME, TIMER_ABSTIME, &abs, NULL) == 0);
+	rel.tv_nsec = 2000000000L;
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &rel, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, (void *)1, NULL), EFAULT);
+}
+
 /* tkill and tgkill (musl's raise() uses tkill). */
 static volatile sig_atomic_t raised;
 
@@ -1725,6 +1781,8 @@ static const struct test tests[] = {
     T(nanosleep_sleeps),
     T(clock_monotonic_advances),
     T_SLOW(out_of_memory_kills_only_the_process, 120),
+    T(sigsuspend_waits_for_handler),
+    T(clock_nanosleep_relative_and_absolute),
     T(tkill_tgkill_raise),
     T(select_pipe_readiness),
     T(vfork_parent_signalled_while_waiting),

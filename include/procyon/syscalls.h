@@ -64,6 +64,7 @@
 	X(110, getppid, "")                                                                        \
 	X(111, getpgrp, "")                                                                        \
 	X(112, setsid, "")                                                                         \
+	X(130, rt_sigsuspend, "xu")                                                                \
 	X(121, getpgid, "i")                                                                       \
 	X(158, arch_prctl, "ix")                                                                   \
 	X(186, gettid, "")                                                                         \
@@ -71,6 +72,7 @@
 	X(217, getdents64, "fxu")                                                                  \
 	X(218, set_tid_address, "x")                                                               \
 	X(228, clock_gettime, "ix")                                                                \
+	X(230, clock_nanosleep, "iixx")                                                            \
 	X(231, exit_group, "i")                                                                    \
 	X(234, tgkill, "iii")                                                                      \
 	X(257, openat, "fsox")                                                                     \

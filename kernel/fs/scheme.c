@@ -1,8 +1,9 @@
 /* The namespace: a table of registered schemes, and the mapping from a
  * path to (scheme, path inside it). "name:rest" and "/scheme/name/rest"
- * are the same file; "/tmp/..." is the tmp scheme; any other "/..." is the
- * root filesystem ("file"). The rest is normalised lexically: empty and "."
- * components vanish and ".." never climbs above the scheme's root. The
+ * are the same file; "/tmp/..." is the tmp scheme; /dev/null, /dev/zero,
+ * /dev/tty and /dev/console name null:, zero: and console: (Linux programs
+ * open them by habit); any other "/..." is the root filesystem ("file"). The rest is normalised
+ * lexically: empty and "." components vanish and ".." never climbs above the scheme's root. The
  * "/scheme" directory itself is a small built-in scheme that lists them. */
 #include "scheme.h"
 #include "errno.h"
@@ -69,6 +70,19 @@ static int normalise(const char *src, char *dst, size_t size)
 	return 0;
 }
 
+/* The /dev names Linux programs open by habit, and the scheme each names. */
+static const char *dev_alias(const char *path)
+{
+	static const char *const alias[][2] = {{"dev/null", "null"},
+	                                       {"dev/zero", "zero"},
+	                                       {"dev/tty", "console"},
+	                                       {"dev/console", "console"}};
+	for (size_t i = 0; i < ARRAY_SIZE(alias); i++)
+		if (strcmp(path, alias[i][0]) == 0)
+			return alias[i][1];
+	return 0;
+}
+
 static const struct scheme_ops list_ops;
 static const struct scheme list_scheme = {"scheme", &list_ops};
 
@@ -101,6 +115,9 @@ const struct scheme *scheme_resolve(const char *path, const char **rest)
 			size_t len = slash ? (size_t)(slash - name) : strlen(name);
 			s = scheme_find(name, len);
 			path = slash ? slash : "";
+		} else if (dev_alias(buf)) {
+			s = scheme_find(dev_alias(buf), strlen(dev_alias(buf)));
+			path = "";
 		} else if (strcmp(buf, "tmp") == 0 || strncmp(buf, "tmp/", 4) == 0) {
 			s = scheme_find("tmp", 3);
 			path = buf + 3;
