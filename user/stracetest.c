@@ -2,9 +2,8 @@
  * small command, with its output in a /tmp file, and checks the lines a
  * Linux user expects (syscalls with quoted strings and buffers, errno
  * names, exit and signal lines, [pid N] prefixes under -f) and strace's own
- * exit status. Each test runs in its own forked child; the parent prints
- * "[TEST] PASS name" or "[TEST] FAIL name: reason". Exit 1 if any failed.
- * Usage: stracetest (all), stracetest NAME... (some), stracetest -l (list). */
+ * exit status. The runner is lib/testrun (one forked child per test,
+ * "[TEST] PASS/FAIL" lines). Usage: stracetest [-l] [NAME...]. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,16 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testrun.h"
+
 #define STRACE "/bin/strace"
-#define TEST_TIMEOUT_S 120
 #define RUN_TIMEOUT_S 60
 #define OUT_MAX 65536
 
 /* ------------------------------------------------------------------------ */
 /* Harness.                                                                 */
 /* ------------------------------------------------------------------------ */
-
-static int reason_fd = -1;
 
 /* Report why the test failed and end the test child. */
 static _Noreturn void fail(const char *fmt, ...)
@@ -38,15 +36,9 @@ static _Noreturn void fail(const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof buf - 1)
 		n = (int)sizeof buf - 1;
-	if (reason_fd >= 0 && n > 0 && write(reason_fd, buf, (size_t)n) < 0)
+	if (testrun_reason_fd >= 0 && n > 0 && write(testrun_reason_fd, buf, (size_t)n) < 0)
 		_exit(2);
 	_exit(1);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
 }
 
 static long now_ms(void)
@@ -353,7 +345,8 @@ static void follow_pipeline(void)
 	expect_line(t, "st.out", "] write(1, \"a\", 1", NULL);
 	/* cat's read may be cut by another process's line: then its result is
 	 * on a "<... read resumed>" line, as in Linux strace. */
-	if (!has_line(t, "] read(0, \"a", ") = ") && !has_line(t, "<... read resumed>, \"a", ") = "))
+	if (!has_line(t, "] read(0, \"a", ") = ") &&
+	    !has_line(t, "<... read resumed>, \"a", ") = "))
 		fail("st.out: no line with cat's read of \"a\", whole or resumed");
 }
 
@@ -463,102 +456,13 @@ static void detach_on_sigint(void)
 	expect_line(slurp("/tmp/st.err"), "st.err", "detached", NULL);
 }
 
-/* ------------------------------------------------------------------------ */
-/* Runner.                                                                  */
-/* ------------------------------------------------------------------------ */
-
-struct test {
-	const char *name;
-	void (*fn)(void);
-};
-
-#define T(f)                                                                                       \
-	{                                                                                          \
-#f, f                                                                              \
-	}
 static const struct test tests[] = {
-    T(echo_to_file),  T(cat_read_write),  T(cat_enoent),
-    T(quoting),       T(follow_pipeline), T(killed_by_signal),
-    T(attach_errors), T(attach_running),  T(detach_on_sigint),
+    T_SLOW(echo_to_file, 120),  T_SLOW(cat_read_write, 120),  T_SLOW(cat_enoent, 120),
+    T_SLOW(quoting, 120),       T_SLOW(follow_pipeline, 120), T_SLOW(killed_by_signal, 120),
+    T_SLOW(attach_errors, 120), T_SLOW(attach_running, 120),  T_SLOW(detach_on_sigint, 120),
 };
-#define NTESTS (sizeof tests / sizeof tests[0])
-
-static void read_reason(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
-	ssize_t r;
-	while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-}
-
-/* Run one test in a child; print its result line. Returns 1 if it passed. */
-static int run_test(const struct test *t)
-{
-	int p[2];
-	char reason[512] = "";
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		printf("[TEST] FAIL %s: pipe: %s\n", t->name, strerror(errno));
-		return 0;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		reason_fd = p[1];
-		t->fn();
-		_exit(0);
-	}
-	close(p[1]);
-	fcntl(p[0], F_SETFL, O_NONBLOCK); /* orphans may hold the write end */
-	int st = -1, timed_out = 0;
-	long deadline = now_ms() + TEST_TIMEOUT_S * 1000L;
-	while (pid > 0) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			break;
-		if (now_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			timed_out = 1;
-			break;
-		}
-		sleep_ms(10);
-	}
-	read_reason(p[0], reason, sizeof reason);
-	close(p[0]);
-	while (waitpid(-1, NULL, WNOHANG) > 0) /* orphans, when we are init */
-		;
-	if (!timed_out && st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-		printf("[TEST] PASS %s\n", t->name);
-		return 1;
-	}
-	if (timed_out)
-		printf("[TEST] FAIL %s: timeout%s%s\n", t->name, reason[0] ? "; " : "", reason);
-	else if (reason[0])
-		printf("[TEST] FAIL %s: %s\n", t->name, reason);
-	else if (st != -1 && WIFSIGNALED(st))
-		printf("[TEST] FAIL %s: signal %d\n", t->name, WTERMSIG(st));
-	else
-		printf("[TEST] FAIL %s: exit %d\n", t->name, st == -1 ? -1 : WEXITSTATUS(st));
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
-	int passed = 0, failed = 0;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
-		for (size_t i = 0; i < NTESTS; i++)
-			printf("%s\n", tests[i].name);
-		return 0;
-	}
-	for (size_t i = 0; i < NTESTS; i++) {
-		int wanted = argc == 1;
-		for (int a = 1; a < argc; a++)
-			wanted |= strcmp(argv[a], tests[i].name) == 0;
-		if (wanted)
-			run_test(&tests[i]) ? passed++ : failed++;
-	}
-	printf("stracetest: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return testrun_main(argc, argv, "stracetest", tests, sizeof tests / sizeof tests[0]);
 }
