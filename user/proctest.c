@@ -31,6 +31,8 @@
 
 #include "testrun.h"
 
+#define wait_bounded(pid, what) wait_within((pid), 5, (what))
+
 #include "procyon/ptrace.h"
 #include "procyon/user_regs.h"
 
@@ -81,26 +83,6 @@ static char **saved_argv;
 static void *const bad_ptrs[] = {NULL, (void *)1, (void *)0xffff800000000000UL,
                                  (void *)0xffffffff80000000UL};
 #define NBAD (sizeof bad_ptrs / sizeof bad_ptrs[0])
-
-/* Wait at most 5 s for pid to end; if it does not, kill it and fail. */
-static int wait_bounded(pid_t pid, const char *what)
-{
-	long deadline = now_ns() + 5000000000L;
-	for (;;) {
-		int st = 0;
-		pid_t r = wait4(pid, &st, WNOHANG, NULL);
-		if (r == pid)
-			return st;
-		if (r < 0 && errno != EINTR)
-			FAILF("wait4(%d): errno %d", (int)pid, errno);
-		if (now_ns() > deadline) {
-			kill(pid, SIGKILL);
-			wait4(pid, &st, 0, NULL);
-			FAILF("pid %d still alive 5 s after %s", (int)pid, what);
-		}
-		sleep_ms(2);
-	}
-}
 
 /* Fork a child that runs fn(arg) and exits 0 (its CHECKs report to us);
  * return its wait status. */

@@ -37,6 +37,8 @@
 
 #include "testrun.h"
 
+#define wait_bounded(pid) wait_within((pid), 5, "the test")
+
 #include "procyon/ptrace.h"
 #include "procyon/user_regs.h"
 
@@ -128,26 +130,6 @@ static uint64_t read_rflags(void) { return ((uint64_t(*)(void))(void *)tt_read_r
 			FAILF("%s == %s: %#lx != %#lx", #a, #b, (unsigned long)a_,                 \
 			      (unsigned long)b_);                                                  \
 	} while (0)
-
-/* Wait at most 5 s for pid to end; if it does not, kill it and fail. */
-static int wait_bounded(pid_t pid)
-{
-	long deadline = now_ns() + 5000000000L;
-	for (;;) {
-		int st = 0;
-		pid_t r = wait4(pid, &st, WNOHANG, NULL);
-		if (r == pid)
-			return st;
-		if (r < 0 && errno != EINTR)
-			FAILF("wait4(%d): errno %d", (int)pid, errno);
-		if (now_ns() > deadline) {
-			kill(pid, SIGKILL);
-			wait4(pid, &st, 0, NULL);
-			FAILF("pid %d still alive after 5 s", (int)pid);
-		}
-		sleep_ms(2);
-	}
-}
 
 /* Fork a helper that runs fn(arg) and exits 0; return its pid. */
 static pid_t fork_helper(void (*fn)(long), long arg)

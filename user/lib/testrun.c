@@ -41,6 +41,25 @@ int wait_for(int pid)
 	return st;
 }
 
+int wait_within(int pid, int seconds, const char *what)
+{
+	long deadline = now_ns() + seconds * 1000000000L;
+	for (;;) {
+		int st = 0;
+		pid_t r = wait4(pid, &st, WNOHANG, NULL);
+		if (r == pid)
+			return st;
+		if (r < 0 && errno != EINTR)
+			FAILF("wait4(%d): errno %d", pid, errno);
+		if (now_ns() > deadline) {
+			kill(pid, SIGKILL);
+			wait4(pid, &st, 0, NULL);
+			FAILF("pid %d still alive %d s after %s", pid, seconds, what);
+		}
+		sleep_ms(2);
+	}
+}
+
 _Noreturn void testrun_check_failed(const char *file, int line, const char *text, int err)
 {
 	char buf[512];

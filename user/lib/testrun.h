@@ -98,4 +98,7 @@ _Noreturn void testrun_status_failed(const char *file, int line, const char *exp
 long now_ns(void);
 void sleep_ms(long ms);
 int wait_for(int pid);
+/* Wait at most seconds for pid to end; if it does not, kill it and fail
+ * ("pid N still alive S s after WHAT"). Returns its wait status. */
+int wait_within(int pid, int seconds, const char *what);
 #endif
