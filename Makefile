@@ -24,7 +24,9 @@ KOBJ     := $(patsubst %,$(BUILD)/%.o,$(KSRC) $(KASM))
 USRC     := $(wildcard user/*.c)
 ULIB     := $(wildcard user/lib/*.c)
 ULIBA    := $(BUILD)/ulib/libprocyon.a
-UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC))
+GSRC     := $(wildcard tests/guest/*.c)
+GLIB     := $(wildcard tests/guest/lib/*.c)
+UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC))
 HTESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
 EXTRA    ?=
@@ -63,6 +65,13 @@ $(ULIBA): $(patsubst user/lib/%.c,$(BUILD)/ulib/%.o,$(ULIB))
 $(BUILD)/user/%: user/%.c $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
+
+# In-guest test suites (tests/guest/NAME.c, one suite each) are built like
+# the user programs and land in /bin beside them; tests/guest/lib/ is their
+# shared code.
+$(BUILD)/user/%: tests/guest/%.c $(ULIBA) $(GLIB) $(wildcard user/lib/*.h tests/guest/lib/*.h include/procyon/*.h) | deps-musl
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(UCFLAGS) -Itests/guest/lib $< $(GLIB) $(ULIBA) -o $@
 
 $(BUILD)/tools/mkinitfs: tools/mkinitfs.c include/procyon/initfs.h
 	@mkdir -p $(dir $@)
