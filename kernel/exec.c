@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "pmm.h"
 #include "ptrace.h"
+#include "regs.h"
 #include "vm.h"
 
 #define PIE_BASE 0x0000555555554000ULL
@@ -20,33 +21,28 @@
 /* Copy len bytes into the (possibly inactive) space at va. */
 static int put_bytes(struct mm *mm, uint64_t va, const void *src, size_t len)
 {
-	while (len) {
-		uint64_t pa = mm_populate(mm, va);
-		if (!pa)
-			return -EFAULT;
-		size_t chunk = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-		memcpy(P2V(pa), src, chunk);
-		src = (const uint8_t *)src + chunk;
-		va += chunk;
-		len -= chunk;
-	}
-	return 0;
+	return mm_write(mm, va, src, len, MM_WRITE);
 }
 
-/* Map anonymous memory over the parts of [start,end) not yet mapped. */
+/* Map anonymous memory over the parts of [start,end) not yet mapped. The
+ * regions are sorted, so this is one pass over them, not over the pages. */
 static int map_gaps(struct mm *mm, uint64_t start, uint64_t end, const char *name)
 {
-	uint64_t run = 0;
-	for (uint64_t va = start; va <= end; va += PAGE_SIZE) {
-		bool free = va < end && !mm_vma_at(mm, va);
-		if (free && !run)
-			run = va;
-		if (!free && run) {
-			int err = mm_map_anon(mm, run, va - run, PROT_READ | PROT_WRITE, name);
-			if (err)
-				return err;
-			run = 0;
+	uint64_t at = start;
+	while (at < end) {
+		const struct vma *v = mm_vma_at(mm, at);
+		if (v) {
+			at = v->end;
+			continue;
 		}
+		uint64_t gap_end = end;
+		for (int i = 0; i < mm->nvmas; i++)
+			if (mm->vmas[i].start > at && mm->vmas[i].start < gap_end)
+				gap_end = mm->vmas[i].start;
+		int err = mm_map_anon(mm, at, gap_end - at, PROT_READ | PROT_WRITE, name);
+		if (err)
+			return err;
+		at = gap_end;
 	}
 	return 0;
 }
@@ -65,16 +61,40 @@ static int load_segment(struct mm *mm, struct file *f, uint64_t fsize, const str
 	    map_gaps(mm, ALIGN_DOWN(va, PAGE_SIZE), ALIGN_UP(va + ph->memsz, PAGE_SIZE), path);
 	if (err)
 		return err;
-	/* File bytes go straight into the frames, a page at a time. */
+	/* File bytes go straight into the frames, a page at a time; the new
+	 * image is not visible to anyone yet, so the loop may yield. */
 	for (uint64_t done = 0; done < ph->filesz;) {
 		uint64_t at = va + done;
-		uint64_t pa = mm_populate(mm, at);
+		void *dst = mm_kaddr(mm, at, MM_WRITE);
 		size_t chunk = MIN(ph->filesz - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
-		if (!pa || file_read_kernel(f, P2V(pa), chunk, ph->offset + done) != (long)chunk)
+		if (!dst || file_read_kernel(f, dst, chunk, ph->offset + done) != (long)chunk)
 			return -EIO;
 		done += chunk;
+		sched_cond_resched();
 	}
 	return 0;
+}
+
+/* PT_LOAD segments must come in address order and must not overlap
+ * (neighbours may share a page), as the ELF format requires: so the
+ * loader's work is bounded by what the file really maps, each byte of the
+ * image loaded once. The entry point must be in user space. */
+static int check_layout(const struct elf64_ehdr *eh, const struct elf64_phdr *ph, uint64_t bias)
+{
+	uint64_t prev_end = 0;
+	bool any = false;
+	for (int i = 0; i < eh->phnum; i++) {
+		if (ph[i].type != PT_LOAD)
+			continue;
+		uint64_t va = ph[i].vaddr + bias;
+		if (va < ph[i].vaddr || ph[i].memsz > USER_TOP || va >= USER_TOP - ph[i].memsz ||
+		    (any && va < prev_end))
+			return -ENOEXEC;
+		prev_end = va + ph[i].memsz;
+		any = true;
+	}
+	uint64_t entry = eh->entry + bias;
+	return !any || entry < eh->entry || !regs_user_address(entry) ? -ENOEXEC : 0;
 }
 
 /* Final page permissions: a page shared by two segments gets both. */
@@ -195,7 +215,7 @@ static int read_headers(struct file *f, uint64_t fsize, struct elf64_ehdr *eh,
 	for (int i = 0; i < eh->phnum; i++)
 		if (ph[i].type == PT_INTERP)
 			return -ENOEXEC; /* dynamic programs are not supported */
-	return 0;
+	return check_layout(eh, ph, eh->type == ET_DYN ? PIE_BASE : 0);
 }
 
 /* Replace p's image with the program at path (absolute). On error p is unchanged. */
@@ -214,7 +234,7 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	err = f->ops->stat ? f->ops->stat(f, &st) : -EACCES;
 	if (!err && (st.mode & S_IFMT) != S_IFREG)
 		err = -EACCES;
-	struct elf64_ehdr eh;
+	struct elf64_ehdr eh = {0};
 	struct elf64_phdr *ph = kmalloc(MAX_PHNUM * sizeof *ph);
 	struct mm mm;
 	memset(&mm, 0, sizeof mm);
@@ -255,7 +275,10 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 		return err == -EIO || err == -EFAULT ? -ENOEXEC : err;
 	}
 
-	/* Commit: from here on the old image is gone. */
+	/* Commit: from here on the old image is gone. A CLONE_CHILD_CLEARTID
+	 * address belongs to the old image, so it is forgotten (as on Linux):
+	 * nothing is ever stored through it into the new one. */
+	p->clear_child_tid = 0;
 	mm.brk_start = mm.brk = ALIGN_UP(top, PAGE_SIZE);
 	if (p == current)
 		vm_activate(mm.space);

@@ -28,10 +28,9 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write)
 	return 0;
 }
 
-/* The frame behind addr for the kernel's own access (loading a program, a
- * tracer's proc:PID/mem), allocating it if the page lies in a region but
+/* The frame behind addr, allocating it if the page lies in a region but
  * was never touched. Physical address with offset, or 0. */
-uint64_t mm_populate(struct mm *mm, uint64_t addr)
+static uint64_t populate(struct mm *mm, uint64_t addr)
 {
 	uint64_t pa = vm_translate(mm->space, addr, 0);
 	if (pa || !mm_vma_at(mm, addr))
@@ -46,6 +45,65 @@ uint64_t mm_populate(struct mm *mm, uint64_t addr)
 		return 0;
 	}
 	return pa | (addr & (PAGE_SIZE - 1));
+}
+
+static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/* The one way the kernel reaches memory of an address space other than
+ * through the current one's user mappings (proc:PID/mem, clone's
+ * CLONE_CHILD_SETTID, the ELF loader building a new image): the kernel
+ * address of the byte at va, its page populated, if va's region allows the
+ * access (MM_READ: any user access; MM_WRITE: PROT_WRITE; MM_FORCE: a
+ * tracer's write, which needs only a user-accessible region and lands in
+ * the space's own private frame). NULL if not, or if the space is gone.
+ * Valid up to the end of va's page, until the region changes; with
+ * MM_READ, an untouched page reads as zeros without being allocated. */
+void *mm_kaddr(struct mm *mm, uint64_t va, int access)
+{
+	if (!mm->space || va >= USER_TOP)
+		return 0;
+	const struct vma *v = mm_vma_at(mm, va);
+	if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+	    (access == MM_WRITE && !(v->prot & PROT_WRITE)))
+		return 0;
+	if (access == MM_READ && !vm_translate(mm->space, va, 0))
+		return zero_page + (va & (PAGE_SIZE - 1)); /* reading never allocates */
+	uint64_t pa = populate(mm, va);
+	return pa ? P2V(pa) : 0;
+}
+
+/* Store n bytes at va in mm, through mm_kaddr. 0, or -EFAULT if some page
+ * does not allow it (the bytes before it are written). */
+int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n, int access)
+{
+	while (n) {
+		void *dst = mm_kaddr(mm, va, access);
+		if (!dst || va + n < va)
+			return -EFAULT;
+		size_t chunk = MIN(n, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		memcpy(dst, src, chunk);
+		src = (const uint8_t *)src + chunk;
+		va += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+/* How far from addr (up to end) the process's own loads (or stores, with
+ * write) may go: the end of the run of regions whose protection allows
+ * the access. uaccess checks every copy against it, so the kernel's copies
+ * honour PROT_NONE and read-only pages exactly as a user access would,
+ * even for pages the hardware would let the kernel touch. */
+uint64_t mm_user_extent(const struct mm *mm, uint64_t addr, uint64_t end, bool write)
+{
+	while (addr < end) {
+		const struct vma *v = mm_vma_at(mm, addr);
+		if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
+		    (write && !(v->prot & PROT_WRITE)))
+			return addr;
+		addr = v->end;
+	}
+	return end;
 }
 
 /* Page-table flags for a protection. Readable is implied by present. */
@@ -89,13 +147,19 @@ const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr)
 	return 0;
 }
 
+static void unmap_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va;
+	(void)arg;
+	if (*pte & PTE_OWNED)
+		pmm_free(*pte & PTE_ADDR);
+	*pte = 0;
+}
+
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t flags, pa = vm_unmap(mm->space, va, &flags);
-		if (pa && (flags & PTE_OWNED))
-			pmm_free(pa);
-	}
+	vm_each_pte(mm->space, start, end, unmap_pte, 0);
+	vm_flush_range(mm->space, start, end);
 }
 
 /* Remove [start, end) from the vma list and unmap it (splitting vmas). */
@@ -172,6 +236,13 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 	return cut(mm, start, end);
 }
 
+static void protect_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va;
+	uint64_t flags = *(const uint64_t *)arg;
+	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
+}
+
 /* mprotect: every page in the range must be mapped (else -ENOMEM). */
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 {
@@ -199,9 +270,8 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		i = -1; /* the list changed: rescan */
 	}
 	uint64_t flags = mm_pte_flags(prot);
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		if (vm_translate(mm->space, va, 0))
-			vm_protect(mm->space, va, flags);
+	vm_each_pte(mm->space, start, end, protect_pte, &flags);
+	vm_flush_range(mm->space, start, end);
 	return 0;
 }
 
@@ -221,7 +291,31 @@ uint64_t mm_find_free(struct mm *mm, uint64_t len)
 	return at + len <= STACK_TOP - STACK_SIZE ? at : 0;
 }
 
-/* Copy every page of src into a new space (fork). */
+struct copy_state {
+	uint64_t dst_space;
+	int err;
+	unsigned pages;
+};
+
+static void copy_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+	struct copy_state *c = arg;
+	if (c->err)
+		return;
+	uint64_t dpa = pmm_alloc();
+	if (!dpa || vm_map(c->dst_space, va, dpa, *pte & ~PTE_ADDR & ~PTE_P) < 0) {
+		if (dpa)
+			pmm_free(dpa);
+		c->err = -ENOMEM;
+		return;
+	}
+	memcpy(P2V(dpa), P2V(*pte & PTE_ADDR), PAGE_SIZE);
+	if (++c->pages % 64 == 0)
+		sched_cond_resched(); /* the child is not visible yet */
+}
+
+/* Copy every touched page of src into a new space (fork). The work is
+ * bounded by the pages src really has, not by the size of its regions. */
 int mm_copy(struct mm *dst, const struct mm *src)
 {
 	*dst = *src;
@@ -229,23 +323,12 @@ int mm_copy(struct mm *dst, const struct mm *src)
 	dst->space = vm_create();
 	if (!dst->space)
 		return -ENOMEM;
-	for (int i = 0; i < src->nvmas; i++) {
-		const struct vma *v = &src->vmas[i];
-		for (uint64_t va = v->start; va < v->end; va += PAGE_SIZE) {
-			uint64_t flags, spa = vm_translate(src->space, va, &flags);
-			uint64_t dpa = spa ? pmm_alloc() : 0;
-			if (!spa)
-				continue;
-			if (!dpa || vm_map(dst->space, va, dpa, flags & ~PTE_ADDR & ~PTE_P) < 0) {
-				if (dpa)
-					pmm_free(dpa);
-				mm_release(dst);
-				return -ENOMEM;
-			}
-			memcpy(P2V(dpa), P2V(spa & PTE_ADDR), PAGE_SIZE);
-		}
-	}
-	return 0;
+	struct copy_state c = {dst->space, 0, 0};
+	for (int i = 0; i < src->nvmas && !c.err; i++)
+		vm_each_pte(src->space, src->vmas[i].start, src->vmas[i].end, copy_pte, &c);
+	if (c.err)
+		mm_release(dst);
+	return c.err;
 }
 
 /* Free the whole user half. */

@@ -26,5 +26,10 @@ uint64_t mm_find_free(struct mm *mm, uint64_t len);
 uint64_t mm_pte_flags(int prot);
 const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr);
 int mm_fault(struct mm *mm, uint64_t addr, bool write);
-uint64_t mm_populate(struct mm *mm, uint64_t addr);
+#define MM_READ 0
+#define MM_WRITE 1
+#define MM_FORCE 2
+void *mm_kaddr(struct mm *mm, uint64_t va, int access);
+int mm_write(struct mm *mm, uint64_t va, const void *src, size_t n, int access);
+uint64_t mm_user_extent(const struct mm *mm, uint64_t addr, uint64_t end, bool write);
 #endif

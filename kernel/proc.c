@@ -14,6 +14,7 @@
 #include "mm.h"
 #include "pmm.h"
 #include "ptrace.h"
+#include "regs.h"
 #include "trap.h"
 #include "uaccess.h"
 
@@ -121,24 +122,35 @@ void proc_first_run(void)
 	proc_user_return(tf);
 }
 
-/* fork/vfork/clone: copy the calling process. new_sp, if nonzero, becomes
- * the child's stack pointer. Returns the child's pid or -errno. */
-long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp)
+/* fork/vfork/clone: copy the calling process. Everything the clone flags
+ * ask of the child (its stack, TLS base, the tid stores) is done here,
+ * before the child can run, exit or exec, so nothing ever touches a child's
+ * address space after it is gone; the store into the child's memory goes
+ * through mm_write, the checked path proc:PID/mem also uses. Returns the
+ * child's pid or -errno. */
+long proc_fork(struct trapframe *tf, const struct fork_args *a)
 {
-	struct proc *parent = current, *child = proc_alloc();
-	if (!child)
-		return -EAGAIN;
-	int err = mm_copy(&child->mm, &parent->mm);
-	if (err) {
-		proc_free(child);
+	struct proc *parent = current;
+	if (a->stack && !regs_user_address(a->stack))
+		return -EINVAL;
+	if ((a->flags & CLONE_SETTLS) && !regs_user_address(a->tls))
+		return -EPERM; /* as Linux's arch_prctl(ARCH_SET_FS) */
+	struct mm mm;          /* copied before the child is visible: the copy may yield */
+	int err = mm_copy(&mm, &parent->mm);
+	if (err)
 		return err;
+	struct proc *child = proc_alloc();
+	if (!child) {
+		mm_release(&mm);
+		return -EAGAIN;
 	}
+	child->mm = mm;
 	fpu_save(parent->fpu);
 	memcpy(child->fpu, parent->fpu, sizeof child->fpu);
 	*proc_frame(child) = *tf;
 	proc_frame(child)->rax = 0;
-	if (new_sp)
-		proc_frame(child)->rsp = new_sp;
+	if (a->stack)
+		proc_frame(child)->rsp = a->stack;
 	child->parent = parent;
 	child->pgid = parent->pgid;
 	memcpy(child->name, parent->name, sizeof child->name);
@@ -149,7 +161,9 @@ long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp)
 	child->gid = parent->gid;
 	child->euid = parent->euid;
 	child->egid = parent->egid;
-	child->fs_base = parent->fs_base;
+	child->suid = parent->suid;
+	child->sgid = parent->sgid;
+	child->fs_base = (a->flags & CLONE_SETTLS) ? a->tls : parent->fs_base;
 	child->gs_base = parent->gs_base;
 	child->sig_blocked = parent->sig_blocked;
 	memcpy(child->sigactions, parent->sigactions, sizeof child->sigactions);
@@ -159,19 +173,30 @@ long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp)
 			file_get(child->files[fd]);
 	}
 	memcpy(child->cloexec, parent->cloexec, sizeof child->cloexec);
-	ptrace_on_fork(parent, child, flags); /* may hold the child stopped */
+	int32_t id = child->pid;
+	if (a->flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = a->child_tid;
+	/* Failed tid stores are ignored, as Linux ignores them. */
+	if (a->flags & CLONE_CHILD_SETTID)
+		mm_write(&child->mm, a->child_tid, &id, sizeof id, MM_WRITE);
+	if (a->flags & CLONE_PARENT_SETTID)
+		copy_to_user(a->parent_tid, &id, sizeof id);
+	uint64_t serial = child->serial;
+	if (a->flags & CLONE_VFORK)
+		child->vfork_parent = parent;    /* before the child can exec or exit */
+	ptrace_on_fork(parent, child, a->flags); /* may hold the child stopped */
 	if (!child->clone_held)
 		sched_ready(child);
-	int pid = child->pid;
-	if (flags & 0x4000 /* CLONE_VFORK */) {
-		/* The parent waits until the child execs or exits (vfork). */
-		uint64_t serial = child->serial;
-		child->vfork_parent = parent;
+	if (a->flags & CLONE_VFORK) {
+		/* Wait until the child execs or exits (which clear vfork_parent),
+		 * however that happens, also while we were stopped above. */
 		while (child->serial == serial && child->vfork_parent == parent &&
 		       !(parent->sig_pending & SIGBIT(SIGKILL)))
 			waitq_sleep_uninterruptible(&parent->child_exit);
+		if (child->serial == serial && child->vfork_parent == parent)
+			child->vfork_parent = 0; /* we were killed: nobody waits now */
 	}
-	return pid;
+	return id;
 }
 
 /* A page fault at a user address: allocate the page if its region allows

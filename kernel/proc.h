@@ -65,6 +65,7 @@ struct proc {
 	char *cmdline; /* argv, NUL-separated, kmalloc'd */
 	size_t cmdline_len;
 	uint32_t uid, gid, euid, egid;
+	uint32_t suid, sgid; /* saved set-user/group-ID (kill permission, setuid) */
 
 	struct mm mm;
 	uint8_t *kstack; /* KSTACK_SIZE bytes; trapframe at the top */
@@ -115,7 +116,26 @@ struct trapframe *proc_frame(struct proc *p);
 struct proc *proc_find(int pid);
 struct proc *proc_alloc(void);
 void proc_free(struct proc *p);
-long proc_fork(struct trapframe *tf, uint64_t flags, uint64_t new_sp);
+/* clone flags (Linux values) and what fork/vfork/clone ask of proc_fork. */
+#define CLONE_VM 0x100
+#define CLONE_FS 0x200
+#define CLONE_FILES 0x400
+#define CLONE_SIGHAND 0x800
+#define CLONE_VFORK 0x4000
+#define CLONE_PARENT 0x8000
+#define CLONE_THREAD 0x10000
+#define CLONE_SETTLS 0x80000
+#define CLONE_PARENT_SETTID 0x100000
+#define CLONE_CHILD_CLEARTID 0x200000
+#define CLONE_CHILD_SETTID 0x1000000
+struct fork_args {
+	uint64_t flags;      /* CLONE_* */
+	uint64_t stack;      /* the child's rsp, 0 for the parent's */
+	uint64_t tls;        /* CLONE_SETTLS: the child's fs_base */
+	uint64_t parent_tid; /* CLONE_PARENT_SETTID: where the parent gets the pid */
+	uint64_t child_tid;  /* CLONE_CHILD_SETTID/CLEARTID: in the child's memory */
+};
+long proc_fork(struct trapframe *tf, const struct fork_args *a);
 _Noreturn void proc_exit(int wait_status);
 void proc_vfork_release(struct proc *p);
 void proc_set_cmdline(struct proc *p, const char *argv_flat, size_t len);
@@ -134,6 +154,7 @@ void sched_yield(void);
 void sched_block(void);
 void sched_tick(void);
 void sched_preempt_point(void);
+void sched_cond_resched(void);
 extern bool sched_need_resched;
 _Noreturn void sched_idle_loop(void);
 

@@ -45,8 +45,8 @@ int regs_validate(const struct user_regs *cur, const struct user_regs *want)
 		return -EINVAL;
 	if ((want->rflags ^ cur->rflags) & ~RFLAGS_USER_MASK)
 		return -EINVAL;
-	if (want->rip >= USER_TOP || want->rsp >= USER_TOP || want->fs_base >= USER_TOP ||
-	    want->gs_base >= USER_TOP)
+	if (!regs_user_address(want->rip) || !regs_user_address(want->rsp) ||
+	    !regs_user_address(want->fs_base) || !regs_user_address(want->gs_base))
 		return -EINVAL;
 	return 0;
 }

@@ -1,6 +1,8 @@
 /* Register images crossing the user/kernel boundary. regs_validate() is the
  * one function every user-chosen register image goes through: proc:
- * regs/int writes and rt_sigreturn alike. */
+ * regs/int writes, rt_sigreturn and signal delivery alike; every other
+ * user-chosen code or stack address (an ELF entry point, clone's stack, a
+ * TLS base) is checked with regs_user_address(), the rule it applies. */
 #ifndef REGS_H
 #define REGS_H
 #include "procyon/user_regs.h"
@@ -8,6 +10,10 @@
 
 /* RFLAGS bits user space may change: CF PF AF ZF SF TF DF OF AC. */
 #define RFLAGS_USER_MASK 0x40DD5ULL
+
+/* Whether a user-chosen rip, rsp or segment base may be loaded: it must lie
+ * in the user half (and so be canonical). */
+static inline bool regs_user_address(uint64_t a) { return a < USER_TOP; }
 
 void regs_get(struct proc *p, struct user_regs *out);
 int regs_validate(const struct user_regs *cur, const struct user_regs *want);

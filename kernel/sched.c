@@ -111,6 +111,18 @@ void sched_preempt_point(void)
 		sched_yield();
 }
 
+/* A safe point in a long kernel loop (fork's copy, exec's load, a large
+ * proc:mem transfer): let pending interrupts in, and give up the CPU if the
+ * tick asked, so that no kernel path keeps interrupts off or others waiting
+ * for much more than a tick. The caller must hold nothing that an interrupt
+ * handler or another process could change under it. */
+void sched_cond_resched(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory"); /* nop: the sti shadow */
+	if (sched_need_resched)
+		sched_yield();
+}
+
 /* The idle process: wait for interrupts with IF set, then schedule. */
 _Noreturn void sched_idle_loop(void)
 {

@@ -163,14 +163,21 @@ static bool setup_frame(struct trapframe *tf, int sig, const struct k_sigaction 
 	fpu_save(p->fpu);
 	if (copy_to_user(fpstate, p->fpu, 512) || copy_to_user(sp, &f, sizeof f))
 		return false;
-	tf->rsp = sp;
-	tf->rip = sa->handler;
-	tf->rdi = (uint64_t)sig;
-	tf->rsi = sp + offsetof(struct rt_sigframe, info);
-	tf->rdx = sp + offsetof(struct rt_sigframe, uc);
-	tf->rax = 0;
-	tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
-	p->force_iret = true;
+	/* The handler and its stack are user-chosen registers like any other:
+	 * the one check (regs_validate) refuses a handler or restorer outside
+	 * user space here, before any return to user mode could try it. */
+	struct user_regs r;
+	tf->rflags &= ~RFLAGS_RF; /* the kernel's, not a user choice */
+	regs_get(p, &r);
+	r.rsp = sp;
+	r.rip = sa->handler;
+	r.rdi = (uint64_t)sig;
+	r.rsi = sp + offsetof(struct rt_sigframe, info);
+	r.rdx = sp + offsetof(struct rt_sigframe, uc);
+	r.rax = 0;
+	r.rflags &= ~(RFLAGS_TF | RFLAGS_DF);
+	if (((sa->flags & SA_RESTORER) && !regs_user_address(sa->restorer)) || regs_set(p, &r))
+		return false;
 	/* The handler starts with a clean FPU control state, as on Linux. */
 	extern uint8_t proc_default_fpu[512];
 	fpu_restore(proc_default_fpu);
@@ -270,6 +277,14 @@ void proc_user_fault(struct trapframe *tf)
 	p->sig_pending |= SIGBIT(sig);
 }
 
+/* Returning to user mode faulted on the frame itself (trap.c): nothing of
+ * the process can run again, so it ends as if killed by SIGSEGV. */
+_Noreturn void proc_bad_user_frame(void)
+{
+	kprintf("pid %d: bad user frame on return to user mode: SIGSEGV\n", current->pid);
+	proc_exit(SIGSEGV);
+}
+
 /* Everything owed to a process on its way back to user mode. */
 void proc_user_return(struct trapframe *tf)
 {
@@ -282,21 +297,54 @@ void proc_user_return(struct trapframe *tf)
 		ptrace_arm_step(tf);
 }
 
+/* Linux's rule for a signal sent by a process: root may signal anyone;
+ * others need their real or effective uid to equal the target's real or
+ * saved uid. Signals the kernel itself sends (SIGCHLD, the terminal's
+ * SIGINT, a session's SIGKILL) do not come through here. */
+static bool may_signal(const struct proc *from, const struct proc *to)
+{
+	return from->euid == 0 || from->euid == to->uid || from->euid == to->suid ||
+	       from->uid == to->uid || from->uid == to->suid;
+}
+
+/* Send sig from the current process to p, if it may (sig 0: only check). */
+static int kill_one(struct proc *p, int sig)
+{
+	if (!p || p->state == P_UNUSED)
+		return -ESRCH;
+	if (!may_signal(current, p))
+		return -EPERM;
+	return signal_send(p, sig);
+}
+
+/* kill(-1) and process groups: every target the sender may signal gets it;
+ * -EPERM if there were targets but none could be signalled, -ESRCH if there
+ * were none. */
+static int kill_many(int pgid, int sig)
+{
+	bool found = false, sent = false;
+	for (int i = 1; i < NPROC; i++) {
+		struct proc *p = &proc_table[i];
+		if (p->state == P_UNUSED ||
+		    (pgid ? p->pgid != pgid || p->state == P_ZOMBIE : p == current || p->pid == 1))
+			continue;
+		found = true;
+		sent |= kill_one(p, sig) == 0;
+	}
+	return sent ? 0 : found ? -EPERM : -ESRCH;
+}
+
 long sys_kill(int pid, int sig)
 {
 	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
 	if (pid > 0)
-		return signal_send(proc_find(pid), sig);
-	if (pid == 0)
-		return signal_send_pgrp(current->pgid, sig);
-	if (pid < -1)
-		return signal_send_pgrp(-pid, sig);
-	for (int i = 2; i < NPROC; i++) /* -1: everyone but init and ourselves */
-		if (proc_table[i].state != P_UNUSED && &proc_table[i] != current &&
-		    proc_table[i].pid != 1)
-			signal_send(&proc_table[i], sig);
-	return 0;
+		return kill_one(proc_find(pid), sig);
+	if (pid == -1)
+		return kill_many(0, sig);
+	if (pid == INT32_MIN)
+		return -ESRCH; /* -pid is not defined */
+	return kill_many(pid ? -pid : current->pgid, sig);
 }
 
 /* tkill/tgkill: one thread per process here, so the thread is the process
@@ -305,13 +353,15 @@ long sys_tkill(int tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	return signal_send(proc_find(tid), sig);
+	return kill_one(proc_find(tid), sig);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
 {
-	if (tgid <= 0 || tid != tgid)
-		return tgid <= 0 || tid <= 0 ? -EINVAL : -ESRCH;
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	if (tid != tgid)
+		return -ESRCH;
 	return sys_tkill(tid, sig);
 }
 

@@ -42,10 +42,15 @@ static struct file *writable(int fd, long *err)
 	return *err ? 0 : f;
 }
 
+/* Every buffer is checked against the user limit before the op runs (as
+ * Linux's access_ok): a kernel address, a range across USER_TOP or a
+ * length that wraps fails at once, never after the op has waited. */
 static long do_read(struct file *f, uint64_t buf, size_t n, uint64_t *off)
 {
 	if (!f->ops->read)
 		return -EINVAL;
+	if (!user_range_ok(buf, n))
+		return -EFAULT;
 	if (n > 0x7ffff000)
 		n = 0x7ffff000;
 	return f->ops->read(f, buf, n, off);
@@ -55,6 +60,8 @@ static long do_write(struct file *f, uint64_t buf, size_t n, uint64_t *off)
 {
 	if (!f->ops->write)
 		return -EINVAL;
+	if (!user_range_ok(buf, n))
+		return -EFAULT;
 	if (n > 0x7ffff000)
 		n = 0x7ffff000;
 	return f->ops->write(f, buf, n, off);
@@ -105,7 +112,9 @@ long sys_pwrite64(int fd, uint64_t buf, size_t n, int64_t off)
 	return do_write(f, buf, n, &o);
 }
 
-/* readv/writev: one op call per iovec, stopping at a short transfer. */
+/* readv/writev: the whole vector is copied and checked first (every
+ * buffer in user space, the total not overflowing), then one op call per
+ * iovec, stopping at a short transfer. */
 static long do_vec(int fd, uint64_t uiov, int cnt, bool write)
 {
 	long err;
@@ -114,21 +123,31 @@ static long do_vec(int fd, uint64_t uiov, int cnt, bool write)
 		return err;
 	if (cnt < 0 || cnt > IOV_MAX)
 		return -EINVAL;
-	long total = 0;
-	for (int i = 0; i < cnt; i++) {
-		struct iovec_k v;
-		if (copy_from_user(&v, uiov + (uint64_t)i * sizeof v, sizeof v))
-			return total ? total : -EFAULT;
-		if (!v.len)
+	struct iovec_k *v = kmalloc((size_t)cnt * sizeof *v + 1);
+	if (!v)
+		return -ENOMEM;
+	long total = copy_from_user(v, uiov, (size_t)cnt * sizeof *v);
+	uint64_t sum = 0;
+	for (int i = 0; i < cnt && !total; i++) {
+		if ((int64_t)v[i].len < 0 || (sum += v[i].len) > INT64_MAX)
+			total = -EINVAL;
+		else if (!user_range_ok(v[i].base, v[i].len))
+			total = -EFAULT;
+	}
+	for (int i = 0; i < cnt && !total; i++) {
+		if (!v[i].len)
 			continue;
-		long r = write ? do_write(f, v.base, v.len, &f->off)
-		               : do_read(f, v.base, v.len, &f->off);
-		if (r < 0)
-			return total ? total : r;
+		long r = write ? do_write(f, v[i].base, v[i].len, &f->off)
+		               : do_read(f, v[i].base, v[i].len, &f->off);
+		if (r < 0) {
+			total = total ? total : r;
+			break;
+		}
 		total += r;
-		if ((uint64_t)r < v.len)
+		if ((uint64_t)r < v[i].len)
 			break;
 	}
+	kfree(v);
 	return total;
 }
 
@@ -276,6 +295,8 @@ long sys_getdents64(int fd, uint64_t ubuf, size_t n)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	if (!user_range_ok(ubuf, n))
+		return -EFAULT;
 	if (!f->ops->getdents)
 		return -ENOTDIR;
 	return f->ops->getdents(f, ubuf, n, &f->off);

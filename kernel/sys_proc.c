@@ -10,50 +10,32 @@
 #include "vm.h"
 #include "uaccess.h"
 
-#define CLONE_VM 0x100
-#define CLONE_FS 0x200
-#define CLONE_FILES 0x400
-#define CLONE_SIGHAND 0x800
-#define CLONE_VFORK 0x4000
-#define CLONE_PARENT 0x8000
-#define CLONE_THREAD 0x10000
-#define CLONE_SETTLS 0x80000
-#define CLONE_PARENT_SETTID 0x100000
-#define CLONE_CHILD_CLEARTID 0x200000
-#define CLONE_CHILD_SETTID 0x1000000
-
 #define WNOHANG 1
 #define WUNTRACED 2
 #define WCONTINUED 8
 
-long sys_fork(void) { return proc_fork(proc_frame(current), 0, 0); }
-long sys_vfork(void) { return proc_fork(proc_frame(current), CLONE_VFORK, 0); }
+long sys_fork(void)
+{
+	struct fork_args a = {0};
+	return proc_fork(proc_frame(current), &a);
+}
 
-/* clone with process-style flags only: every child gets its own copy. */
+long sys_vfork(void)
+{
+	struct fork_args a = {.flags = CLONE_VFORK};
+	return proc_fork(proc_frame(current), &a);
+}
+
+/* clone with process-style flags only: every child gets its own copy (a
+ * CLONE_VM|CLONE_VFORK child too: the parent waits, so it cannot tell). */
 long sys_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uctid, uint64_t tls)
 {
 	if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS | CLONE_PARENT))
 		return -EINVAL;
 	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
 		return -EINVAL; /* threads are not supported */
-	long pid = proc_fork(proc_frame(current), flags, newsp);
-	if (pid < 0)
-		return pid;
-	struct proc *child = proc_find((int)pid);
-	int32_t id = (int32_t)pid;
-	if ((flags & CLONE_PARENT_SETTID) && copy_to_user(uptid, &id, sizeof id))
-		return -EFAULT;
-	if (flags & CLONE_SETTLS)
-		child->fs_base = tls < USER_TOP ? tls : 0;
-	if (flags & CLONE_CHILD_CLEARTID)
-		child->clear_child_tid = uctid;
-	if (flags & CLONE_CHILD_SETTID) {
-		/* Write into the child's copy of memory. */
-		uint64_t pa = vm_translate(child->mm.space, uctid, 0);
-		if (pa && ((pa & 0xFFF) <= 0xFFC))
-			*(int32_t *)P2V(pa) = id;
-	}
-	return pid;
+	struct fork_args a = {flags, newsp, tls, uptid, uctid};
+	return proc_fork(proc_frame(current), &a);
 }
 
 /* Copy a NULL-terminated user string vector into one kernel block. */
@@ -157,6 +139,9 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 {
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x40000000 /* __WALL */))
 		return -EINVAL;
+	if ((ustatus && !user_range_ok(ustatus, sizeof(int))) ||
+	    (urusage && !user_range_ok(urusage, 144)))
+		return -EFAULT; /* at once, not after the wait */
 	for (;;) {
 		bool any = false;
 		for (int i = 1; i < NPROC; i++) {
@@ -206,24 +191,27 @@ long sys_geteuid(void) { return current->euid; }
 long sys_getgid(void) { return current->gid; }
 long sys_getegid(void) { return current->egid; }
 
-/* setuid: root may become anyone; others only their own uid. */
+/* setuid/setgid as Linux: root sets the real, effective and saved ids;
+ * anyone else may only switch the effective id to the real or saved one. */
 long sys_setuid(uint32_t uid)
 {
-	if (current->euid != 0 && uid != current->uid)
+	struct proc *p = current;
+	if (p->euid == 0)
+		p->uid = p->suid = uid;
+	else if (uid != p->uid && uid != p->suid)
 		return -EPERM;
-	if (current->euid == 0)
-		current->uid = uid;
-	current->euid = uid;
+	p->euid = uid;
 	return 0;
 }
 
 long sys_setgid(uint32_t gid)
 {
-	if (current->euid != 0 && gid != current->gid)
+	struct proc *p = current;
+	if (p->euid == 0)
+		p->gid = p->sgid = gid;
+	else if (gid != p->gid && gid != p->sgid)
 		return -EPERM;
-	if (current->euid == 0)
-		current->gid = gid;
-	current->egid = gid;
+	p->egid = gid;
 	return 0;
 }
 
@@ -356,6 +344,8 @@ static long sleep_until(uint64_t deadline, uint64_t urem)
 long sys_nanosleep(uint64_t ureq, uint64_t urem)
 {
 	uint64_t ns;
+	if (urem && !user_range_ok(urem, sizeof(struct timespec_k)))
+		return -EFAULT;
 	int err = timespec_ns(ureq, &ns);
 	return err ? err : sleep_until(clock_ns() + ns, urem);
 }
@@ -366,6 +356,8 @@ long sys_clock_nanosleep(int clk, int flags, uint64_t ureq, uint64_t urem)
 {
 	if (clk < 0 || clk > 7 || clk == 2 || clk == 3) /* no CPU-time clocks */
 		return -EINVAL;
+	if (!(flags & TIMER_ABSTIME) && urem && !user_range_ok(urem, sizeof(struct timespec_k)))
+		return -EFAULT;
 	uint64_t ns;
 	int err = timespec_ns(ureq, &ns);
 	if (err)

@@ -2,7 +2,10 @@
  * PML4. Kernel half entries are copied from the kernel's PML4 when a space
  * is created and never change afterwards (the boot code set up all of them
  * that the kernel uses), so they stay in sync. Only the lower half belongs
- * to a space; vm_destroy frees its tables and the frames marked PTE_OWNED. */
+ * to a space; vm_destroy frees its tables and the frames marked PTE_OWNED.
+ * Invariant: a walk only ever follows tables this file built: space 0 (a
+ * released address space) and addresses outside the user half are refused
+ * before the first load, and user-half tables never hold large pages. */
 #include "vm.h"
 #include "arch.h"
 #include "cpu.h"
@@ -44,12 +47,17 @@ uint64_t vm_create(void)
 	return pa;
 }
 
-/* Walk to the PTE for va; with create, allocate missing tables. */
+/* Walk to the PTE for va; with create, allocate missing tables. NULL for
+ * a released space (0) or a non-user address. */
 static uint64_t *walk(uint64_t space, uint64_t va, bool create)
 {
+	if (!space || va >= USER_TOP)
+		return 0;
 	uint64_t *t = table(space);
 	for (int shift = 39; shift > 12; shift -= 9) {
 		uint64_t *e = &t[(va >> shift) & 511];
+		if (*e & PTE_PS)
+			return 0; /* never built in the user half */
 		if (!(*e & PTE_P)) {
 			if (!create)
 				return 0;
@@ -66,7 +74,7 @@ static uint64_t *walk(uint64_t space, uint64_t va, bool create)
 /* Map one user page. flags: PTE_W, PTE_U, PTE_NX, PTE_OWNED. */
 int vm_map(uint64_t space, uint64_t va, uint64_t pa, uint64_t flags)
 {
-	if (va >= USER_TOP)
+	if (va >= USER_TOP || !space)
 		return -EINVAL;
 	uint64_t *pte = walk(space, va, true);
 	if (!pte)
@@ -80,7 +88,7 @@ int vm_map(uint64_t space, uint64_t va, uint64_t pa, uint64_t flags)
 /* Unmap one page; return the frame it mapped (0 if none) and its flags. */
 uint64_t vm_unmap(uint64_t space, uint64_t va, uint64_t *flags_out)
 {
-	uint64_t *pte = va < USER_TOP ? walk(space, va, false) : 0;
+	uint64_t *pte = walk(space, va, false);
 	if (!pte || !(*pte & PTE_P))
 		return 0;
 	uint64_t old = *pte;
@@ -95,7 +103,7 @@ uint64_t vm_unmap(uint64_t space, uint64_t va, uint64_t *flags_out)
 /* Physical address backing va (with its page offset), 0 if unmapped. */
 uint64_t vm_translate(uint64_t space, uint64_t va, uint64_t *flags_out)
 {
-	uint64_t *pte = va < USER_TOP ? walk(space, va, false) : 0;
+	uint64_t *pte = walk(space, va, false);
 	if (!pte || !(*pte & PTE_P))
 		return 0;
 	if (flags_out)
@@ -106,13 +114,54 @@ uint64_t vm_translate(uint64_t space, uint64_t va, uint64_t *flags_out)
 /* Change the permission bits of a mapped page, keeping PTE_OWNED. */
 int vm_protect(uint64_t space, uint64_t va, uint64_t flags)
 {
-	uint64_t *pte = va < USER_TOP ? walk(space, va, false) : 0;
+	uint64_t *pte = walk(space, va, false);
 	if (!pte || !(*pte & PTE_P))
 		return -ENOMEM;
 	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
 	if (space == read_cr3())
 		invlpg(va);
 	return 0;
+}
+
+static void each_pte(uint64_t table_pa, int shift, uint64_t base, uint64_t start, uint64_t end,
+                     vm_pte_fn fn, void *arg)
+{
+	uint64_t *t = table(table_pa);
+	uint64_t span = 1ULL << shift;
+	for (uint64_t i = (MAX(start, base) - base) >> shift; i < 512; i++) {
+		uint64_t lo = base + i * span;
+		if (lo >= end)
+			break;
+		if (!(t[i] & PTE_P) || (t[i] & PTE_PS))
+			continue;
+		if (shift == 12)
+			fn(lo, &t[i], arg);
+		else
+			each_pte(t[i] & PTE_ADDR, shift - 9, lo, start, end, fn, arg);
+	}
+}
+
+/* Call fn on every present PTE of the user pages in [start, end), in
+ * address order. Absent tables are skipped a whole table's span at a time,
+ * so the work is bounded by what is mapped, not by the size of the range.
+ * fn may change the entry; vm_flush_range makes the change visible. */
+void vm_each_pte(uint64_t space, uint64_t start, uint64_t end, vm_pte_fn fn, void *arg)
+{
+	end = MIN(end, USER_TOP);
+	if (space && start < end)
+		each_pte(space, 39, 0, start, end, fn, arg);
+}
+
+/* After PTEs of [start, end) changed: drop stale TLB entries. */
+void vm_flush_range(uint64_t space, uint64_t start, uint64_t end)
+{
+	if (space != read_cr3())
+		return;
+	if (end - start > 64 * PAGE_SIZE)
+		write_cr3(space); /* cheaper than many invlpg */
+	else
+		for (uint64_t va = start; va < end; va += PAGE_SIZE)
+			invlpg(va);
 }
 
 static void free_level(uint64_t pa, int level)
@@ -132,6 +181,8 @@ static void free_level(uint64_t pa, int level)
 /* Free the user half (tables and owned frames) and the PML4 itself. */
 void vm_destroy(uint64_t space)
 {
+	if (!space)
+		return;
 	uint64_t *t = table(space);
 	if (read_cr3() == space)
 		write_cr3(kernel_pml4_pa);

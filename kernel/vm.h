@@ -23,4 +23,7 @@ uint64_t vm_unmap(uint64_t space, uint64_t va, uint64_t *flags_out);
 uint64_t vm_translate(uint64_t space, uint64_t va, uint64_t *flags_out);
 int vm_protect(uint64_t space, uint64_t va, uint64_t flags);
 void vm_activate(uint64_t space);
+typedef void (*vm_pte_fn)(uint64_t va, uint64_t *pte, void *arg);
+void vm_each_pte(uint64_t space, uint64_t start, uint64_t end, vm_pte_fn fn, void *arg);
+void vm_flush_range(uint64_t space, uint64_t start, uint64_t end);
 #endif

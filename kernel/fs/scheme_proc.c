@@ -248,37 +248,39 @@ static size_t format_maps(struct proc *p, char *buf, size_t size)
 }
 
 /* mem: move bytes between the tracee's pages and the caller's buffer, a
- * page at a time, straight through the direct map (one copy). Stops at the
- * first page that is not mapped for the user; EIO if that is the first. */
-static long mem_transfer(struct file *f, struct proc *p, uint64_t ubuf, size_t n, uint64_t *off,
-                         bool write)
+ * page at a time, through mm_kaddr (one copy, and the one checked way into
+ * another address space). Stops at the first page the tracee has no user
+ * access to; EIO if that is the first. Long transfers yield between pages,
+ * and then check that the handle's process is still there. */
+static long mem_transfer(struct file *f, struct proc_handle *h, uint64_t ubuf, size_t n,
+                         uint64_t *off, bool write)
 {
 	uint64_t addr = *off;
 	size_t done = 0;
+	unsigned pages = 0;
 	if (n > 0x7ffff000)
 		n = 0x7ffff000;
 	while (done < n) {
-		uint64_t va = addr + done, flags;
-		if (va < addr || va >= USER_TOP)
+		struct proc *p = target(h);
+		uint64_t va = addr + done;
+		if (!p || va < addr)
 			break;
-		const struct vma *v = mm_vma_at(&p->mm, va);
-		if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		void *k = mm_kaddr(&p->mm, va, write ? MM_FORCE : MM_READ);
+		if (!k)
 			break;
-		uint64_t pa = mm_populate(&p->mm, va);
-		if (!pa)
-			break;
-		(void)flags;
 		size_t chunk = MIN(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
 		/* Every user frame belongs to this space alone (mm.c), so a write
 		 * to read-only text already lands in the tracee's private copy. */
-		int err = write ? file_copy_in(f, P2V(pa), ubuf + done, chunk)
-		                : file_copy_out(f, ubuf + done, P2V(pa), chunk);
+		int err = write ? file_copy_in(f, k, ubuf + done, chunk)
+		                : file_copy_out(f, ubuf + done, k, chunk);
 		if (err)
 			return done ? (long)done : -EFAULT;
 		done += chunk;
+		if (++pages % 64 == 0)
+			sched_cond_resched();
 	}
 	if (!done && n)
-		return -EIO;
+		return target(h) ? -EIO : -ESRCH;
 	*off += done;
 	return (long)done;
 }
@@ -320,7 +322,7 @@ static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		if (p == current)
 			fpu_save(p->fpu);
 		return file_read_window(f, ubuf, n, off, p->fpu, sizeof p->fpu);
-	case PF_MEM: return mem_transfer(f, p, ubuf, n, off, false);
+	case PF_MEM: return mem_transfer(f, h, ubuf, n, off, false);
 	case PF_SYSFILTER: {
 		uint8_t bits[PTRACE_SYSFILTER_BYTES];
 		ptrace_sysfilter_get(p, bits);
@@ -377,7 +379,7 @@ static long proc_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	case PF_MEM:
 		if (!ptrace_is_tracer(p, current))
 			return -EPERM;
-		return mem_transfer(f, p, ubuf, n, off, true);
+		return mem_transfer(f, h, ubuf, n, off, true);
 	case PF_TRACE: {
 		uint64_t flags;
 		if (n != 8)

@@ -67,6 +67,14 @@ syscall_entry:
 	jne 2f
 	cmpb $0, sched_need_resched(%rip)
 	jne 2f
+	/* sysretq loads rip from rcx; a non-canonical one would fault in ring
+	 * 0 with the user's stack (CVE-2012-0217). The frame's rip always came
+	 * from the syscall instruction here, but the check costs three
+	 * instructions and makes sysretq safe by construction: anything not in
+	 * the user half goes to C, which returns through iretq. */
+	mov 144(%rsp), %rcx             /* trapframe.rip */
+	shr $47, %rcx
+	jnz 2f
 	/* Callee-saved registers were preserved by the C code: skip them. */
 	add $56, %rsp                   /* r15 r14 r13 r12 rbp rbx r11 */
 	jmp 3f

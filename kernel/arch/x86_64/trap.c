@@ -79,6 +79,14 @@ static void kernel_fault(struct trapframe *tf)
 {
 	if (tf->vector == 14 && user_page_fault(read_cr2(), tf->error))
 		return; /* a user page touched for the first time by a copy */
+	/* The final iretq to user mode faulted (#NP, #SS or #GP on a frame
+	 * that every check before it should have refused): the process dies of
+	 * SIGSEGV and the kernel goes on, as with Linux's bad_iret fixup. Only
+	 * a process's own return comes through trap_exit_iret with cs = the
+	 * kernel's, so this is never a kernel bug in disguise. */
+	if ((tf->vector == 11 || tf->vector == 12 || tf->vector == 13) &&
+	    tf->rip == (uint64_t)trap_exit_iret)
+		proc_bad_user_frame();
 	if (tf->vector == 14 || tf->vector == 13) {
 		uint64_t fixup = uaccess_fixup(tf->rip);
 		if (fixup) {

@@ -14,4 +14,6 @@ void serial2_irq(void);                              /* serial2 scheme */
 void proc_user_fault(struct trapframe *tf);          /* signal.c: exception in user mode */
 bool user_page_fault(uint64_t addr, uint64_t error); /* proc.c: demand paging */
 void proc_user_return(struct trapframe *tf);         /* proc.c: signals and preemption */
+_Noreturn void proc_bad_user_frame(void);            /* signal.c: the return to user faulted */
+extern const char trap_exit_iret[];                  /* trap_entry.S: the final iretq */
 #endif

@@ -94,6 +94,8 @@ trap_exit:
 	popq %rsi
 	popq %rdi
 	add $24, %rsp           /* orig_rax, vector, error */
+	.globl trap_exit_iret
+trap_exit_iret:                 /* a fault here is a bad user frame (trap.c) */
 	iretq
 
 	.section .rodata
