@@ -104,6 +104,36 @@ static void test_vm_map_translate_unmap(void)
 	EXPECT(pmm_free_count() == before);
 }
 
+static void count_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va, (void)pte;
+	++*(int *)arg;
+}
+
+/* Regression: clone's CLONE_CHILD_SETTID store once walked a vfork child's
+ * released space (0), reading physical page 0 as a PML4. A released space
+ * and non-user addresses are refused before the first table load. */
+static void test_vm_released_space_never_walked(void)
+{
+	uint64_t flags;
+	EXPECT(vm_translate(0, 0x400000, 0) == 0);
+	uint64_t spare = pmm_alloc();
+	EXPECT(vm_map(0, 0x400000, spare, PTE_U) == -EINVAL);
+	pmm_free(spare);
+	EXPECT(vm_unmap(0, 0x400000, &flags) == 0);
+	EXPECT(vm_protect(0, 0x400000, PTE_U) == -ENOMEM);
+	int n = 0;
+	vm_each_pte(0, 0, USER_TOP, count_pte, &n);
+	EXPECT(n == 0);
+	uint64_t space = vm_create(), frame = pmm_alloc(), before = pmm_free_count();
+	EXPECT(vm_translate(space, KERNEL_VMA, 0) == 0); /* the kernel half is not a user page */
+	EXPECT(vm_map(space, 0x7fffff000000, frame, PTE_U | PTE_OWNED) == 0);
+	vm_each_pte(space, 0, USER_TOP, count_pte, &n);
+	EXPECT(n == 1);
+	vm_destroy(space);
+	EXPECT(pmm_free_count() > before);
+}
+
 static void test_timer_advances(void)
 {
 	uint64_t t0 = timer_ticks(), n0 = clock_ns();
@@ -138,6 +168,7 @@ static const struct {
     {"frames_alloc_all_free_all", test_frames_alloc_all_free_all},
     {"heap_alloc_free", test_heap_alloc_free},
     {"vm_map_translate_unmap", test_vm_map_translate_unmap},
+    {"vm_released_space_never_walked", test_vm_released_space_never_walked},
     {"timer_advances", test_timer_advances},
     {"user_copy_faults_are_efault", test_user_copy_faults_are_efault},
     {"cmdline_options", test_cmdline_options},
