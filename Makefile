@@ -35,7 +35,7 @@ APPEND   ?=
 QEMUFLAGS := -accel tcg -m 256M -no-reboot -display none -monitor none \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all deps run check check-host bench demo debug clean format
+.PHONY: all deps run check check-host bench demo debug clean format lint
 all: $(BUILD)/kernel.elf $(BUILD)/initfs.img
 
 deps:
@@ -120,8 +120,18 @@ bench: deps all
 demo: deps all
 	@tools/run-demo
 
+FMTSRC := $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] tools/*.c)
 format:
-	clang-format -i $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] tools/*.c)
+	clang-format -i $(FMTSRC)
+
+# Static checks (tools/lint): cppcheck and clang's analyser over the kernel
+# and the user programs, clang-format --dry-run over FMTSRC. clang gets the
+# build's flags less the gcc-only ones.
+lint:
+	@tools/deps lint
+	@LINT_KSRC="$(KSRC)" LINT_USRC="$(USRC) $(ULIB) $(GSRC) $(GLIB)" LINT_FMT="$(FMTSRC)" \
+	  LINT_KFLAGS="$(filter-out -MMD -MP -mpreferred-stack-boundary=%,$(KCFLAGS))" \
+	  LINT_UFLAGS="$(filter-out -static,$(UCFLAGS)) -Itests/guest/lib" BUILD=$(BUILD) tools/lint
 
 clean:
 	rm -rf $(BUILD)

@@ -48,6 +48,7 @@ static void push_event(struct ptrace_session *s, uint64_t cause, const uint64_t 
 	memset(e, 0, sizeof *e);
 	e->cause = cause;
 	for (int i = 0; i < n && i < 7; i++)
+		/* cppcheck-suppress objectIndex ; i < n, and n is 1 for &one_word */
 		e->data[i] = data[i];
 	waitq_wake(&s->events);
 }

@@ -149,6 +149,8 @@ static bool hex_decode(const char *s, uint8_t *out, size_t len)
 	return true;
 }
 
+/* Returns the end of the text. (Callers send end - dst bytes, not strlen:
+ * clang's analyser cannot follow strlen over the text written here.) */
 static char *hex_encode(char *dst, const uint8_t *src, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -547,8 +549,7 @@ static void cmd_read_regs(void)
 	int count = read_fpregs(&f) ? NUM_REGS : 24; /* GDB accepts a short g */
 	for (int n = 0; n < count; n++)
 		len += reg_get(n, &r, &f, bytes + len);
-	hex_encode(hex, bytes, len);
-	send_str(hex);
+	send_bin(hex, (size_t)(hex_encode(hex, bytes, len) - hex));
 }
 
 /* Write back what changed; E01 when the kernel refuses (EINVAL). */
@@ -608,8 +609,7 @@ static void cmd_read_reg(const char *args)
 		send_str("E01");
 		return;
 	}
-	hex_encode(hex, bytes, reg_get((int)n, &r, &f, bytes));
-	send_str(hex);
+	send_bin(hex, (size_t)(hex_encode(hex, bytes, reg_get((int)n, &r, &f, bytes)) - hex));
 }
 
 static void cmd_write_reg(const char *args)
@@ -662,8 +662,7 @@ static void cmd_read_mem(const char *args)
 		send_str("E01");
 		return;
 	}
-	hex_encode(hex, bytes, (size_t)n);
-	send_str(hex);
+	send_bin(hex, (size_t)(hex_encode(hex, bytes, (size_t)n) - hex));
 }
 
 static void finish_write(uint64_t addr, const uint8_t *bytes, uint64_t len)

@@ -89,9 +89,10 @@ static int power_off(int code)
  * power-off request fails, return the status (init then exits with it). */
 static int run_init_program(const char *path)
 {
-	static char *argv[MAX_ARGS + 1];
-	char *args = getenv("INIT_ARGS");
-	build_argv(argv, path, args ? strdup(args) : NULL);
+	static char *argv[MAX_ARGS + 1], *args; /* argv[1..] point into args, kept */
+	args = getenv("INIT_ARGS");
+	args = args ? strdup(args) : NULL;
+	build_argv(argv, path, args);
 	unsetenv("INIT");
 	unsetenv("INIT_ARGS");
 	printf("Procyon init: starting %s\n", path);
@@ -128,7 +129,9 @@ int main(void)
 	const char *path = getenv("INIT");
 	if (path && *path) {
 		char *copy = strdup(path);
-		return run_init_program(copy ? copy : path);
+		int code = run_init_program(copy ? copy : path);
+		free(copy);
+		return code;
 	}
 	run_shell_loop();
 	return 0;

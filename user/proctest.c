@@ -124,6 +124,7 @@ static int open_proc(pid_t pid, const char *file, int flags)
 /* Read a whole file by path into buf (NUL-terminated); length or -errno. */
 static long read_path(const char *path, char *buf, size_t cap)
 {
+	buf[0] = '\0'; /* terminated on every return, errors too */
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
@@ -219,13 +220,13 @@ static long sys_number(const char *path)
 /* getdents64 the whole of a directory; names joined by '\n' into out. */
 static int list_dir(const char *path, char *out, size_t cap)
 {
+	out[0] = '\0'; /* terminated on every return, errors too */
 	int fd = open(path, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return -errno;
 	char buf[1024];
 	size_t len = 0;
 	long n;
-	out[0] = '\0';
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
 		for (long pos = 0; pos < n;) {
 			unsigned short reclen;

@@ -13,6 +13,7 @@
 
 static int read_file(const char *path, void *buf, size_t len)
 {
+	memset(buf, 0, len); /* clang's analyser cannot tell that -errno != 0 below */
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;

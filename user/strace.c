@@ -142,7 +142,7 @@ static const struct bit_name wait_names[] = {{1, "WNOHANG"}, {2, "WUNTRACED"}, {
 
 static const char *errno_name(long e)
 {
-	if (e > 0 && (size_t)e < sizeof errno_names / sizeof errno_names[0] && errno_names[e])
+	if (e > 0 && e < (long)(sizeof errno_names / sizeof errno_names[0]) && errno_names[e])
 		return errno_names[e];
 	return NULL;
 }
@@ -151,7 +151,7 @@ static const char *errno_name(long e)
 static const char *signal_name(long sig)
 {
 	static char buf[16];
-	if (sig > 0 && (size_t)sig < sizeof signal_names / sizeof signal_names[0])
+	if (sig > 0 && sig < (long)(sizeof signal_names / sizeof signal_names[0]))
 		return signal_names[sig];
 	snprintf(buf, sizeof buf, "SIG%ld", sig);
 	return buf;
