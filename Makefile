@@ -120,7 +120,7 @@ bench: deps all
 demo: deps all
 	@tools/run-demo
 
-FMTSRC := $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] tools/*.c)
+FMTSRC := $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GLIB) tests/guest/lib/*.h tools/*.c)
 format:
 	clang-format -i $(FMTSRC)
 

@@ -471,7 +471,8 @@ static void write_elf(const char *path, uint64_t entry, const struct elf_phdr *e
 	h->phentsize = sizeof *ph;
 	h->phnum = (uint16_t)(n + 1);
 	ph[0] = (struct elf_phdr){1, 5, PAGE, CODE_VA, CODE_VA, sizeof exit42, sizeof exit42, PAGE};
-	memcpy(ph + 1, extra, (size_t)n * sizeof *ph);
+	if (n)
+		memcpy(ph + 1, extra, (size_t)n * sizeof *ph);
 	memcpy(img + PAGE, exit42, sizeof exit42);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
 	CHECK(fd >= 0);
@@ -658,15 +659,15 @@ static void fork_of_large_memory_no_stall(void)
 enum { CHILD_KILLED, CHILD_ATTACHED_EXITS, CHILD_EXECS };
 static int vfork_how;
 
+static char *sleep_argv[] = {"/bin/sleep", "1", NULL}, *no_env[] = {NULL};
+
 static void vfork_then_report(long fd)
 {
 	long t0 = now_ms();
 	pid_t pid = vfork();
 	if (pid == 0) {
-		if (vfork_how == CHILD_EXECS) {
-			char *argv[] = {"/bin/sleep", "1", NULL}, *envp[] = {NULL};
-			execve(argv[0], argv, envp);
-		}
+		if (vfork_how == CHILD_EXECS)
+			execve(sleep_argv[0], sleep_argv, no_env);
 		_exit(3);
 	}
 	long ms = now_ms() - t0;
