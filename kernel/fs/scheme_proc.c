@@ -234,18 +234,31 @@ static size_t format_status(struct proc *p, char *buf, size_t size)
 	return MIN((size_t)n, size - 1);
 }
 
-static size_t format_maps(struct proc *p, char *buf, size_t size)
+/* maps: one line per region, made as it is copied, so a table of any size
+ * needs no buffer of its size. Reads at any offset see the same text. */
+static long read_maps(struct file *f, struct proc *p, uint64_t ubuf, size_t n, uint64_t *off)
 {
-	size_t len = 0;
-	for (int i = 0; i < p->mm.nvmas && len < size; i++) {
+	uint64_t pos = 0, at = *off;
+	size_t done = 0;
+	for (int i = 0; i < p->mm.nvmas && done < n; i++) {
 		const struct vma *v = &p->mm.vmas[i];
-		int n = ksnprintf(
-		    buf + len, size - len, "%08lx-%08lx %c%c%cp 00000000%s%s\n", v->start, v->end,
+		char line[128];
+		int len = ksnprintf(
+		    line, sizeof line, "%08lx-%08lx %c%c%cp 00000000%s%s\n", v->start, v->end,
 		    (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
 		    (v->prot & PROT_EXEC) ? 'x' : '-', v->name[0] ? " " : "", v->name);
-		len += (size_t)n;
+		size_t l = MIN((size_t)len, sizeof line - 1);
+		if (at < pos + l) {
+			size_t from = (size_t)(at - pos), cnt = MIN(l - from, n - done);
+			if (file_copy_out(f, ubuf + done, line + from, cnt))
+				return done ? (long)done : -EFAULT;
+			done += cnt;
+			at += cnt;
+		}
+		pos += l;
 	}
-	return MIN(len, size);
+	*off = at;
+	return (long)done;
 }
 
 /* mem: move bytes between the tracee's pages and the caller's buffer, a
@@ -303,15 +316,7 @@ static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		return file_read_window(f, ubuf, n, off, p->cmdline,
 		                        p->cmdline ? p->cmdline_len : 0);
 	case PF_EXE: return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
-	case PF_MAPS: {
-		size_t size = (size_t)MAX_VMAS * 96;
-		char *buf = kmalloc(size);
-		if (!buf)
-			return -ENOMEM;
-		long r = file_read_window(f, ubuf, n, off, buf, format_maps(p, buf, size));
-		kfree(buf);
-		return r;
-	}
+	case PF_MAPS: return read_maps(f, p, ubuf, n, off);
 	case PF_REGS_INT: {
 		struct user_regs r;
 		regs_get(p, &r);
