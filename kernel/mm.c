@@ -1,11 +1,18 @@
-/* User memory regions. Invariant: vmas are sorted, disjoint and page
- * aligned, and exactly the pages inside some vma are mapped in mm->space,
- * each to a frame the space owns (PTE_OWNED). */
+/* User memory regions. Invariant: vmas[0..nvmas) are sorted, disjoint and
+ * page aligned, and exactly the pages inside some vma are mapped in
+ * mm->space, each to a frame the space owns (PTE_OWNED). The table is a
+ * kmalloc'd array that doubles as it fills, up to MM_MAX_VMAS entries.
+ * Every call that edits it first reserves the entries it will need, so a
+ * call that fails (ENOMEM) leaves the regions and the page tables exactly
+ * as they were. */
 #include "mm.h"
 #include "errno.h"
+#include "heap.h"
 #include "lib.h"
 #include "pmm.h"
 #include "vm.h"
+
+#define MM_MIN_VMAS 16 /* the table's first size */
 
 /* A user access to addr faulted on a page not yet present: back it with a
  * zeroed frame if the region allows the access. 0, or -EFAULT/-ENOMEM. */
@@ -138,13 +145,49 @@ static uint64_t mapped_bytes(const struct mm *mm)
 	return n;
 }
 
+/* Room for extra more entries, the table doubling as needed: 0, or
+ * -ENOMEM past MM_MAX_VMAS or without memory (the table unchanged). */
+static int reserve(struct mm *mm, int extra)
+{
+	int need = mm->nvmas + extra;
+	if (need <= mm->cap)
+		return 0;
+	if (need > MM_MAX_VMAS)
+		return -ENOMEM;
+	int cap = mm->cap ? mm->cap : MM_MIN_VMAS;
+	while (cap < need)
+		cap *= 2;
+	cap = MIN(cap, MM_MAX_VMAS);
+	struct vma *t = kmalloc((size_t)cap * sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	if (mm->nvmas)
+		memcpy(t, mm->vmas, (size_t)mm->nvmas * sizeof *t);
+	kfree(mm->vmas);
+	mm->vmas = t;
+	mm->cap = cap;
+	return 0;
+}
+
+/* Index of the first vma that ends above addr (nvmas if none). */
+static int first_above(const struct mm *mm, uint64_t addr)
+{
+	int lo = 0, hi = mm->nvmas;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (mm->vmas[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The vma containing addr, or NULL. */
 const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr)
 {
-	for (int i = 0; i < mm->nvmas; i++)
-		if (addr >= mm->vmas[i].start && addr < mm->vmas[i].end)
-			return &mm->vmas[i];
-	return 0;
+	int i = first_above(mm, addr);
+	return i < mm->nvmas && mm->vmas[i].start <= addr ? &mm->vmas[i] : 0;
 }
 
 static void unmap_pte(uint64_t va, uint64_t *pte, void *arg)
@@ -162,45 +205,55 @@ static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 	vm_flush_range(mm->space, start, end);
 }
 
-/* Remove [start, end) from the vma list and unmap it (splitting vmas). */
-static int cut(struct mm *mm, uint64_t start, uint64_t end)
+/* Split vma i at addr, strictly inside it: i keeps [start, addr), a new
+ * i + 1 gets [addr, end). The room must be reserved. */
+static void split(struct mm *mm, int i, uint64_t addr)
 {
-	for (int i = 0; i < mm->nvmas; i++) {
-		struct vma *v = &mm->vmas[i];
-		if (v->end <= start || v->start >= end)
-			continue;
-		if (v->start < start && v->end > end) { /* split in two */
-			if (mm->nvmas == MAX_VMAS)
-				return -ENOMEM;
-			memmove(v + 1, v, (size_t)(mm->nvmas - i) * sizeof *v);
-			mm->nvmas++;
-			v->end = start;
-			v[1].start = end;
-			unmap_pages(mm, start, end);
-			return 0;
-		}
-		uint64_t s = MAX(v->start, start), e = MIN(v->end, end);
-		unmap_pages(mm, s, e);
-		if (s == v->start && e == v->end) {
-			memmove(v, v + 1, (size_t)(mm->nvmas - i - 1) * sizeof *v);
-			mm->nvmas--;
-			i--;
-		} else if (s == v->start) {
-			v->start = e;
-		} else {
-			v->end = s;
-		}
-	}
-	return 0;
+	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->nvmas - i) * sizeof mm->vmas[0]);
+	mm->nvmas++;
+	mm->vmas[i].end = addr;
+	mm->vmas[i + 1].start = addr;
 }
 
-static int insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, const char *name)
+/* Entries cut() adds: one when [start, end) lies strictly inside a vma. */
+static int cut_needs(const struct mm *mm, uint64_t start, uint64_t end)
 {
-	if (mm->nvmas == MAX_VMAS)
-		return -ENOMEM;
-	int i = 0;
-	while (i < mm->nvmas && mm->vmas[i].start < start)
+	int i = first_above(mm, start);
+	return i < mm->nvmas && mm->vmas[i].start < start && mm->vmas[i].end > end;
+}
+
+/* Remove [start, end) from the table and unmap it; the room cut_needs()
+ * says must be reserved, so this cannot fail. */
+static void cut(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int i = first_above(mm, start);
+	if (i < mm->nvmas && mm->vmas[i].start < start) {
+		struct vma *v = &mm->vmas[i];
+		if (v->end > end) { /* a hole in the middle: the tail is a new vma */
+			split(mm, i, end);
+			mm->vmas[i].end = start;
+			unmap_pages(mm, start, end);
+			return;
+		}
+		unmap_pages(mm, start, v->end);
+		v->end = start;
 		i++;
+	}
+	int j = i;
+	for (; j < mm->nvmas && mm->vmas[j].end <= end; j++)
+		unmap_pages(mm, mm->vmas[j].start, mm->vmas[j].end);
+	if (j < mm->nvmas && mm->vmas[j].start < end) {
+		unmap_pages(mm, mm->vmas[j].start, end);
+		mm->vmas[j].start = end;
+	}
+	memmove(&mm->vmas[i], &mm->vmas[j], (size_t)(mm->nvmas - j) * sizeof mm->vmas[0]);
+	mm->nvmas -= j - i;
+}
+
+/* Add [start, end), which overlaps no vma; the room must be reserved. */
+static void insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, const char *name)
+{
+	int i = first_above(mm, start);
 	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->nvmas - i) * sizeof mm->vmas[0]);
 	mm->nvmas++;
 	struct vma *v = &mm->vmas[i];
@@ -208,7 +261,6 @@ static int insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, con
 	v->end = end;
 	v->prot = prot;
 	strlcpy(v->name, name ? name : "", sizeof v->name);
-	return 0;
 }
 
 /* Reserve zero-filled anonymous memory at [start, start+len), replacing
@@ -221,19 +273,26 @@ int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const cha
 		return -EINVAL;
 	if (mapped_bytes(mm) + (end - start) > MM_MAX_BYTES)
 		return -ENOMEM;
-	int err = cut(mm, start, end);
-	if (!err)
-		err = insert_vma(mm, start, end, prot, name);
-	return err;
+	int err = reserve(mm, cut_needs(mm, start, end) + 1);
+	if (err)
+		return err;
+	cut(mm, start, end);
+	insert_vma(mm, start, end, prot, name);
+	return 0;
 }
 
-/* munmap: unmapping nothing is fine. */
+/* munmap: unmapping nothing is fine; a hole that would take the table
+ * past MM_MAX_VMAS is ENOMEM, as on Linux. */
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 {
 	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
 	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start)
 		return -EINVAL;
-	return cut(mm, start, end);
+	int err = reserve(mm, cut_needs(mm, start, end));
+	if (err)
+		return err;
+	cut(mm, start, end);
+	return 0;
 }
 
 static void protect_pte(uint64_t va, uint64_t *pte, void *arg)
@@ -243,32 +302,38 @@ static void protect_pte(uint64_t va, uint64_t *pte, void *arg)
 	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
 }
 
-/* mprotect: every page in the range must be mapped (else -ENOMEM). */
+/* mprotect: every page in the range must be mapped (else -ENOMEM). Only the
+ * first and the last vma of the range can need splitting; their room is
+ * reserved before anything changes. */
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 {
 	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
 	if ((start & (PAGE_SIZE - 1)) || end > USER_TOP || end < start)
 		return -EINVAL;
-	for (uint64_t va = start; va < end; va += PAGE_SIZE)
-		if (!mm_vma_at(mm, va))
-			return -ENOMEM;
-	for (int i = 0; i < mm->nvmas; i++) {
-		struct vma *v = &mm->vmas[i];
-		if (v->end <= start || v->start >= end || v->prot == prot)
-			continue;
-		/* Split so that the changed part is its own vma. */
-		char name[sizeof v->name];
-		strlcpy(name, v->name, sizeof name);
-		uint64_t s = MAX(v->start, start), e = MIN(v->end, end), vs = v->start, ve = v->end;
-		int oldprot = v->prot;
-		memmove(v, v + 1, (size_t)(mm->nvmas - i - 1) * sizeof *v);
-		mm->nvmas--;
-		if ((vs < s && insert_vma(mm, vs, s, oldprot, name)) ||
-		    insert_vma(mm, s, e, prot, name) ||
-		    (e < ve && insert_vma(mm, e, ve, oldprot, name)))
-			return -ENOMEM;
-		i = -1; /* the list changed: rescan */
+	if (end == start)
+		return 0;
+	int first = first_above(mm, start), last = first;
+	for (uint64_t at = start;; last++) {
+		if (last >= mm->nvmas || mm->vmas[last].start > at)
+			return -ENOMEM; /* a hole */
+		at = mm->vmas[last].end;
+		if (at >= end)
+			break;
 	}
+	bool split_head = mm->vmas[first].prot != prot && mm->vmas[first].start < start;
+	bool split_tail = mm->vmas[last].prot != prot && mm->vmas[last].end > end;
+	int err = reserve(mm, split_head + split_tail);
+	if (err)
+		return err;
+	if (split_head) {
+		split(mm, first, start);
+		first++;
+		last++;
+	}
+	if (split_tail)
+		split(mm, last, end);
+	for (int i = first; i <= last; i++)
+		mm->vmas[i].prot = prot;
 	uint64_t flags = mm_pte_flags(prot);
 	vm_each_pte(mm->space, start, end, protect_pte, &flags);
 	vm_flush_range(mm->space, start, end);
@@ -314,15 +379,24 @@ static void copy_pte(uint64_t va, uint64_t *pte, void *arg)
 		sched_cond_resched(); /* the child is not visible yet */
 }
 
-/* Copy every touched page of src into a new space (fork). The work is
- * bounded by the pages src really has, not by the size of its regions. */
+/* Copy the regions and every touched page of src into a new space (fork).
+ * The work is bounded by the pages src really has, not by region sizes. */
 int mm_copy(struct mm *dst, const struct mm *src)
 {
 	*dst = *src;
 	dst->gen = next_gen++;
+	dst->vmas = 0;
+	dst->nvmas = dst->cap = 0;
 	dst->space = vm_create();
 	if (!dst->space)
 		return -ENOMEM;
+	if (reserve(dst, src->nvmas)) {
+		mm_release(dst);
+		return -ENOMEM;
+	}
+	if (src->nvmas)
+		memcpy(dst->vmas, src->vmas, (size_t)src->nvmas * sizeof *dst->vmas);
+	dst->nvmas = src->nvmas;
 	struct copy_state c = {dst->space, 0, 0};
 	for (int i = 0; i < src->nvmas && !c.err; i++)
 		vm_each_pte(src->space, src->vmas[i].start, src->vmas[i].end, copy_pte, &c);
@@ -331,11 +405,13 @@ int mm_copy(struct mm *dst, const struct mm *src)
 	return c.err;
 }
 
-/* Free the whole user half. */
+/* Free the whole user half and the region table. */
 void mm_release(struct mm *mm)
 {
 	if (mm->space)
 		vm_destroy(mm->space);
 	mm->space = 0;
-	mm->nvmas = 0;
+	kfree(mm->vmas);
+	mm->vmas = 0;
+	mm->nvmas = mm->cap = 0;
 }

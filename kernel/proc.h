@@ -32,13 +32,15 @@ struct vma {
 	int prot;            /* PROT_READ | PROT_WRITE | PROT_EXEC */
 	char name[48];       /* path, "[heap]", "[stack]" or "" */
 };
-#define MAX_VMAS 64
+/* The most regions a process may have (Linux's vm.max_map_count default). */
+#define MM_MAX_VMAS 65530
 
 struct mm {
 	uint64_t space; /* PML4 physical address */
 	uint64_t gen;   /* changes at exec; proc:mem handles bind to it */
-	struct vma vmas[MAX_VMAS];
-	int nvmas;
+	/* The regions: a kmalloc'd table of cap entries, nvmas in use (mm.c). */
+	struct vma *vmas;
+	int nvmas, cap;
 	uint64_t brk_start, brk;
 };
 

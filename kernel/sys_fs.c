@@ -220,14 +220,10 @@ long sys_lseek(int fd, int64_t off, int whence)
 	return (long)f->off;
 }
 
-static long stat_out(struct file *f, uint64_t ubuf)
+static long stat_copy_out(const struct scheme *s, struct kstat st, uint64_t ubuf)
 {
-	struct kstat st = {0};
-	int err = f->ops->stat ? f->ops->stat(f, &st) : -EINVAL;
-	if (err)
-		return err;
 	struct linux_stat ls = {0};
-	ls.dev = ((uint64_t)(uintptr_t)f->scheme >> 4) & 0xffff;
+	ls.dev = ((uint64_t)(uintptr_t)s >> 4) & 0xffff;
 	ls.ino = st.ino;
 	ls.nlink = st.nlink ? st.nlink : 1;
 	ls.mode = st.mode;
@@ -240,21 +236,26 @@ static long stat_out(struct file *f, uint64_t ubuf)
 	return copy_to_user(ubuf, &ls, sizeof ls);
 }
 
+static long stat_out(struct file *f, uint64_t ubuf)
+{
+	struct kstat st = {0};
+	int err = f->ops->stat ? f->ops->stat(f, &st) : -EINVAL;
+	return err ? err : stat_copy_out(f->scheme, st, ubuf);
+}
+
 long sys_fstat(int fd, uint64_t ubuf)
 {
 	struct file *f = fd_get(fd);
 	return f ? stat_out(f, ubuf) : -EBADF;
 }
 
+/* stat by name: the scheme's stat_path, never an open (no side effects). */
 static long stat_path(const char *path, uint64_t ubuf)
 {
-	struct file *f;
-	int err = file_open(path, O_RDONLY | O_NONBLOCK, 0, &f);
-	if (err)
-		return err;
-	long r = stat_out(f, ubuf);
-	file_put(f);
-	return r;
+	struct kstat st;
+	const struct scheme *s;
+	int err = file_stat_path(path, &st, &s);
+	return err ? err : stat_copy_out(s, st, ubuf);
 }
 
 long sys_stat(uint64_t upath, uint64_t ubuf)
@@ -276,18 +277,19 @@ long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ubuf, int flags)
 	return err ? err : stat_path(path, ubuf);
 }
 
+/* access: the mode is checked against the file's stat with the real ids,
+ * as Linux does (file_may_access); nothing is opened. */
 long sys_access(uint64_t upath, int mode)
 {
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
 	char path[PATH_MAX_K];
 	int err = path_from_user(upath, path, sizeof path);
 	if (err)
 		return err;
-	(void)mode;
-	struct file *f;
-	err = file_open(path, O_RDONLY | O_NONBLOCK, 0, &f);
-	if (!err)
-		file_put(f);
-	return err;
+	struct kstat st;
+	err = file_stat_path(path, &st, 0);
+	return err ? err : file_may_access(&st, mode, current->uid, current->gid);
 }
 
 long sys_getdents64(int fd, uint64_t ubuf, size_t n)
@@ -595,11 +597,12 @@ long sys_chdir(uint64_t upath)
 	int err = path_from_user(upath, path, sizeof path);
 	if (err)
 		return err;
-	struct file *f;
-	err = file_open(path, O_RDONLY | O_DIRECTORY, 0, &f);
+	struct kstat st;
+	err = file_stat_path(path, &st, 0);
+	if (!err && (st.mode & S_IFMT) != S_IFDIR)
+		err = -ENOTDIR;
 	if (err)
 		return err;
-	file_put(f);
 	return scheme_canonical(path, current->cwd, sizeof current->cwd);
 }
 

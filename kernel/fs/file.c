@@ -1,6 +1,8 @@
 /* Open files: creation by path through the scheme's open op, reference
  * counting shared by dup and fork, and the copy helpers every scheme uses
- * so that one op serves user buffers and kernel buffers alike. */
+ * so that one op serves user buffers and kernel buffers alike. Looking at a
+ * path's metadata (file_stat_path) goes through the scheme's stat_path and
+ * never opens: an open can have side effects (proc:PID/trace attaches). */
 #include "file.h"
 #include "errno.h"
 #include "heap.h"
@@ -58,6 +60,43 @@ int file_open(const char *path, int flags, int mode, struct file **out)
 	return 0;
 }
 
+/* stat of a path without opening it. */
+int file_stat_path(const char *path, struct kstat *st, const struct scheme **sch)
+{
+	const char *rest;
+	const struct scheme *s = scheme_resolve(path, &rest);
+	if (!s || !s->ops->stat_path)
+		return -ENOENT;
+	if (sch)
+		*sch = s;
+	memset(st, 0, sizeof *st);
+	return s->ops->stat_path(rest, st);
+}
+
+/* access(2) as Linux decides it: a write to a read-only filesystem is EROFS
+ * before any permission check; root may read and write anything and
+ * execute a directory or a file with any x bit; others need the owner,
+ * group or other bits (the first class they belong to) for every bit asked. */
+int file_may_access(const struct kstat *st, int mode, uint32_t uid, uint32_t gid)
+{
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if ((mode & W_OK) && st->rofs)
+		return -EROFS;
+	if (mode == F_OK)
+		return 0;
+	if (uid == 0) {
+		bool dir = (st->mode & S_IFMT) == S_IFDIR;
+		return !(mode & X_OK) || dir || (st->mode & 0111) ? 0 : -EACCES;
+	}
+	uint32_t bits = st->mode;
+	if (uid == st->uid)
+		bits >>= 6;
+	else if (gid == st->gid)
+		bits >>= 3;
+	return ((uint32_t)mode & ~bits & 7) ? -EACCES : 0;
+}
+
 /* Read from a file into kernel memory (the ELF loader). */
 long file_read_kernel(struct file *f, void *buf, size_t n, uint64_t off)
 {
@@ -104,7 +143,9 @@ long file_read_window(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, co
 	return (long)cnt;
 }
 
-/* One struct linux_dirent64 at the end of the buffer, if it fits. */
+/* One struct linux_dirent64 at the end of the buffer, if it fits. Names are
+ * cut at DIRENT_NAME_MAX bytes; the record buffer holds the longest one with
+ * its padding, so the copy never reads past it. */
 bool dirent_emit(struct dirent_buf *b, uint64_t ino, uint64_t next_off, uint8_t type,
                  const char *name)
 {
@@ -116,9 +157,11 @@ bool dirent_emit(struct dirent_buf *b, uint64_t ino, uint64_t next_off, uint8_t 
 		int64_t off;
 		uint16_t reclen;
 		uint8_t type;
-		char name[256];
+		char name[DIRENT_RECLEN_MAX - 19];
 	} __attribute__((packed)) d;
-	size_t namelen = strnlen(name, 255);
+	_Static_assert(sizeof d == DIRENT_RECLEN_MAX, "the longest record fits");
+	_Static_assert(ALIGN_UP(19 + DIRENT_NAME_MAX + 1, 8) == DIRENT_RECLEN_MAX, "max reclen");
+	size_t namelen = strnlen(name, DIRENT_NAME_MAX);
 	size_t reclen = ALIGN_UP(19 + namelen + 1, 8);
 	if (b->err)
 		return false;

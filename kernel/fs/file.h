@@ -28,6 +28,12 @@
 #define S_IFREG 0100000
 #define S_IFIFO 0010000
 
+/* access(2) modes. */
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
 #define POLLIN 0x001
 #define POLLPRI 0x002
 #define POLLOUT 0x004
@@ -47,6 +53,7 @@ struct kstat {
 	uint32_t nlink;
 	uint32_t uid, gid;
 	uint64_t rdev;
+	bool rofs; /* on a read-only filesystem: writing it fails EROFS */
 };
 
 struct file {
@@ -60,6 +67,12 @@ struct file {
 };
 
 int file_open(const char *path, int flags, int mode, struct file **out);
+/* stat by path through the scheme's stat_path (never opens); *sch gets the
+ * scheme if non-NULL. 0 or -errno. */
+int file_stat_path(const char *path, struct kstat *st, const struct scheme **sch);
+/* access(2)'s check of mode (F_OK/R_OK/W_OK/X_OK bits) against st for a
+ * caller with uid/gid: 0, -EACCES, -EROFS or -EINVAL. */
+int file_may_access(const struct kstat *st, int mode, uint32_t uid, uint32_t gid);
 struct file *file_alloc(const struct scheme *s);
 void file_get(struct file *f);
 void file_put(struct file *f);
@@ -85,6 +98,9 @@ bool dirent_emit(struct dirent_buf *d, uint64_t ino, uint64_t next_off, uint8_t 
                  const char *name);
 /* The getdents result: bytes written, -EINVAL if not one record fit, -EFAULT. */
 long dirent_done(const struct dirent_buf *d);
+/* The largest record: 19 header bytes, a 255-byte name, its NUL, padded. */
+#define DIRENT_NAME_MAX 255
+#define DIRENT_RECLEN_MAX 280
 #define DT_DIR 4
 #define DT_REG 8
 #define DT_CHR 2

@@ -147,13 +147,20 @@ static int list_open(struct file *f, const char *path, int flags, int mode)
 	return (flags & O_ACCMODE) == O_RDONLY ? 0 : -EISDIR;
 }
 
-static int list_stat(struct file *f, struct kstat *st)
+static int list_stat_path(const char *path, struct kstat *st)
 {
-	(void)f;
+	if (*path)
+		return -ENOENT;
 	memset(st, 0, sizeof *st);
 	st->mode = S_IFDIR | 0555;
 	st->ino = 1;
 	return 0;
+}
+
+static int list_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	return list_stat_path("", st);
 }
 
 static long list_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
@@ -173,5 +180,8 @@ static long list_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return -EISDIR;
 }
 
-static const struct scheme_ops list_ops = {
-    .open = list_open, .read = list_read, .stat = list_stat, .getdents = list_getdents};
+static const struct scheme_ops list_ops = {.open = list_open,
+                                           .read = list_read,
+                                           .stat = list_stat,
+                                           .stat_path = list_stat_path,
+                                           .getdents = list_getdents};

@@ -29,6 +29,10 @@ struct scheme_ops {
 	long (*write)(struct file *f, uint64_t ubuf, size_t n, uint64_t *off);
 	/* Fill *st (size, mode with S_IFDIR/S_IFREG/S_IFCHR/S_IFIFO bits). */
 	int (*stat)(struct file *f, struct kstat *st);
+	/* The same for the file at path (as open gets it), without opening it:
+	 * looking at metadata never has an open's side effects (a trace
+	 * session, a created file). Every scheme has one; 0 or -errno. */
+	int (*stat_path)(const char *path, struct kstat *st);
 	/* Linux struct linux_dirent64 records into ubuf; advances *off. */
 	long (*getdents)(struct file *f, uint64_t ubuf, size_t n, uint64_t *off);
 	/* Return the ready subset of events (POLLIN, POLLOUT, POLLHUP, ...). */

@@ -180,13 +180,20 @@ static long con_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)done;
 }
 
-static int con_stat(struct file *f, struct kstat *st)
+static int con_stat_path(const char *path, struct kstat *st)
 {
-	(void)f;
+	if (*path)
+		return -ENOENT;
 	memset(st, 0, sizeof *st);
 	st->mode = S_IFCHR | 0620;
 	st->rdev = 0x400; /* tty0, major 4 */
 	return 0;
+}
+
+static int con_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	return con_stat_path("", st);
 }
 
 static int con_poll(struct file *f, int events)
@@ -231,6 +238,7 @@ static const struct scheme_ops console_ops = {
     .read = con_read,
     .write = con_write,
     .stat = con_stat,
+    .stat_path = con_stat_path,
     .poll = con_poll,
     .ioctl = con_ioctl,
 };

@@ -2,7 +2,8 @@
  * initfs boot module (include/procyon/initfs.h). Directories are implied by
  * the paths in the archive; the root also shows "tmp" and "scheme", which
  * the namespace routes elsewhere. A module that fails validation is logged
- * and ignored; with none the root is an empty directory. */
+ * and ignored; with none the root is an empty directory. Its stat marks
+ * every name as on a read-only filesystem (access W_OK: EROFS). */
 #include "boot_info.h"
 #include "errno.h"
 #include "file.h"
@@ -50,15 +51,39 @@ int initfs_lookup(const char *path, const void **data, size_t *size)
 	return 0;
 }
 
+/* The entry at scheme path "path" into *e (NULL for a directory) and its
+ * absolute form into abs. 0, -ENOENT or -ENAMETOOLONG. */
+static int find_path(const char *path, char abs[INITFS_PATH_MAX], const struct initfs_entry **e)
+{
+	if (ksnprintf(abs, INITFS_PATH_MAX, "/%s", path) >= INITFS_PATH_MAX)
+		return -ENAMETOOLONG;
+	*e = image ? initfs_find(image, abs) : 0;
+	return *e || is_directory(abs) ? 0 : -ENOENT;
+}
+
+/* The stat of an entry, or of a directory (e NULL). */
+static void entry_stat(const struct initfs_entry *e, struct kstat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->rofs = true;
+	if (e) {
+		st->mode = S_IFREG | (e->mode & 07777);
+		st->size = e->size;
+		st->ino = (uint64_t)(e - initfs_entry_at(image, 0)) + 2;
+	} else {
+		st->mode = S_IFDIR | 0755;
+		st->ino = 1;
+	}
+}
+
 static int initfs_open(struct file *f, const char *path, int flags, int mode)
 {
 	(void)mode;
 	char abs[INITFS_PATH_MAX];
-	if (ksnprintf(abs, sizeof abs, "/%s", path) >= (int)sizeof abs)
-		return -ENAMETOOLONG;
-	const struct initfs_entry *e = image ? initfs_find(image, abs) : 0;
-	if (!e && !is_directory(abs))
-		return (flags & O_CREAT) ? -EROFS : -ENOENT;
+	const struct initfs_entry *e;
+	int err = find_path(path, abs, &e);
+	if (err)
+		return err == -ENOENT && (flags & O_CREAT) ? -EROFS : err;
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
 		return e ? -EROFS : -EISDIR;
 	struct initfs_handle *h = kzalloc(sizeof *h);
@@ -87,17 +112,18 @@ static long initfs_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 
 static int initfs_stat(struct file *f, struct kstat *st)
 {
-	struct initfs_handle *h = f->priv;
-	memset(st, 0, sizeof *st);
-	if (h->entry) {
-		st->mode = S_IFREG | (h->entry->mode & 07777);
-		st->size = h->entry->size;
-		st->ino = (uint64_t)(h->entry - initfs_entry_at(image, 0)) + 2;
-	} else {
-		st->mode = S_IFDIR | 0755;
-		st->ino = 1;
-	}
+	entry_stat(((struct initfs_handle *)f->priv)->entry, st);
 	return 0;
+}
+
+static int initfs_stat_path(const char *path, struct kstat *st)
+{
+	char abs[INITFS_PATH_MAX];
+	const struct initfs_entry *e;
+	int err = find_path(path, abs, &e);
+	if (!err)
+		entry_stat(e, st);
+	return err;
 }
 
 /* Name of the child of dir that leads to path, copied into out. */
@@ -164,6 +190,7 @@ static const struct scheme_ops initfs_ops = {
     .read = initfs_read,
     .write = initfs_write,
     .stat = initfs_stat,
+    .stat_path = initfs_stat_path,
     .getdents = initfs_getdents,
     .close = initfs_close,
 };

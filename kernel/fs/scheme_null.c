@@ -36,13 +36,24 @@ static long nz_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)n;
 }
 
-static int nz_stat(struct file *f, struct kstat *st)
+/* Both are character devices; rdev is 1:3 (null) or 1:5 (zero). */
+static int nz_fill(const char *path, struct kstat *st, uint64_t rdev)
 {
+	if (*path)
+		return -ENOENT;
 	memset(st, 0, sizeof *st);
 	st->mode = S_IFCHR | 0666;
-	st->rdev = f->ops->read == zero_read ? 0x105 : 0x103;
+	st->rdev = rdev;
 	return 0;
 }
+
+static int nz_stat(struct file *f, struct kstat *st)
+{
+	return nz_fill("", st, f->ops->read == zero_read ? 0x105 : 0x103);
+}
+
+static int null_stat_path(const char *path, struct kstat *st) { return nz_fill(path, st, 0x103); }
+static int zero_stat_path(const char *path, struct kstat *st) { return nz_fill(path, st, 0x105); }
 
 static int nz_poll(struct file *f, int events)
 {
@@ -50,10 +61,18 @@ static int nz_poll(struct file *f, int events)
 	return POLLIN | POLLOUT;
 }
 
-static const struct scheme_ops null_ops = {
-    .open = nz_open, .read = null_read, .write = nz_write, .stat = nz_stat, .poll = nz_poll};
-static const struct scheme_ops zero_ops = {
-    .open = nz_open, .read = zero_read, .write = nz_write, .stat = nz_stat, .poll = nz_poll};
+static const struct scheme_ops null_ops = {.open = nz_open,
+                                           .read = null_read,
+                                           .write = nz_write,
+                                           .stat = nz_stat,
+                                           .stat_path = null_stat_path,
+                                           .poll = nz_poll};
+static const struct scheme_ops zero_ops = {.open = nz_open,
+                                           .read = zero_read,
+                                           .write = nz_write,
+                                           .stat = nz_stat,
+                                           .stat_path = zero_stat_path,
+                                           .poll = nz_poll};
 
 /* Register null: and zero:. */
 void null_scheme_init(void)

@@ -129,11 +129,18 @@ static int pipe_open(struct file *f, const char *path, int flags, int mode)
 	return -ENOENT; /* pipes are made by pipe(2), not by name */
 }
 
+static int pipe_stat_path(const char *path, struct kstat *st)
+{
+	(void)path, (void)st;
+	return -ENOENT; /* as pipe_open: no pipe has a name */
+}
+
 static const struct scheme_ops pipe_ops = {
     .open = pipe_open,
     .read = pipe_read,
     .write = pipe_write,
     .stat = pipe_stat,
+    .stat_path = pipe_stat_path,
     .poll = pipe_poll,
     .close = pipe_close,
 };

@@ -3,8 +3,9 @@
  * its serial number (and, for mem, to its address space generation), so
  * it fails with ESRCH once the process exits or execs, even if the pid is
  * reused. Access is checked once, at open, against the opener's
- * credentials. Everything is computed at read time from the live process;
- * nothing is cached. */
+ * credentials; stat by name (proc_stat_path) opens nothing, checks no
+ * access and never attaches. Everything is computed at read time from the
+ * live process; nothing is cached. */
 #include "errno.h"
 #include "file.h"
 #include "heap.h"
@@ -233,18 +234,31 @@ static size_t format_status(struct proc *p, char *buf, size_t size)
 	return MIN((size_t)n, size - 1);
 }
 
-static size_t format_maps(struct proc *p, char *buf, size_t size)
+/* maps: one line per region, made as it is copied, so a table of any size
+ * needs no buffer of its size. Reads at any offset see the same text. */
+static long read_maps(struct file *f, struct proc *p, uint64_t ubuf, size_t n, uint64_t *off)
 {
-	size_t len = 0;
-	for (int i = 0; i < p->mm.nvmas && len < size; i++) {
+	uint64_t pos = 0, at = *off;
+	size_t done = 0;
+	for (int i = 0; i < p->mm.nvmas && done < n; i++) {
 		const struct vma *v = &p->mm.vmas[i];
-		int n = ksnprintf(
-		    buf + len, size - len, "%08lx-%08lx %c%c%cp 00000000%s%s\n", v->start, v->end,
+		char line[128];
+		int len = ksnprintf(
+		    line, sizeof line, "%08lx-%08lx %c%c%cp 00000000%s%s\n", v->start, v->end,
 		    (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
 		    (v->prot & PROT_EXEC) ? 'x' : '-', v->name[0] ? " " : "", v->name);
-		len += (size_t)n;
+		size_t l = MIN((size_t)len, sizeof line - 1);
+		if (at < pos + l) {
+			size_t from = (size_t)(at - pos), cnt = MIN(l - from, n - done);
+			if (file_copy_out(f, ubuf + done, line + from, cnt))
+				return done ? (long)done : -EFAULT;
+			done += cnt;
+			at += cnt;
+		}
+		pos += l;
 	}
-	return MIN(len, size);
+	*off = at;
+	return (long)done;
 }
 
 /* mem: move bytes between the tracee's pages and the caller's buffer, a
@@ -304,15 +318,7 @@ static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		return file_read_window(f, ubuf, n, off, p->cmdline,
 		                        p->cmdline ? p->cmdline_len : 0);
 	case PF_EXE: return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
-	case PF_MAPS: {
-		size_t size = (size_t)MAX_VMAS * 96;
-		char *buf = kmalloc(size);
-		if (!buf)
-			return -ENOMEM;
-		long r = file_read_window(f, ubuf, n, off, buf, format_maps(p, buf, size));
-		kfree(buf);
-		return r;
-	}
+	case PF_MAPS: return read_maps(f, p, ubuf, n, off);
 	case PF_REGS_INT: {
 		struct user_regs r;
 		regs_get(p, &r);
@@ -401,25 +407,50 @@ static long proc_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	}
 }
 
+/* The stat of file kind of process p (NULL for the root): read-only text
+ * files are 0444 (status is readable by anyone; the access rules guard
+ * opening the others), files that a tracer writes 0600. */
+static void kind_stat(enum proc_file kind, int pid, const struct proc *p, struct kstat *st)
+{
+	memset(st, 0, sizeof *st);
+	bool text = kind == PF_STATUS || kind == PF_CMDLINE || kind == PF_EXE || kind == PF_MAPS;
+	st->mode = is_dir(kind) ? (S_IFDIR | 0555) : text ? (S_IFREG | 0444) : (S_IFREG | 0600);
+	st->ino = ((uint64_t)pid << 8) | kind;
+	if (p) {
+		st->uid = p->uid;
+		st->gid = p->gid;
+	}
+	if (kind == PF_REGS_INT)
+		st->size = sizeof(struct user_regs);
+	else if (kind == PF_REGS_FLOAT)
+		st->size = sizeof(struct user_fpregs);
+	else if (kind == PF_SYSFILTER)
+		st->size = PTRACE_SYSFILTER_BYTES;
+}
+
 static int proc_stat(struct file *f, struct kstat *st)
 {
 	struct proc_handle *h = f->priv;
 	struct proc *p = h->kind == PF_ROOT ? 0 : target(h);
 	if (h->kind != PF_ROOT && !p)
 		return -ESRCH;
-	memset(st, 0, sizeof *st);
-	st->mode = is_dir(h->kind) ? (S_IFDIR | 0555) : (S_IFREG | 0600);
-	st->ino = ((uint64_t)h->pid << 8) | h->kind;
-	if (p) {
-		st->uid = p->uid;
-		st->gid = p->gid;
-	}
-	if (h->kind == PF_REGS_INT)
-		st->size = sizeof(struct user_regs);
-	else if (h->kind == PF_REGS_FLOAT)
-		st->size = sizeof(struct user_fpregs);
-	else if (h->kind == PF_SYSFILTER)
-		st->size = PTRACE_SYSFILTER_BYTES;
+	kind_stat(h->kind, h->pid, p, st);
+	return 0;
+}
+
+/* stat by name, for anyone and without opening: stat of trace never
+ * attaches. Every file of a process in the table (zombies included, as
+ * the listing shows them) can be looked at. */
+static int proc_stat_path(const char *path, struct kstat *st)
+{
+	struct proc_handle h = {0};
+	int err = parse_path(path, &h);
+	if (err)
+		return err;
+	struct proc *p = h.kind == PF_ROOT ? 0 : proc_find(h.pid);
+	if (h.kind != PF_ROOT && !p)
+		return -ENOENT;
+	kind_stat(h.kind, h.pid, p, st);
 	return 0;
 }
 
@@ -490,6 +521,7 @@ static const struct scheme_ops proc_ops = {
     .read = proc_read,
     .write = proc_write,
     .stat = proc_stat,
+    .stat_path = proc_stat_path,
     .getdents = proc_getdents,
     .poll = proc_poll,
     .close = proc_close,

@@ -70,13 +70,20 @@ static long s2_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)n;
 }
 
-static int s2_stat(struct file *f, struct kstat *st)
+static int s2_stat_path(const char *path, struct kstat *st)
 {
-	(void)f;
+	if (*path)
+		return -ENOENT;
 	memset(st, 0, sizeof *st);
 	st->mode = S_IFCHR | 0600;
 	st->rdev = 0x441; /* ttyS1 */
 	return 0;
+}
+
+static int s2_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	return s2_stat_path("", st);
 }
 
 static int s2_poll(struct file *f, int events)
@@ -85,8 +92,12 @@ static int s2_poll(struct file *f, int events)
 	return POLLOUT | (len ? POLLIN : 0);
 }
 
-static const struct scheme_ops serial2_ops = {
-    .open = s2_open, .read = s2_read, .write = s2_write, .stat = s2_stat, .poll = s2_poll};
+static const struct scheme_ops serial2_ops = {.open = s2_open,
+                                              .read = s2_read,
+                                              .write = s2_write,
+                                              .stat = s2_stat,
+                                              .stat_path = s2_stat_path,
+                                              .poll = s2_poll};
 
 /* Register serial2: and start COM2. */
 void serial2_scheme_init(void)

@@ -25,18 +25,25 @@ enum {
 static const char *const names[] = {"",         "poweroff", "free_frames", "heap_bytes",
                                     "sessions", "procs",    "uptime_ns",   "pid_max"};
 
+/* The index of a name in names[], or -ENOENT. */
+static int sys_lookup(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(path, names[i]) == 0)
+			return (int)i;
+	return -ENOENT;
+}
+
 static int sys_open(struct file *f, const char *path, int flags, int mode)
 {
 	(void)mode;
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (strcmp(path, names[i]) == 0) {
-			if (i == SYS_DIR && (flags & O_ACCMODE) != O_RDONLY)
-				return -EISDIR;
-			f->priv = (void *)i;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	int i = sys_lookup(path);
+	if (i < 0)
+		return i;
+	if (i == SYS_DIR && (flags & O_ACCMODE) != O_RDONLY)
+		return -EISDIR;
+	f->priv = (void *)(uintptr_t)i;
+	return 0;
 }
 
 static uint64_t value(uintptr_t which)
@@ -93,12 +100,25 @@ static long sys_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	machine_exit((int)(value & 0xff));
 }
 
-static int sys_stat(struct file *f, struct kstat *st)
+static void which_stat(uintptr_t which, struct kstat *st)
 {
 	memset(st, 0, sizeof *st);
-	st->mode = (uintptr_t)f->priv == SYS_DIR ? (S_IFDIR | 0555) : (S_IFREG | 0644);
-	st->ino = (uintptr_t)f->priv + 1;
+	st->mode = which == SYS_DIR ? (S_IFDIR | 0555) : (S_IFREG | 0644);
+	st->ino = which + 1;
+}
+
+static int sys_stat(struct file *f, struct kstat *st)
+{
+	which_stat((uintptr_t)f->priv, st);
 	return 0;
+}
+
+static int sys_stat_path(const char *path, struct kstat *st)
+{
+	int i = sys_lookup(path);
+	if (i >= 0)
+		which_stat((uintptr_t)i, st);
+	return i < 0 ? i : 0;
 }
 
 static long sys_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
@@ -118,6 +138,7 @@ static const struct scheme_ops sys_ops = {.open = sys_open,
                                           .read = sys_read,
                                           .write = sys_write,
                                           .stat = sys_stat,
+                                          .stat_path = sys_stat_path,
                                           .getdents = sys_getdents};
 
 /* Register sys:. */

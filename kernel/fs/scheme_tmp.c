@@ -177,14 +177,27 @@ static long tmp_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)n;
 }
 
-static int tmp_stat(struct file *f, struct kstat *st)
+static void node_stat(const struct node *nd, struct kstat *st)
 {
-	struct node *nd = f->priv;
 	memset(st, 0, sizeof *st);
 	st->mode = nd->dir ? (S_IFDIR | 0777) : (S_IFREG | 0666);
 	st->size = nd->size;
 	st->ino = nd->ino;
 	st->nlink = nd->unlinked ? 0 : 1;
+}
+
+static int tmp_stat(struct file *f, struct kstat *st)
+{
+	node_stat(f->priv, st);
+	return 0;
+}
+
+static int tmp_stat_path(const char *path, struct kstat *st)
+{
+	struct node *n = walk(path, 0, 0);
+	if (!n)
+		return -ENOENT;
+	node_stat(n, st);
 	return 0;
 }
 
@@ -261,6 +274,7 @@ static const struct scheme_ops tmp_ops = {
     .read = tmp_read,
     .write = tmp_write,
     .stat = tmp_stat,
+    .stat_path = tmp_stat_path,
     .getdents = tmp_getdents,
     .poll = tmp_poll,
     .close = tmp_close,

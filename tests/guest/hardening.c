@@ -616,17 +616,17 @@ static void exec_overlapping_segments_no_stall(void)
 		FAILF("execve took %ld ms, a sibling waited %ld ms", ms, worst);
 }
 
-/* 60 disjoint 16 MiB segments (a big but legal image) load without a
+/* 63 disjoint 16 MiB segments (a big but legal image) load without a
  * stall: the loader's work follows what the file maps, not page walks. */
 static void exec_many_large_segments_no_stall(void)
 {
-	struct elf_phdr seg[60];
-	for (int i = 0; i < 60; i++) {
+	struct elf_phdr seg[63];
+	for (int i = 0; i < 63; i++) {
 		uint64_t va = 0x40000000UL + (uint64_t)i * (16UL << 20);
 		seg[i] =
 		    (struct elf_phdr){1, (uint32_t)(i % 2 ? 4 : 6), 0, va, va, 0, 16UL << 20, PAGE};
 	}
-	write_elf("/tmp/hd_big", CODE_VA, seg, 60);
+	write_elf("/tmp/hd_big", CODE_VA, seg, 63);
 	struct gapper g = gap_start(300);
 	long ms;
 	CHECK_EXITED(exec_status("/tmp/hd_big", &ms), 42);

@@ -222,4 +222,35 @@ TEST(lookup_for_exec)
 	CHECK_EQ(initfs_lookup("bin/sh", &data, &size), -ENOENT);
 }
 
+/* stat by path (no open) gives what stat of an open handle gives. */
+static bool stat_path_matches(const char *path)
+{
+	struct kstat a, b;
+	struct file *f = NULL;
+	if (file_stat_path(path, &a, NULL) || file_open(path, O_RDONLY, 0, &f))
+		return false;
+	int err = f->ops->stat(f, &b);
+	file_put(f);
+	return !err && memcmp(&a, &b, sizeof a) == 0;
+}
+
+TEST(stat_path_matches_open_stat_and_marks_read_only)
+{
+	boot_good();
+	CHECK(stat_path_matches("/bin/sh"));
+	CHECK(stat_path_matches("/extra/c"));
+	CHECK(stat_path_matches("/extra/a"));
+	CHECK(stat_path_matches("/"));
+	struct kstat st;
+	CHECK_EQ(file_stat_path("/etc/motd", &st, NULL), 0);
+	CHECK_EQ(st.mode, S_IFREG | 0644);
+	CHECK_EQ(st.size, 8);
+	CHECK(st.rofs);
+	CHECK_EQ(file_stat_path("/extra", &st, NULL), 0);
+	CHECK_EQ(st.mode, S_IFDIR | 0755);
+	CHECK_EQ(file_may_access(&st, W_OK, 0, 0), -EROFS); /* read-only fs, even for root */
+	CHECK_EQ(file_stat_path("/nope", &st, NULL), -ENOENT);
+	CHECK_EQ(file_stat_path("/bin/sh/x", &st, NULL), -ENOENT);
+}
+
 int main(void) { return tap_main(); }

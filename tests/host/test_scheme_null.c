@@ -59,4 +59,31 @@ TEST(zero_reads_zeros)
 	file_put(f);
 }
 
+/* stat by path (no open) gives what stat of an open handle gives. */
+static bool stat_path_matches(const char *path)
+{
+	struct kstat a, b;
+	struct file *f = NULL;
+	if (file_stat_path(path, &a, NULL) || file_open(path, O_RDONLY, 0, &f))
+		return false;
+	int err = f->ops->stat(f, &b);
+	file_put(f);
+	return !err && memcmp(&a, &b, sizeof a) == 0;
+}
+
+TEST(stat_path_matches_open_stat)
+{
+	struct file *f = op("null:");
+	CHECK(f != NULL);
+	file_put(f);
+	CHECK(stat_path_matches("null:"));
+	CHECK(stat_path_matches("zero:"));
+	CHECK(stat_path_matches("/dev/null"));
+	struct kstat st;
+	CHECK_EQ(file_stat_path("zero:", &st, NULL), 0);
+	CHECK_EQ(st.rdev, 0x105);
+	CHECK_EQ(st.mode, S_IFCHR | 0666);
+	CHECK_EQ(file_stat_path("null:x", &st, NULL), -ENOENT);
+}
+
 int main(void) { return tap_main(); }

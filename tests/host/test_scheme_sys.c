@@ -129,4 +129,30 @@ TEST(pid_max)
 	CHECK_EQ(proc_pid_max, PID_MAX_DEFAULT);
 }
 
+/* stat by path (no open) gives what stat of an open handle gives. */
+static bool stat_path_matches(const char *path)
+{
+	struct kstat a, b;
+	struct file *f = NULL;
+	if (file_stat_path(path, &a, NULL) || file_open(path, O_RDONLY, 0, &f))
+		return false;
+	int err = f->ops->stat(f, &b);
+	file_put(f);
+	return !err && memcmp(&a, &b, sizeof a) == 0;
+}
+
+TEST(stat_path_matches_open_stat)
+{
+	struct file *f = op("sys:", O_RDONLY); /* registers sys: */
+	CHECK(f != NULL);
+	file_put(f);
+	CHECK(stat_path_matches("sys:"));
+	CHECK(stat_path_matches("sys:free_frames"));
+	CHECK(stat_path_matches("sys:poweroff"));
+	struct kstat st;
+	CHECK_EQ(file_stat_path("sys:nope", &st, NULL), -ENOENT);
+	CHECK_EQ(file_stat_path("sys:pid_max", &st, NULL), 0);
+	CHECK_EQ(st.mode, S_IFREG | 0644);
+}
+
 int main(void) { return tap_main(); }

@@ -282,4 +282,35 @@ TEST(size_cap)
 	free(big);
 }
 
+/* stat by path (no open) gives what stat of an open handle gives. */
+static bool stat_path_matches(const char *path)
+{
+	struct kstat a, b;
+	struct file *f = NULL;
+	if (file_stat_path(path, &a, NULL) || file_open(path, O_RDONLY, 0, &f))
+		return false;
+	int err = f->ops->stat(f, &b);
+	file_put(f);
+	return !err && memcmp(&a, &b, sizeof a) == 0;
+}
+
+TEST(stat_path_matches_open_stat_and_creates_nothing)
+{
+	struct file *f = op("/tmp/sp", O_RDWR | O_CREAT);
+	CHECK(f != NULL);
+	CHECK_EQ(wr(f, "abc"), 3);
+	file_put(f);
+	CHECK(stat_path_matches("/tmp/sp"));
+	CHECK(stat_path_matches("/tmp"));
+	CHECK(stat_path_matches("tmp:sp"));
+	struct kstat st;
+	CHECK_EQ(file_stat_path("/tmp/sp", &st, NULL), 0);
+	CHECK_EQ(st.size, 3);
+	CHECK_EQ(st.mode, S_IFREG | 0666);
+	CHECK_EQ(file_stat_path("/tmp/sp-none", &st, NULL), -ENOENT);
+	CHECK_EQ(op_err("/tmp/sp-none", O_RDONLY), -ENOENT);
+	CHECK_EQ(file_stat_path("/tmp/sp/x", &st, NULL), -ENOENT);
+	CHECK_EQ(tmp_unlink("sp"), 0);
+}
+
 int main(void) { return tap_main(); }
