@@ -35,7 +35,7 @@ APPEND   ?=
 QEMUFLAGS := -accel tcg -m 256M -no-reboot -display none -monitor none \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all deps run check check-host bench demo debug clean format lint
+.PHONY: all deps run check check-host bench demo debug qemu-gdb compdb clean format lint
 all: $(BUILD)/kernel.elf $(BUILD)/initfs.img
 
 deps:
@@ -107,6 +107,20 @@ debug: deps all
 	@$(QEMU) $(QEMUFLAGS) -serial mon:stdio -serial tcp:127.0.0.1:$(GDBPORT),server=on,wait=off \
 	  -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initfs.img \
 	  -append "init=/bin/gdbserver init_args=$(PROG) $(APPEND)"
+
+# Debug the kernel itself: QEMU's gdbstub on localhost:$(GDBPORT), paused at
+# the first instruction; tools/gdb/procyon.py adds procs, proc-frame, runq.
+qemu-gdb: deps all
+	@echo "Procyon: kernel paused for GDB. In another terminal:"
+	@echo "  gdb $(BUILD)/kernel.elf -x tools/gdb/procyon.py -ex 'target remote localhost:$(GDBPORT)'"
+	@echo "Quit QEMU with Ctrl-A then X."
+	@$(QEMU) $(QEMUFLAGS) -serial mon:stdio -gdb tcp:127.0.0.1:$(GDBPORT) -S \
+	  -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initfs.img -append "$(if $(INIT),init=$(INIT)) $(APPEND)"
+
+# compile_commands.json for clangd and friends, from the flags above.
+compdb:
+	@tools/compdb "$(KCFLAGS)" "$(UCFLAGS)" "$(HCFLAGS)" -- $(KSRC) $(KASM) -- $(USRC) $(ULIB) $(GSRC) $(GLIB) -- $(wildcard tests/host/test_*.c) > compile_commands.json
+	@echo "wrote compile_commands.json"
 
 check-host: $(HTESTS)
 	@for t in $(HTESTS); do echo "== $$t"; $$t || true; done

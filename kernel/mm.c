@@ -394,7 +394,7 @@ int mm_copy(struct mm *dst, const struct mm *src)
 		mm_release(dst);
 		return -ENOMEM;
 	}
-	if (src->nvmas)
+	if (src->nvmas && dst->vmas)
 		memcpy(dst->vmas, src->vmas, (size_t)src->nvmas * sizeof *dst->vmas);
 	dst->nvmas = src->nvmas;
 	struct copy_state c = {dst->space, 0, 0};

@@ -53,7 +53,7 @@ static long sys_number(const char *path)
 /* The value of key in proc:PID/status, as a string in out. */
 static void status_get(pid_t pid, const char *key, char *out, size_t cap)
 {
-	char path[64], text[512];
+	char path[64], text[512] = {0};
 	snprintf(path, sizeof path, "proc:%d/status", (int)pid);
 	if (read_file(path, text, sizeof text) <= 0)
 		FAILF("cannot read %s", path);
