@@ -12,7 +12,7 @@ BUILD    ?= build
 KCFLAGS  := -std=gnu11 -ffreestanding -nostdlib -mno-red-zone -mcmodel=kernel \
             -mgeneral-regs-only -mpreferred-stack-boundary=3 -fno-pic -fno-pie -fno-stack-protector \
             -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-            -O2 -g -Wall -Wextra -Werror -MMD -MP \
+            -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -MMD -MP \
             -Ikernel -Ikernel/arch/x86_64 -Ikernel/fs -Iinclude
 UCFLAGS  := -static -O2 -g -Wall -Wextra -Werror -Iinclude -Iuser/lib
 HCFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
@@ -41,8 +41,13 @@ all: $(BUILD)/kernel.elf $(BUILD)/initfs.img
 deps:
 	@tools/deps
 
-$(BUILD)/kernel.elf: $(KOBJ) kernel/arch/x86_64/linker.ld
-	$(LD) -n -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T kernel/arch/x86_64/linker.ld -o $@ $(KOBJ)
+$(BUILD)/kernel.elf: $(KOBJ) $(BUILD)/linker.ld
+	$(LD) -n -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T $(BUILD)/linker.ld -o $@ $(KOBJ)
+
+# The link map shares layout.h with C and assembly.
+$(BUILD)/linker.ld: kernel/arch/x86_64/kernel.lds kernel/arch/x86_64/layout.h
+	@mkdir -p $(dir $@)
+	@$(CC) -E -P -x c -D__ASSEMBLER__ -DLINKER_SCRIPT -Ikernel/arch/x86_64 $< -o $@
 
 $(BUILD)/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -123,7 +128,7 @@ compdb:
 	@echo "wrote compile_commands.json"
 
 check-host: $(HTESTS)
-	@for t in $(HTESTS); do echo "== $$t"; $$t || true; done
+	@fail=0; for t in $(HTESTS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 check: deps all $(HTESTS)
 	@tools/run-tests

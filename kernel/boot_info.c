@@ -3,6 +3,7 @@
  * malformed (no map, holes, overlapping modules, absurd sizes) is logged and
  * replaced by a sane default rather than trusted. Only the first 4 GiB are
  * used: that is what the boot page tables map. */
+#include "kernel.h"
 #include "boot_info.h"
 #include "arch.h"
 #include "lib.h"

@@ -2,6 +2,7 @@
  * same port, so kernel lines and user output interleave in order. */
 #include "arch.h"
 #include "cpu.h"
+#include "kernel.h"
 #include "lib.h"
 #include "trap.h"
 

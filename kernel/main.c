@@ -10,6 +10,7 @@
 #include "pmm.h"
 #include "regs.h"
 #include "schemes.h"
+#include "trap.h"
 #include "vm.h"
 
 /* The heap's page source: contiguous frames seen through the direct map. */

@@ -48,11 +48,20 @@ struct proc {
 	/* Read by the syscall fast path in syscall_entry.S: these stay first,
 	 * at the offsets pinned by the asserts after the struct. */
 	uint64_t sig_pending;
-	int syscall_nr;       /* syscall in progress, -1 if none */
-	bool force_iret;      /* leave the kernel through iretq: registers changed */
-	bool trace_interrupt; /* stop at the next chance (INTERRUPT, O_TRUNC) */
-	bool step_tf;         /* TF is set by tracing, not by the program */
-	bool pad0;
+	int syscall_nr; /* syscall in progress, -1 if none */
+	/* Work owed on the return to user mode: one byte per reason, so the
+	 * fast path tests the whole word at once and a nonzero word sends it
+	 * to C (syscall_finish). Pending signals and the scheduler's request
+	 * are tested beside it. */
+	union {
+		uint32_t return_work;
+		struct {
+			bool force_iret;      /* leave through iretq: registers changed */
+			bool trace_interrupt; /* stop at the next chance (INTERRUPT, O_TRUNC) */
+			bool step_tf;         /* TF is set by tracing, not by the program */
+			bool pad0;
+		};
+	};
 	/* The tracer's sysfilter while it wants syscall stops, else NULL. */
 	const uint8_t *syscall_stop_filter;
 	struct ptrace_session *tracee_session; /* session tracing this process */
@@ -105,10 +114,13 @@ struct proc {
 	bool clone_held;       /* reported by EVENT_CLONE, waiting for a tracer */
 	uint64_t resume_flags; /* request flags the tracer resumed it with */
 };
-_Static_assert(offsetof(struct proc, sig_pending) == 0, "syscall_entry.S: PROC_SIG_PENDING");
-_Static_assert(offsetof(struct proc, syscall_nr) == 8, "syscall_entry.S: PROC_SYSCALL_NR");
-_Static_assert(offsetof(struct proc, force_iret) == 12, "syscall_entry.S: PROC_RETURN_WORK");
-_Static_assert(offsetof(struct proc, syscall_stop_filter) == 16, "syscall_entry.S: PROC_FILTER");
+/* The syscall fast path reads these (layout.h). */
+_Static_assert(offsetof(struct proc, sig_pending) == PROC_SIG_PENDING, "PROC_SIG_PENDING");
+_Static_assert(offsetof(struct proc, syscall_nr) == PROC_SYSCALL_NR, "PROC_SYSCALL_NR");
+_Static_assert(offsetof(struct proc, return_work) == PROC_RETURN_WORK, "PROC_RETURN_WORK");
+_Static_assert(sizeof(((struct proc *)0)->return_work) == 4, "PROC_RETURN_WORK is a 32-bit word");
+_Static_assert(offsetof(struct proc, syscall_stop_filter) == PROC_SYSCALL_FILTER,
+               "PROC_SYSCALL_FILTER");
 
 extern struct proc *current;
 extern struct proc proc_table[NPROC];

@@ -4,6 +4,7 @@
  * Delivery happens on the way back to user mode (proc_user_return). A fault
  * the process cannot handle (blocked, ignored, or raised inside its own
  * handler) reverts to the default action and kills it. */
+#include "syscall.h"
 #include "cpu.h"
 #include "errno.h"
 #include "lib.h"

@@ -1,5 +1,6 @@
 /* File system calls: thin glue from the Linux ABI to the scheme ops.
  * Every user buffer is handed to the ops, which copy through uaccess. */
+#include "syscall.h"
 #include "errno.h"
 #include "heap.h"
 #include "lib.h"

@@ -1,4 +1,5 @@
 /* Memory system calls: brk, anonymous private mmap, munmap, mprotect. */
+#include "syscall.h"
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"

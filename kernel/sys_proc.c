@@ -1,5 +1,6 @@
 /* Process system calls: fork family, execve, exit, wait4, identity,
  * credentials, time, and the small per-process settings. */
+#include "syscall.h"
 #include "cpu.h"
 #include "errno.h"
 #include "exec.h"

@@ -8,29 +8,35 @@
 #include "proc.h"
 #include "procyon/syscalls.h"
 #include "ptrace.h"
+#include "syscall.h"
 #include "trap.h"
 
 typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
-#define DECLARE(num, name, kinds) long sys_##name();
-PROCYON_SYSCALLS(DECLARE)
 /* An unknown number: -ENOSYS. Fills every hole of the table, so the
  * assembly fast path can index it without a check. */
-static long sys_ni_syscall() { return -ENOSYS; }
+static long sys_ni_syscall(void) { return -ENOSYS; }
 
-#define ENTRY(num, name, kinds) [num] = (syscall_fn)sys_##name,
+/* The handlers' prototypes come from the list (syscall.h), so each entry
+ * below is a handler of exactly its row's signature, cast to the six-word
+ * form the entry path calls (the x86-64 ABI passes each argument in a
+ * whole register, so a narrower parameter reads its low bits). */
+#define ENTRY(num, name, kinds, props, params) [num] = (syscall_fn)sys_##name,
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
+#pragma GCC diagnostic ignored "-Wcast-function-type"
 const syscall_fn syscall_table[PROCYON_SYSCALL_MAX] = {
     [0 ... PROCYON_SYSCALL_MAX - 1] = (syscall_fn)sys_ni_syscall, PROCYON_SYSCALLS(ENTRY)};
 #pragma GCC diagnostic pop
 
-/* Syscalls that a signal may restart transparently (SA_RESTART). */
+#define PROPS(num, name, kinds, props, params) [num] = props,
+static const char *const syscall_props[PROCYON_SYSCALL_MAX] = {PROCYON_SYSCALLS(PROPS)};
+
+/* Syscalls that a signal may restart transparently (SA_RESTART): the
+ * list's "r" property. */
 static bool restartable(uint64_t nr)
 {
-	return nr == SYS_read || nr == SYS_write || nr == SYS_readv || nr == SYS_writev ||
-	       nr == SYS_wait4 || nr == SYS_open || nr == SYS_openat || nr == SYS_ioctl ||
-	       nr == SYS_pread64 || nr == SYS_pwrite64;
+	return nr < PROCYON_SYSCALL_MAX && syscall_props[nr] && strchr(syscall_props[nr], 'r');
 }
 
 /* Program the syscall MSRs: entry point, segments, flags cleared on entry. */

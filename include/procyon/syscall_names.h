@@ -4,8 +4,8 @@
 #define PROCYON_SYSCALL_NAMES_H
 #include "procyon/syscalls.h"
 
-#define PROCYON_SYSCALL_NAME(num, name, kinds) [num] = #name,
-#define PROCYON_SYSCALL_KINDS(num, name, kinds) [num] = kinds,
+#define PROCYON_SYSCALL_NAME(num, name, kinds, props, params) [num] = #name,
+#define PROCYON_SYSCALL_KINDS(num, name, kinds, props, params) [num] = kinds,
 static const char *const procyon_syscall_names[PROCYON_SYSCALL_MAX] = {
     PROCYON_SYSCALLS(PROCYON_SYSCALL_NAME)};
 static const char *const procyon_syscall_kinds[PROCYON_SYSCALL_MAX] = {

@@ -1,92 +1,108 @@
 /* The one list of system calls, shared by kernel and user space. Each entry:
- * X(Linux x86_64 number, name, argument kinds). The kernel expands it into
- * its dispatch table, strace into the names and argument formats it prints,
- * and user programs into SYS_<name> numbers. Argument kinds, one letter per
- * argument: i signed int, u unsigned, x hex (pointers, flags), s string,
- * b buffer (length in the next argument), o open flags, f fd. */
+ * X(Linux x86_64 number, name, argument kinds, properties, (parameters)).
+ * The kernel expands it into its dispatch table, a prototype for every
+ * handler (so a handler whose signature differs from its row fails to
+ * build) and its per-call properties; strace into the names and argument
+ * formats it prints; user programs into SYS_<name> numbers.
+ * Argument kinds, one letter per argument: i signed int, u unsigned,
+ * x hex (pointers, flags), s string, b buffer (length in the next
+ * argument), o open flags, f fd. Properties, one letter each: r restarts
+ * transparently after a handler with SA_RESTART (-ERESTARTSYS). Parameters:
+ * the handler's C parameter list, in the ABI's argument order. */
 #ifndef PROCYON_SYSCALLS_H
 #define PROCYON_SYSCALLS_H
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+#endif
 
 #define PROCYON_SYSCALLS(X)                                                                        \
-	X(0, read, "fbu")                                                                          \
-	X(1, write, "fbu")                                                                         \
-	X(2, open, "sox")                                                                          \
-	X(3, close, "f")                                                                           \
-	X(4, stat, "sx")                                                                           \
-	X(5, fstat, "fx")                                                                          \
-	X(6, lstat, "sx")                                                                          \
-	X(7, poll, "xui")                                                                          \
-	X(8, lseek, "fii")                                                                         \
-	X(9, mmap, "xuxxfx")                                                                       \
-	X(10, mprotect, "xux")                                                                     \
-	X(11, munmap, "xu")                                                                        \
-	X(12, brk, "x")                                                                            \
-	X(13, rt_sigaction, "ixxu")                                                                \
-	X(14, rt_sigprocmask, "ixxu")                                                              \
-	X(15, rt_sigreturn, "")                                                                    \
-	X(16, ioctl, "fxx")                                                                        \
-	X(17, pread64, "fbui")                                                                     \
-	X(18, pwrite64, "fbui")                                                                    \
-	X(19, readv, "fxi")                                                                        \
-	X(20, writev, "fxi")                                                                       \
-	X(21, access, "sx")                                                                        \
-	X(22, pipe, "x")                                                                           \
-	X(23, select, "ixxxx")                                                                     \
-	X(24, sched_yield, "")                                                                     \
-	X(32, dup, "f")                                                                            \
-	X(33, dup2, "ff")                                                                          \
-	X(34, pause, "")                                                                           \
-	X(35, nanosleep, "xx")                                                                     \
-	X(39, getpid, "")                                                                          \
-	X(56, clone, "xxxxx")                                                                      \
-	X(57, fork, "")                                                                            \
-	X(58, vfork, "")                                                                           \
-	X(59, execve, "sxx")                                                                       \
-	X(60, exit, "i")                                                                           \
-	X(61, wait4, "ixxx")                                                                       \
-	X(62, kill, "ii")                                                                          \
-	X(63, uname, "x")                                                                          \
-	X(72, fcntl, "fix")                                                                        \
-	X(79, getcwd, "xu")                                                                        \
-	X(80, chdir, "s")                                                                          \
-	X(82, rename, "ss")                                                                        \
-	X(83, mkdir, "sx")                                                                         \
-	X(84, rmdir, "s")                                                                          \
-	X(87, unlink, "s")                                                                         \
-	X(95, umask, "x")                                                                          \
-	X(102, getuid, "")                                                                         \
-	X(104, getgid, "")                                                                         \
-	X(105, setuid, "i")                                                                        \
-	X(106, setgid, "i")                                                                        \
-	X(107, geteuid, "")                                                                        \
-	X(108, getegid, "")                                                                        \
-	X(109, setpgid, "ii")                                                                      \
-	X(110, getppid, "")                                                                        \
-	X(111, getpgrp, "")                                                                        \
-	X(112, setsid, "")                                                                         \
-	X(130, rt_sigsuspend, "xu")                                                                \
-	X(121, getpgid, "i")                                                                       \
-	X(158, arch_prctl, "ix")                                                                   \
-	X(186, gettid, "")                                                                         \
-	X(200, tkill, "ii")                                                                        \
-	X(217, getdents64, "fxu")                                                                  \
-	X(218, set_tid_address, "x")                                                               \
-	X(228, clock_gettime, "ix")                                                                \
-	X(230, clock_nanosleep, "iixx")                                                            \
-	X(231, exit_group, "i")                                                                    \
-	X(234, tgkill, "iii")                                                                      \
-	X(257, openat, "fsox")                                                                     \
-	X(262, newfstatat, "fsxx")                                                                 \
-	X(270, pselect6, "ixxxxx")                                                                 \
-	X(271, ppoll, "xuxxu")                                                                     \
-	X(292, dup3, "ffx")                                                                        \
-	X(293, pipe2, "xx")
+	X(0, read, "fbu", "r", (int fd, uint64_t buf, size_t n))                                   \
+	X(1, write, "fbu", "r", (int fd, uint64_t buf, size_t n))                                  \
+	X(2, open, "sox", "r", (uint64_t upath, int flags, int mode))                              \
+	X(3, close, "f", "", (int fd))                                                             \
+	X(4, stat, "sx", "", (uint64_t upath, uint64_t ubuf))                                      \
+	X(5, fstat, "fx", "", (int fd, uint64_t ubuf))                                             \
+	X(6, lstat, "sx", "", (uint64_t upath, uint64_t ubuf))                                     \
+	X(7, poll, "xui", "", (uint64_t ufds, uint64_t nfds, int timeout_ms))                      \
+	X(8, lseek, "fii", "", (int fd, int64_t off, int whence))                                  \
+	X(9, mmap, "xuxxfx", "",                                                                   \
+	  (uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t off))                 \
+	X(10, mprotect, "xux", "", (uint64_t addr, uint64_t len, int prot))                        \
+	X(11, munmap, "xu", "", (uint64_t addr, uint64_t len))                                     \
+	X(12, brk, "x", "", (uint64_t addr))                                                       \
+	X(13, rt_sigaction, "ixxu", "", (int sig, uint64_t uact, uint64_t uold, size_t setsize))   \
+	X(14, rt_sigprocmask, "ixxu", "", (int how, uint64_t uset, uint64_t uold, size_t setsize)) \
+	X(15, rt_sigreturn, "", "", (void))                                                        \
+	X(16, ioctl, "fxx", "r", (int fd, uint64_t req, uint64_t arg))                             \
+	X(17, pread64, "fbui", "r", (int fd, uint64_t buf, size_t n, int64_t off))                 \
+	X(18, pwrite64, "fbui", "r", (int fd, uint64_t buf, size_t n, int64_t off))                \
+	X(19, readv, "fxi", "r", (int fd, uint64_t iov, int cnt))                                  \
+	X(20, writev, "fxi", "r", (int fd, uint64_t iov, int cnt))                                 \
+	X(21, access, "sx", "", (uint64_t upath, int mode))                                        \
+	X(22, pipe, "x", "", (uint64_t ufds))                                                      \
+	X(23, select, "ixxxx", "",                                                                 \
+	  (int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t utv))                         \
+	X(24, sched_yield, "", "", (void))                                                         \
+	X(32, dup, "f", "", (int fd))                                                              \
+	X(33, dup2, "ff", "", (int oldfd, int newfd))                                              \
+	X(34, pause, "", "", (void))                                                               \
+	X(35, nanosleep, "xx", "", (uint64_t ureq, uint64_t urem))                                 \
+	X(39, getpid, "", "", (void))                                                              \
+	X(56, clone, "xxxxx", "",                                                                  \
+	  (uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uctid, uint64_t tls))          \
+	X(57, fork, "", "", (void))                                                                \
+	X(58, vfork, "", "", (void))                                                               \
+	X(59, execve, "sxx", "", (uint64_t upath, uint64_t uargv, uint64_t uenvp))                 \
+	X(60, exit, "i", "", (int status))                                                         \
+	X(61, wait4, "ixxx", "r", (int pid, uint64_t ustatus, int options, uint64_t urusage))      \
+	X(62, kill, "ii", "", (int pid, int sig))                                                  \
+	X(63, uname, "x", "", (uint64_t ubuf))                                                     \
+	X(72, fcntl, "fix", "", (int fd, int cmd, uint64_t arg))                                   \
+	X(79, getcwd, "xu", "", (uint64_t ubuf, size_t size))                                      \
+	X(80, chdir, "s", "", (uint64_t upath))                                                    \
+	X(82, rename, "ss", "", (uint64_t a, uint64_t b))                                          \
+	X(83, mkdir, "sx", "", (uint64_t upath, int mode))                                         \
+	X(84, rmdir, "s", "", (uint64_t upath))                                                    \
+	X(87, unlink, "s", "", (uint64_t upath))                                                   \
+	X(95, umask, "x", "", (int mask))                                                          \
+	X(102, getuid, "", "", (void))                                                             \
+	X(104, getgid, "", "", (void))                                                             \
+	X(105, setuid, "i", "", (uint32_t uid))                                                    \
+	X(106, setgid, "i", "", (uint32_t gid))                                                    \
+	X(107, geteuid, "", "", (void))                                                            \
+	X(108, getegid, "", "", (void))                                                            \
+	X(109, setpgid, "ii", "", (int pid, int pgid))                                             \
+	X(110, getppid, "", "", (void))                                                            \
+	X(111, getpgrp, "", "", (void))                                                            \
+	X(112, setsid, "", "", (void))                                                             \
+	X(130, rt_sigsuspend, "xu", "", (uint64_t umask, size_t setsize))                          \
+	X(121, getpgid, "i", "", (int pid))                                                        \
+	X(158, arch_prctl, "ix", "", (int code, uint64_t addr))                                    \
+	X(186, gettid, "", "", (void))                                                             \
+	X(200, tkill, "ii", "", (int tid, int sig))                                                \
+	X(217, getdents64, "fxu", "", (int fd, uint64_t ubuf, size_t n))                           \
+	X(218, set_tid_address, "x", "", (uint64_t uaddr))                                         \
+	X(228, clock_gettime, "ix", "", (int clk, uint64_t uts))                                   \
+	X(230, clock_nanosleep, "iixx", "", (int clk, int flags, uint64_t ureq, uint64_t urem))    \
+	X(231, exit_group, "i", "", (int status))                                                  \
+	X(234, tgkill, "iii", "", (int tgid, int tid, int sig))                                    \
+	X(257, openat, "fsox", "r", (int dirfd, uint64_t upath, int flags, int mode))              \
+	X(262, newfstatat, "fsxx", "", (int dirfd, uint64_t upath, uint64_t ubuf, int flags))      \
+	X(270, pselect6, "ixxxxx", "",                                                             \
+	  (int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig))          \
+	X(271, ppoll, "xuxxu", "",                                                                 \
+	  (uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, size_t sigsetsize))      \
+	X(292, dup3, "ffx", "", (int oldfd, int newfd, int flags))                                 \
+	X(293, pipe2, "xx", "", (uint64_t ufds, int flags))
 
 #define PROCYON_SYSCALL_MAX 512 /* numbers are below this; sysfilter covers them all */
 
-#define PROCYON_SYSCALL_NUMBER(num, name, kinds) SYS_##name = num,
+#ifndef __ASSEMBLER__ /* the kernel's syscall entry includes this for the limit */
+#define PROCYON_SYSCALL_NUMBER(num, name, kinds, props, params) SYS_##name = num,
 #ifndef __NR_read /* user programs built against musl already have SYS_* */
 enum { PROCYON_SYSCALLS(PROCYON_SYSCALL_NUMBER) };
+#endif
 #endif
 
 #endif

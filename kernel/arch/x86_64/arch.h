@@ -4,24 +4,13 @@
  * very top of its kernel stack (see trap_entry.S and syscall_entry.S). */
 #ifndef ARCH_H
 #define ARCH_H
+#include "layout.h"
 #include <stddef.h>
 #include <stdint.h>
 
-#define KERNEL_VMA 0xffffffff80000000ULL
-#define PHYS_BASE 0xffff800000000000ULL /* direct map of physical memory */
-#define USER_TOP 0x0000800000000000ULL  /* first non-user address */
 #define P2V(pa) ((void *)((uint64_t)(pa) + PHYS_BASE))
 #define V2P(va) ((uint64_t)(va)-PHYS_BASE)
 #define KIMG2P(va) ((uint64_t)(va)-KERNEL_VMA)
-
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
-#define SEL_UDATA 0x1b /* GDT slot 3, RPL 3 */
-#define SEL_UCODE 0x23 /* GDT slot 4, RPL 3 */
-#define SEL_TSS 0x28
-
-#define TRAP_SYSCALL 256 /* trapframe.vector of a syscall-instruction entry */
-#define IRQ_BASE 32
 
 /* All user registers, in Linux pt_regs order so the first 21 fields are
  * struct user_regs' first 21. Pushed identically by every entry path. */
@@ -31,12 +20,23 @@ struct trapframe {
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss; /* the CPU's interrupt frame */
 };
-_Static_assert(sizeof(struct trapframe) == 23 * 8, "trapframe layout is fixed by assembly");
-_Static_assert(offsetof(struct trapframe, rax) == 80, "trapframe.rax");
-_Static_assert(offsetof(struct trapframe, orig_rax) == 120, "trapframe.orig_rax");
-_Static_assert(offsetof(struct trapframe, vector) == 128, "trapframe.vector");
-_Static_assert(offsetof(struct trapframe, rip) == 144, "trapframe.rip");
-_Static_assert(offsetof(struct trapframe, rsp) == 168, "trapframe.rsp");
+/* The assembly uses these offsets (layout.h). */
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "TF_SIZE");
+_Static_assert(offsetof(struct trapframe, r15) == TF_R15, "TF_R15");
+_Static_assert(offsetof(struct trapframe, rbx) == TF_RBX, "TF_RBX");
+_Static_assert(offsetof(struct trapframe, r11) == TF_R11, "TF_R11");
+_Static_assert(offsetof(struct trapframe, rbx) + 8 == TF_CALLEE_SAVED_SIZE, "callee-saved");
+_Static_assert(offsetof(struct trapframe, rax) == TF_RAX, "TF_RAX");
+_Static_assert(offsetof(struct trapframe, rcx) == TF_RCX, "TF_RCX");
+_Static_assert(offsetof(struct trapframe, orig_rax) == TF_ORIG_RAX, "TF_ORIG_RAX");
+_Static_assert(offsetof(struct trapframe, vector) == TF_VECTOR, "TF_VECTOR");
+_Static_assert(offsetof(struct trapframe, error) == TF_ERROR, "TF_ERROR");
+_Static_assert(offsetof(struct trapframe, rip) == TF_RIP, "TF_RIP");
+_Static_assert(offsetof(struct trapframe, cs) == TF_CS, "TF_CS");
+_Static_assert(offsetof(struct trapframe, rflags) == TF_RFLAGS, "TF_RFLAGS");
+_Static_assert(offsetof(struct trapframe, rsp) == TF_RSP, "TF_RSP");
+_Static_assert(offsetof(struct trapframe, ss) == TF_SS, "TF_SS");
+_Static_assert(USER_TOP == 1ULL << USER_TOP_SHIFT, "USER_TOP_SHIFT");
 
 /* Callee-saved registers kept by context_switch(); rip is its return address. */
 struct context {

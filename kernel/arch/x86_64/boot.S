@@ -3,7 +3,7 @@
  * long mode in the higher half. Boot page tables map the first 4 GiB three
  * times: identity (dropped once in C), the direct map at PHYS_BASE, and the
  * kernel image at KERNEL_VMA. */
-#define KERNEL_VMA 0xffffffff80000000
+#include "layout.h"
 #define P(sym) ((sym) - KERNEL_VMA)
 #define MB_MAGIC 0x1BADB002
 #define MB_FLAGS 0x00010003 /* page-align modules, memory map, a.out kludge */
@@ -64,23 +64,24 @@ _start32:
 	add $4096, %eax
 	mov %eax, 24(%ebx)
 
-	/* PDPT for the top 2 GiB: entries 510, 511 -> physical 0..2 GiB. */
+	/* PDPT for the top 2 GiB: KERNEL_VMA's entry and the next (510,
+	 * 511) -> physical 0..2 GiB. */
 	mov $P(boot_pdpt_high), %ebx
 	mov $P(boot_pd), %eax
 	or $3, %eax
-	mov %eax, 510*8(%ebx)
+	mov %eax, PDPT_INDEX(KERNEL_VMA)*8(%ebx)
 	add $4096, %eax
-	mov %eax, 511*8(%ebx)
+	mov %eax, (PDPT_INDEX(KERNEL_VMA)+1)*8(%ebx)
 
 	/* PML4: identity, direct map (entry 256), kernel image (entry 511). */
 	mov $P(boot_pml4), %ebx
 	mov $P(boot_pdpt_low), %eax
 	or $3, %eax
 	mov %eax, 0(%ebx)
-	mov %eax, 256*8(%ebx)
+	mov %eax, PML4_INDEX(PHYS_BASE)*8(%ebx)
 	mov $P(boot_pdpt_high), %eax
 	or $3, %eax
-	mov %eax, 511*8(%ebx)
+	mov %eax, PML4_INDEX(KERNEL_VMA)*8(%ebx)
 
 	mov %cr4, %eax
 	or $0x20, %eax                  /* PAE */
@@ -96,14 +97,14 @@ _start32:
 	mov %eax, %cr0
 
 	lgdt P(boot_gdt_ptr)
-	ljmp $0x08, $P(long_entry)
+	ljmp $SEL_KCODE, $P(long_entry)
 
 	.code64
 long_entry:
 	movabs $higher_half, %rax
 	jmp *%rax
 higher_half:
-	mov $0x10, %ax
+	mov $SEL_KDATA, %ax
 	mov %ax, %ds
 	mov %ax, %es
 	mov %ax, %ss
@@ -125,8 +126,8 @@ higher_half:
 	.align 16
 boot_gdt:
 	.quad 0
-	.quad 0x00209A0000000000        /* 0x08: 64-bit kernel code */
-	.quad 0x0000920000000000        /* 0x10: kernel data */
+	.quad 0x00209A0000000000        /* SEL_KCODE: 64-bit kernel code */
+	.quad 0x0000920000000000        /* SEL_KDATA: kernel data */
 boot_gdt_end:
 boot_gdt_ptr:
 	.word boot_gdt_end - boot_gdt - 1

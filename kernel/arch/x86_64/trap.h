@@ -6,6 +6,14 @@
 
 #define EXIT_PANIC 0x7e
 
+/* Entry points called only from assembly (trap_entry.S, syscall_entry.S,
+ * switch.S, boot.S). */
+void trap_handler(struct trapframe *tf);            /* trap.c: every vector */
+int syscall_handler(struct trapframe *tf);          /* syscall.c: the slow path */
+int syscall_finish(struct trapframe *tf);           /* syscall.c: work owed after the fast path */
+void proc_first_run(void);                          /* proc.c: a new process's first return */
+void kmain(uint32_t mb_magic, uint64_t mb_info_pa); /* main.c: after boot.S */
+
 const char *trap_name(uint64_t vector);
 uint64_t uaccess_fixup(uint64_t rip);                /* uaccess.S: resume address or 0 */
 void timer_irq(void);                                /* pit.c */

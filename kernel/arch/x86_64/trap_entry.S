@@ -3,6 +3,8 @@
  * none), the vector, orig_rax = -1, then the general registers. From user
  * mode the CPU has switched to TSS.RSP0, so the frame sits at the very top of
  * the process's kernel stack, where the proc: scheme finds it. */
+#include "layout.h"
+#include "entry_regs.inc"
 
 .macro VEC_NOERR n
 	.align 16
@@ -53,24 +55,10 @@ VEC_NOERR \n
 
 trap_common:
 	pushq $-1               /* trapframe.orig_rax: not in a syscall */
-	pushq %rdi
-	pushq %rsi
-	pushq %rdx
-	pushq %rcx
-	pushq %rax
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %rbx
-	pushq %rbp
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_GPRS
 	cld
 	mov %rsp, %rdi
-	sub $8, %rsp            /* 184-byte frame: realign to 16 for C */
+	sub $8, %rsp            /* TF_SIZE is 8 mod 16: realign for C */
 	call trap_handler
 	add $8, %rsp
 	/* fall through */
@@ -78,22 +66,9 @@ trap_common:
 /* Restore the trapframe at %rsp and return with iretq (the full restore). */
 	.globl trap_exit
 trap_exit:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %rbp
-	popq %rbx
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rax
-	popq %rcx
-	popq %rdx
-	popq %rsi
-	popq %rdi
-	add $24, %rsp           /* orig_rax, vector, error */
+	RESTORE_CALLEE_SAVED
+	RESTORE_SCRATCH
+	add $TF_RIP-TF_ORIG_RAX, %rsp /* orig_rax, vector, error */
 	.globl trap_exit_iret
 trap_exit_iret:                 /* a fault here is a bad user frame (trap.c) */
 	iretq
