@@ -1,11 +1,13 @@
-/* The proc: scheme, the tracing interface (docs/proc-scheme.md). A handle
- * names one kind of file of one process and is bound to that process by
- * its serial number (and, for mem, to its address space generation), so
- * it fails with ESRCH once the process exits or execs, even if the pid is
- * reused. Access is checked once, at open, against the opener's
- * credentials; stat by name (proc_stat_path) opens nothing, checks no
- * access and never attaches. Everything is computed at read time from the
- * live process; nothing is cached. */
+/* The proc: scheme, the tracing interface (docs/proc-scheme.md). Its files
+ * are rows of one table (procfs_files, as 9front's Dirtab): a row is a
+ * name, a directory, a mode, a size, flags and its own read and write
+ * handlers, so adding a file is adding a row. A handle names one row of one
+ * process and is bound to that process by its serial number (and, for mem,
+ * to its address space generation), so it fails with ESRCH once the process
+ * exits or execs, even if the pid is reused. Access is checked once, at
+ * open, against the opener's credentials; stat by name (procfs_stat_path)
+ * opens nothing, checks no access and never attaches. Everything is
+ * computed at read time from the live process; nothing is cached. */
 #include "errno.h"
 #include "file.h"
 #include "heap.h"
@@ -17,35 +19,32 @@
 #include "regs.h"
 #include "schemes.h"
 #include "uaccess.h"
-#include "vm.h"
 
-enum proc_file {
-	PF_ROOT,
-	PF_DIR,
-	PF_REGS_DIR,
-	PF_STATUS,
-	PF_CMDLINE,
-	PF_EXE,
-	PF_MAPS,
-	PF_REGS_INT,
-	PF_REGS_FLOAT,
-	PF_MEM,
-	PF_TRACE,
-	PF_SYSFILTER,
+/* Row indices: the handle's kind and part of st_ino. */
+enum procfs_kind {
+	PK_ROOT,
+	PK_PID,
+	PK_STATUS,
+	PK_CMDLINE,
+	PK_EXE,
+	PK_MAPS,
+	PK_REGS,
+	PK_REGS_INT,
+	PK_REGS_FLOAT,
+	PK_MEM,
+	PK_TRACE,
+	PK_SYSFILTER,
+	PK_COUNT
 };
 
-static const struct {
-	const char *name;
-	enum proc_file kind;
-	uint8_t dtype;
-} pid_files[] = {
-    {"status", PF_STATUS, DT_REG}, {"cmdline", PF_CMDLINE, DT_REG},     {"exe", PF_EXE, DT_REG},
-    {"maps", PF_MAPS, DT_REG},     {"regs", PF_REGS_DIR, DT_DIR},       {"mem", PF_MEM, DT_REG},
-    {"trace", PF_TRACE, DT_REG},   {"sysfilter", PF_SYSFILTER, DT_REG},
-};
+#define PF_PUBLIC 0x01   /* opened without the access check (directories, status) */
+#define PF_WRITABLE 0x02 /* may be opened for writing */
+#define PF_BIND_MM 0x04  /* bound to the address space it was opened on (mem) */
+#define PF_OUTLIVES 0x08 /* reads go on after the process is gone (trace) */
+#define PF_THREAD 0x10   /* per thread (registers, trace, sysfilter); else per process */
 
 struct proc_handle {
-	enum proc_file kind;
+	enum procfs_kind kind;
 	struct proc *proc; /* slots are never freed: safe to look at, check serial */
 	int pid;
 	uint64_t serial;
@@ -54,21 +53,94 @@ struct proc_handle {
 	struct ptrace_session *session;
 };
 
+/* A row's read or write handler. p is the handle's live process (NULL only
+ * for PF_OUTLIVES rows whose process is gone). */
+typedef long (*procfs_io)(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                          size_t n, uint64_t *off);
+
+struct procfs_row {
+	const char *name;
+	uint8_t dir;   /* the row of the directory it is in */
+	uint8_t dtype; /* DT_DIR or DT_REG */
+	uint16_t mode; /* permission bits of its stat */
+	uint8_t flags; /* PF_* */
+	uint32_t size; /* st_size; 0 for streams and generated text */
+	procfs_io read, write;
+};
+
+static long read_status(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                        uint64_t *);
+static long read_cmdline(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                         uint64_t *);
+static long read_exe(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                     uint64_t *);
+static long read_maps(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                      uint64_t *);
+static long read_regs_int(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                          uint64_t *);
+static long write_regs_int(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                           uint64_t *);
+static long read_regs_float(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                            uint64_t *);
+static long write_regs_float(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                             uint64_t *);
+static long read_mem(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                     uint64_t *);
+static long write_mem(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                      uint64_t *);
+static long read_trace(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                       uint64_t *);
+static long write_trace(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                        uint64_t *);
+static long read_sysfilter(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                           uint64_t *);
+static long write_sysfilter(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                            uint64_t *);
+
+/* clang-format off */
+static const struct procfs_row procfs_files[PK_COUNT] = {
+	/* kind           name        dir     dtype   mode   flags                           size */
+	[PK_ROOT]       = {"",          PK_ROOT, DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
+	[PK_PID]        = {"",          PK_ROOT, DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
+	[PK_STATUS]     = {"status",    PK_PID,  DT_REG, 0444, PF_PUBLIC,                     0,
+	                   read_status, 0},
+	[PK_CMDLINE]    = {"cmdline",   PK_PID,  DT_REG, 0444, 0,                             0,
+	                   read_cmdline, 0},
+	[PK_EXE]        = {"exe",       PK_PID,  DT_REG, 0444, 0,                             0,
+	                   read_exe, 0},
+	[PK_MAPS]       = {"maps",      PK_PID,  DT_REG, 0444, 0,                             0,
+	                   read_maps, 0},
+	[PK_REGS]       = {"regs",      PK_PID,  DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
+	[PK_REGS_INT]   = {"int",       PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD,
+	                   sizeof(struct user_regs), read_regs_int, write_regs_int},
+	[PK_REGS_FLOAT] = {"float",     PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD,
+	                   sizeof(struct user_fpregs), read_regs_float, write_regs_float},
+	[PK_MEM]        = {"mem",       PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_BIND_MM,      0,
+	                   read_mem, write_mem},
+	[PK_TRACE]      = {"trace",     PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_OUTLIVES | PF_THREAD, 0,
+	                   read_trace, write_trace},
+	[PK_SYSFILTER]  = {"sysfilter", PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_THREAD,
+	                   PTRACE_SYSFILTER_BYTES, read_sysfilter, write_sysfilter},
+};
+/* clang-format on */
+
+static bool procfs_is_dir(enum procfs_kind k) { return procfs_files[k].dtype == DT_DIR; }
+
 /* The process a handle is bound to, or NULL (-ESRCH) if it is gone. */
-static struct proc *target(const struct proc_handle *h)
+static struct proc *procfs_target(const struct proc_handle *h)
 {
 	struct proc *p = h->proc;
 	if (!p || p->state == P_UNUSED || p->serial != h->serial)
 		return 0;
 	if (p->state == P_ZOMBIE && !h->opened_zombie)
 		return 0;
-	if (h->kind == PF_MEM && p->mm.gen != h->mm_gen)
+	if ((procfs_files[h->kind].flags & PF_BIND_MM) && p->mm.gen != h->mm_gen)
 		return 0;
 	return p;
 }
 
 /* Parse a pid component: decimal, no sign, no leading zeros, < 2^31. */
-static int parse_pid(const char *s, size_t len)
+static int procfs_parse_pid(const char *s, size_t len)
 {
 	if (len == 4 && memcmp(s, "self", 4) == 0)
 		return current->pid;
@@ -83,7 +155,7 @@ static int parse_pid(const char *s, size_t len)
 	return v > 0x7fffffff ? -1 : (int)v;
 }
 
-static bool is_ancestor(struct proc *a, struct proc *p)
+static bool procfs_is_ancestor(struct proc *a, struct proc *p)
 {
 	for (struct proc *q = p->parent; q; q = q->parent)
 		if (q == a)
@@ -91,82 +163,72 @@ static bool is_ancestor(struct proc *a, struct proc *p)
 	return false;
 }
 
-/* The access rule for everything but status and listings. */
-static int may_access(struct proc *p)
+/* The access rule for everything but PF_PUBLIC rows. */
+static int procfs_may_access(struct proc *p)
 {
 	struct proc *me = current;
 	if (p == me)
 		return 0;
 	if (me->euid == 0)
 		return p->pid == 1 ? -EPERM : 0;
-	if (me->euid == p->uid && me->egid == p->gid && is_ancestor(me, p))
+	if (me->euid == p->uid && me->egid == p->gid && procfs_is_ancestor(me, p))
 		return 0;
 	return -EPERM;
 }
 
-static int lookup_file(const char *name, size_t len, enum proc_file *kind)
+/* The row named by the len bytes at name inside directory dir. */
+static int procfs_lookup(enum procfs_kind dir, const char *name, size_t len)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(pid_files); i++)
-		if (strlen(pid_files[i].name) == len && memcmp(pid_files[i].name, name, len) == 0) {
-			*kind = pid_files[i].kind;
-			return 0;
-		}
+	for (int k = PK_PID + 1; k < PK_COUNT; k++)
+		if (procfs_files[k].dir == dir && strlen(procfs_files[k].name) == len &&
+		    memcmp(procfs_files[k].name, name, len) == 0)
+			return k;
 	return -ENOENT;
 }
 
-/* Parse "", "PID", "PID/FILE", "PID/regs/int|float". */
-static int parse_path(const char *path, struct proc_handle *h)
+/* Parse "", "PID", "PID/FILE", "PID/DIR/FILE"... against the table. */
+static int procfs_parse_path(const char *path, struct proc_handle *h)
 {
-	if (!*path) {
-		h->kind = PF_ROOT;
+	h->kind = PK_ROOT;
+	if (!*path)
 		return 0;
-	}
 	const char *slash = strchr(path, '/');
 	size_t len = slash ? (size_t)(slash - path) : strlen(path);
-	h->pid = parse_pid(path, len);
+	h->pid = procfs_parse_pid(path, len);
 	if (h->pid < 0)
 		return -ENOENT;
-	if (!slash || !slash[1]) {
-		h->kind = PF_DIR;
-		return 0;
+	h->kind = PK_PID;
+	while (slash && slash[1]) {
+		if (!procfs_is_dir(h->kind))
+			return -ENOTDIR;
+		const char *name = slash + 1;
+		slash = strchr(name, '/');
+		len = slash ? (size_t)(slash - name) : strlen(name);
+		int k = procfs_lookup(h->kind, name, len);
+		if (k < 0)
+			return k;
+		h->kind = (enum procfs_kind)k;
 	}
-	const char *name = slash + 1;
-	slash = strchr(name, '/');
-	len = slash ? (size_t)(slash - name) : strlen(name);
-	if (lookup_file(name, len, &h->kind))
-		return -ENOENT;
-	if (h->kind != PF_REGS_DIR)
-		return slash && slash[1] ? -ENOTDIR : 0;
-	if (!slash || !slash[1])
-		return 0;
-	name = slash + 1;
-	if (strcmp(name, "int") == 0)
-		h->kind = PF_REGS_INT;
-	else if (strcmp(name, "float") == 0)
-		h->kind = PF_REGS_FLOAT;
-	else
-		return -ENOENT;
 	return 0;
 }
 
-static bool is_dir(enum proc_file k) { return k == PF_ROOT || k == PF_DIR || k == PF_REGS_DIR; }
-
-static int proc_open(struct file *f, const char *path, int flags, int mode)
+static int procfs_open(struct file *f, const char *path, int flags, int mode)
 {
 	(void)mode;
 	struct proc_handle h = {0};
-	int err = parse_path(path, &h);
+	int err = procfs_parse_path(path, &h);
 	if (err)
 		return err;
+	const struct procfs_row *row = &procfs_files[h.kind];
 	int acc = flags & O_ACCMODE;
-	if (is_dir(h.kind) && acc != O_RDONLY)
+	if (procfs_is_dir(h.kind) && acc != O_RDONLY)
 		return -EISDIR;
-	if ((flags & O_DIRECTORY) && !is_dir(h.kind))
+	if ((flags & O_DIRECTORY) && !procfs_is_dir(h.kind))
 		return -ENOTDIR;
 	if (flags & O_CREAT)
 		return -EACCES;
 	struct proc *p = 0;
-	if (h.kind != PF_ROOT) {
+	if (h.kind != PK_ROOT) {
 		p = proc_find(h.pid);
 		if (!p)
 			return -ENOENT;
@@ -175,18 +237,14 @@ static int proc_open(struct file *f, const char *path, int flags, int mode)
 		h.opened_zombie = p->state == P_ZOMBIE;
 		h.mm_gen = p->mm.gen;
 	}
-	bool readonly_file =
-	    h.kind == PF_STATUS || h.kind == PF_CMDLINE || h.kind == PF_EXE || h.kind == PF_MAPS;
-	if (readonly_file && acc != O_RDONLY)
+	if (!(row->flags & PF_WRITABLE) && acc != O_RDONLY)
 		return -EACCES;
-	if (h.kind != PF_ROOT && h.kind != PF_DIR && h.kind != PF_REGS_DIR && h.kind != PF_STATUS) {
-		if (h.opened_zombie && h.kind != PF_TRACE)
-			return -ESRCH;
-		if (h.kind == PF_TRACE && p == current)
+	if (!(row->flags & PF_PUBLIC)) {
+		if (h.kind == PK_TRACE && p == current)
 			return -EINVAL;
-		if (h.kind == PF_TRACE && h.opened_zombie)
-			return -ENOENT;
-		err = may_access(p);
+		if (h.opened_zombie)
+			return h.kind == PK_TRACE ? -ENOENT : -ESRCH;
+		err = procfs_may_access(p);
 		if (err)
 			return err;
 	}
@@ -194,7 +252,7 @@ static int proc_open(struct file *f, const char *path, int flags, int mode)
 	if (!ph)
 		return -ENOMEM;
 	*ph = h;
-	if (h.kind == PF_TRACE) {
+	if (h.kind == PK_TRACE) {
 		err = ptrace_attach(p, flags, &ph->session);
 		if (err) {
 			kfree(ph);
@@ -205,7 +263,7 @@ static int proc_open(struct file *f, const char *path, int flags, int mode)
 	return 0;
 }
 
-static void proc_close(struct file *f)
+static void procfs_close(struct file *f)
 {
 	struct proc_handle *h = f->priv;
 	if (h->session)
@@ -213,7 +271,36 @@ static void proc_close(struct file *f)
 	kfree(h);
 }
 
-static char state_letter(struct proc *p)
+/* Run the row's handler for read or write: directories are EISDIR, the
+ * process must still be there (but for PF_OUTLIVES reads). */
+static long procfs_io_call(struct file *f, uint64_t ubuf, size_t n, uint64_t *off, bool write)
+{
+	struct proc_handle *h = f->priv;
+	const struct procfs_row *row = &procfs_files[h->kind];
+	if (procfs_is_dir(h->kind))
+		return -EISDIR;
+	procfs_io io = write ? row->write : row->read;
+	struct proc *p = procfs_target(h);
+	if (!p && (write || !(row->flags & PF_OUTLIVES)))
+		return -ESRCH;
+	if (!io)
+		return write ? -EBADF : -EINVAL;
+	return io(f, h, p, ubuf, n, off);
+}
+
+static long procfs_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	return procfs_io_call(f, ubuf, n, off, false);
+}
+
+static long procfs_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+{
+	return procfs_io_call(f, ubuf, n, off, true);
+}
+
+/* --- The rows' handlers ------------------------------------------------- */
+
+static char procfs_state_letter(struct proc *p)
 {
 	switch (p->state) {
 	case P_RUNNABLE: return 'R';
@@ -224,20 +311,39 @@ static char state_letter(struct proc *p)
 	}
 }
 
-static size_t format_status(struct proc *p, char *buf, size_t size)
+static long read_status(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                        size_t n, uint64_t *off)
 {
-	int n =
-	    ksnprintf(buf, size,
+	(void)h;
+	char buf[256];
+	int len =
+	    ksnprintf(buf, sizeof buf,
 	              "pid %d\nppid %d\nuid %u\ngid %u\nstate %c\nname %s\ntracer %d\nsyscall %d\n",
-	              p->pid, p->parent ? p->parent->pid : 0, p->uid, p->gid, state_letter(p),
-	              p->name, ptrace_tracer_pid(p), p->syscall_nr);
-	return MIN((size_t)n, size - 1);
+	              p->pid, p->parent ? p->parent->pid : 0, p->uid, p->gid,
+	              procfs_state_letter(p), p->name, ptrace_tracer_pid(p), p->syscall_nr);
+	return file_read_window(f, ubuf, n, off, buf, MIN((size_t)len, sizeof buf - 1));
+}
+
+static long read_cmdline(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                         size_t n, uint64_t *off)
+{
+	(void)h;
+	return file_read_window(f, ubuf, n, off, p->cmdline, p->cmdline ? p->cmdline_len : 0);
+}
+
+static long read_exe(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf, size_t n,
+                     uint64_t *off)
+{
+	(void)h;
+	return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
 }
 
 /* maps: one line per region, made as it is copied, so a table of any size
  * needs no buffer of its size. Reads at any offset see the same text. */
-static long read_maps(struct file *f, struct proc *p, uint64_t ubuf, size_t n, uint64_t *off)
+static long read_maps(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                      size_t n, uint64_t *off)
 {
+	(void)h;
 	uint64_t pos = 0, at = *off;
 	size_t done = 0;
 	for (int i = 0; i < p->mm.nvmas && done < n; i++) {
@@ -261,13 +367,73 @@ static long read_maps(struct file *f, struct proc *p, uint64_t ubuf, size_t n, u
 	return (long)done;
 }
 
+static long read_regs_int(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                          size_t n, uint64_t *off)
+{
+	(void)h;
+	struct user_regs r;
+	regs_get(p, &r);
+	return file_read_window(f, ubuf, n, off, &r, sizeof r);
+}
+
+/* Register writes: the whole image at offset 0, by the tracer of a
+ * stopped process, validated before anything changes. */
+static int procfs_regs_write_ok(struct proc *p, size_t n, uint64_t off, size_t want)
+{
+	if (n != want || off != 0)
+		return -EINVAL;
+	return ptrace_may_write_regs(p);
+}
+
+static long write_regs_int(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                           size_t n, uint64_t *off)
+{
+	(void)h;
+	struct user_regs r;
+	int err = procfs_regs_write_ok(p, n, *off, sizeof r);
+	if (err)
+		return err;
+	if (file_copy_in(f, &r, ubuf, sizeof r))
+		return -EFAULT;
+	err = regs_set(p, &r);
+	return err ? err : (long)sizeof r;
+}
+
+static long read_regs_float(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                            size_t n, uint64_t *off)
+{
+	(void)h;
+	if (p == current)
+		fpu_save(p->fpu);
+	return file_read_window(f, ubuf, n, off, p->fpu, sizeof p->fpu);
+}
+
+static long write_regs_float(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                             size_t n, uint64_t *off)
+{
+	(void)h;
+	struct user_fpregs r;
+	int err = procfs_regs_write_ok(p, n, *off, sizeof r);
+	if (err)
+		return err;
+	if (file_copy_in(f, &r, ubuf, sizeof r))
+		return -EFAULT;
+	err = regs_validate_fpu(&r);
+	if (err)
+		return err;
+	memcpy(p->fpu, &r, sizeof r);
+	if (p == current)
+		fpu_restore(p->fpu);
+	return (long)sizeof r;
+}
+
 /* mem: move bytes between the tracee's pages and the caller's buffer, a
  * page at a time, through mm_kaddr (one copy, and the one checked way into
  * another address space). Stops at the first page the tracee has no user
  * access to; EIO if that is the first. Long transfers yield between pages,
  * and then check that the handle's process is still there. */
-static long mem_transfer(struct file *f, struct proc_handle *h, uint64_t ubuf, size_t n,
-                         uint64_t *off, bool write)
+static long procfs_mem_transfer(struct file *f, struct proc_handle *h, uint64_t ubuf, size_t n,
+                                uint64_t *off, bool write)
 {
 	uint64_t addr = *off;
 	size_t done = 0;
@@ -275,7 +441,7 @@ static long mem_transfer(struct file *f, struct proc_handle *h, uint64_t ubuf, s
 	if (n > 0x7ffff000)
 		n = 0x7ffff000;
 	while (done < n) {
-		struct proc *p = target(h);
+		struct proc *p = procfs_target(h);
 		uint64_t va = addr + done;
 		if (!p || va < addr)
 			break;
@@ -294,172 +460,116 @@ static long mem_transfer(struct file *f, struct proc_handle *h, uint64_t ubuf, s
 			sched_cond_resched();
 	}
 	if (!done && n)
-		return target(h) ? -EIO : -ESRCH;
+		return procfs_target(h) ? -EIO : -ESRCH;
 	*off += done;
 	return (long)done;
 }
 
-static long proc_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long read_mem(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf, size_t n,
+                     uint64_t *off)
 {
-	struct proc_handle *h = f->priv;
-	if (is_dir(h->kind))
-		return -EISDIR;
-	if (h->kind == PF_TRACE) /* drains the queue, then 0, even once the tracee is gone */
-		return ptrace_read_events(h->session, f, ubuf, n);
-	struct proc *p = target(h);
-	if (!p)
-		return -ESRCH;
-	switch (h->kind) {
-	case PF_STATUS: {
-		char buf[256];
-		return file_read_window(f, ubuf, n, off, buf, format_status(p, buf, sizeof buf));
-	}
-	case PF_CMDLINE:
-		return file_read_window(f, ubuf, n, off, p->cmdline,
-		                        p->cmdline ? p->cmdline_len : 0);
-	case PF_EXE: return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
-	case PF_MAPS: return read_maps(f, p, ubuf, n, off);
-	case PF_REGS_INT: {
-		struct user_regs r;
-		regs_get(p, &r);
-		return file_read_window(f, ubuf, n, off, &r, sizeof r);
-	}
-	case PF_REGS_FLOAT:
-		if (p == current)
-			fpu_save(p->fpu);
-		return file_read_window(f, ubuf, n, off, p->fpu, sizeof p->fpu);
-	case PF_MEM: return mem_transfer(f, h, ubuf, n, off, false);
-	case PF_SYSFILTER: {
-		uint8_t bits[PTRACE_SYSFILTER_BYTES];
-		ptrace_sysfilter_get(p, bits);
-		return file_read_window(f, ubuf, n, off, bits, sizeof bits);
-	}
-	default: return -EINVAL;
-	}
+	(void)p;
+	return procfs_mem_transfer(f, h, ubuf, n, off, false);
 }
 
-static long write_regs_int(struct file *f, struct proc *p, uint64_t ubuf)
+static long write_mem(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                      size_t n, uint64_t *off)
 {
-	struct user_regs r;
-	if (file_copy_in(f, &r, ubuf, sizeof r))
+	if (!ptrace_is_tracer(p, current))
+		return -EPERM;
+	return procfs_mem_transfer(f, h, ubuf, n, off, true);
+}
+
+/* trace: drains the queue, then 0, even once the tracee is gone. */
+static long read_trace(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                       size_t n, uint64_t *off)
+{
+	(void)p, (void)off;
+	return ptrace_read_events(h->session, f, ubuf, n);
+}
+
+static long write_trace(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                        size_t n, uint64_t *off)
+{
+	(void)p, (void)off;
+	uint64_t flags;
+	if (n != 8)
+		return -EINVAL;
+	if (file_copy_in(f, &flags, ubuf, 8))
 		return -EFAULT;
-	int err = regs_set(p, &r);
-	return err ? err : (long)sizeof r;
+	return ptrace_write_flags(h->session, flags);
 }
 
-static long write_regs_float(struct file *f, struct proc *p, uint64_t ubuf)
+static long read_sysfilter(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                           size_t n, uint64_t *off)
 {
-	struct user_fpregs r;
-	if (file_copy_in(f, &r, ubuf, sizeof r))
+	(void)h;
+	uint8_t bits[PTRACE_SYSFILTER_BYTES];
+	ptrace_sysfilter_get(p, bits);
+	return file_read_window(f, ubuf, n, off, bits, sizeof bits);
+}
+
+static long write_sysfilter(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                            size_t n, uint64_t *off)
+{
+	(void)h;
+	uint8_t bits[PTRACE_SYSFILTER_BYTES];
+	if (n != sizeof bits || *off != 0)
+		return -EINVAL;
+	if (file_copy_in(f, bits, ubuf, sizeof bits))
 		return -EFAULT;
-	int err = regs_validate_fpu(&r);
-	if (err)
-		return err;
-	memcpy(p->fpu, &r, sizeof r);
-	if (p == current)
-		fpu_restore(p->fpu);
-	return (long)sizeof r;
+	int err = ptrace_sysfilter_set(p, bits);
+	return err ? err : (long)sizeof bits;
 }
 
-static long proc_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
-{
-	struct proc_handle *h = f->priv;
-	if (is_dir(h->kind))
-		return -EISDIR;
-	struct proc *p = target(h);
-	if (!p)
-		return -ESRCH;
-	switch (h->kind) {
-	case PF_REGS_INT:
-	case PF_REGS_FLOAT: {
-		size_t want =
-		    h->kind == PF_REGS_INT ? sizeof(struct user_regs) : sizeof(struct user_fpregs);
-		if (n != want || *off != 0)
-			return -EINVAL;
-		int err = ptrace_may_write_regs(p);
-		if (err)
-			return err;
-		return h->kind == PF_REGS_INT ? write_regs_int(f, p, ubuf)
-		                              : write_regs_float(f, p, ubuf);
-	}
-	case PF_MEM:
-		if (!ptrace_is_tracer(p, current))
-			return -EPERM;
-		return mem_transfer(f, h, ubuf, n, off, true);
-	case PF_TRACE: {
-		uint64_t flags;
-		if (n != 8)
-			return -EINVAL;
-		if (file_copy_in(f, &flags, ubuf, 8))
-			return -EFAULT;
-		return ptrace_write_flags(h->session, flags);
-	}
-	case PF_SYSFILTER: {
-		uint8_t bits[PTRACE_SYSFILTER_BYTES];
-		if (n != sizeof bits || *off != 0)
-			return -EINVAL;
-		if (file_copy_in(f, bits, ubuf, sizeof bits))
-			return -EFAULT;
-		int err = ptrace_sysfilter_set(p, bits);
-		return err ? err : (long)sizeof bits;
-	}
-	default: return -EBADF;
-	}
-}
+/* --- Metadata, listings, poll, seek --------------------------------------- */
 
-/* The stat of file kind of process p (NULL for the root): read-only text
- * files are 0444 (status is readable by anyone; the access rules guard
- * opening the others), files that a tracer writes 0600. */
-static void kind_stat(enum proc_file kind, int pid, const struct proc *p, struct kstat *st)
+/* The stat of row kind of process p (NULL for the root), from the table. */
+static void procfs_row_stat(enum procfs_kind kind, int pid, const struct proc *p, struct kstat *st)
 {
+	const struct procfs_row *row = &procfs_files[kind];
 	memset(st, 0, sizeof *st);
-	bool text = kind == PF_STATUS || kind == PF_CMDLINE || kind == PF_EXE || kind == PF_MAPS;
-	st->mode = is_dir(kind) ? (S_IFDIR | 0555) : text ? (S_IFREG | 0444) : (S_IFREG | 0600);
+	st->mode = (row->dtype == DT_DIR ? S_IFDIR : S_IFREG) | row->mode;
 	st->ino = ((uint64_t)pid << 8) | kind;
+	st->size = row->size;
 	if (p) {
 		st->uid = p->uid;
 		st->gid = p->gid;
 	}
-	if (kind == PF_REGS_INT)
-		st->size = sizeof(struct user_regs);
-	else if (kind == PF_REGS_FLOAT)
-		st->size = sizeof(struct user_fpregs);
-	else if (kind == PF_SYSFILTER)
-		st->size = PTRACE_SYSFILTER_BYTES;
 }
 
-static int proc_stat(struct file *f, struct kstat *st)
+static int procfs_stat(struct file *f, struct kstat *st)
 {
 	struct proc_handle *h = f->priv;
-	struct proc *p = h->kind == PF_ROOT ? 0 : target(h);
-	if (h->kind != PF_ROOT && !p)
+	struct proc *p = h->kind == PK_ROOT ? 0 : procfs_target(h);
+	if (h->kind != PK_ROOT && !p)
 		return -ESRCH;
-	kind_stat(h->kind, h->pid, p, st);
+	procfs_row_stat(h->kind, h->pid, p, st);
 	return 0;
 }
 
 /* stat by name, for anyone and without opening: stat of trace never
  * attaches. Every file of a process in the table (zombies included, as
  * the listing shows them) can be looked at. */
-static int proc_stat_path(const char *path, struct kstat *st)
+static int procfs_stat_path(const char *path, struct kstat *st)
 {
 	struct proc_handle h = {0};
-	int err = parse_path(path, &h);
+	int err = procfs_parse_path(path, &h);
 	if (err)
 		return err;
-	struct proc *p = h.kind == PF_ROOT ? 0 : proc_find(h.pid);
-	if (h.kind != PF_ROOT && !p)
+	struct proc *p = h.kind == PK_ROOT ? 0 : proc_find(h.pid);
+	if (h.kind != PK_ROOT && !p)
 		return -ENOENT;
-	kind_stat(h.kind, h.pid, p, st);
+	procfs_row_stat(h.kind, h.pid, p, st);
 	return 0;
 }
 
-/* Listings: the root lists live pids; a pid directory its files. */
-static long proc_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+/* Listings: the root lists live pids; a directory the rows it holds. */
+static long procfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	struct proc_handle *h = f->priv;
 	struct dirent_buf d = DIRENT_BUF(f, ubuf, n);
-	if (h->kind == PF_ROOT) {
+	if (h->kind == PK_ROOT) {
 		for (int i = *off < NPROC ? (int)*off : NPROC; i < NPROC; i++) {
 			struct proc *p = &proc_table[i];
 			if (i == 0 || p->state == P_UNUSED)
@@ -473,60 +583,60 @@ static long proc_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off
 		*off = NPROC;
 		return dirent_done(&d);
 	}
-	if (!is_dir(h->kind))
+	if (!procfs_is_dir(h->kind))
 		return -ENOTDIR;
-	if (!target(h))
+	if (!procfs_target(h))
 		return -ESRCH;
-	static const char *const regs_files[] = {"int", "float"};
-	size_t count = h->kind == PF_DIR ? ARRAY_SIZE(pid_files) : 2;
-	for (size_t i = MIN(*off, count); i < count; i++) {
-		const char *name = h->kind == PF_DIR ? pid_files[i].name : regs_files[i];
-		uint8_t type = h->kind == PF_DIR ? pid_files[i].dtype : DT_REG;
-		if (!dirent_emit(&d, i + 1, i + 1, type, name))
+	/* *off counts the entries of this directory already returned. */
+	uint64_t seen = 0;
+	for (int k = PK_PID + 1; k < PK_COUNT; k++) {
+		if (procfs_files[k].dir != h->kind)
+			continue;
+		if (seen++ < *off)
+			continue;
+		if (!dirent_emit(&d, seen, seen, procfs_files[k].dtype, procfs_files[k].name))
 			break;
-		*off = i + 1;
+		*off = seen;
 	}
 	return dirent_done(&d);
 }
 
-static int proc_poll(struct file *f, int events)
+static int procfs_poll(struct file *f, int events)
 {
 	struct proc_handle *h = f->priv;
 	(void)events;
-	if (h->kind == PF_TRACE)
+	if (h->kind == PK_TRACE)
 		return ptrace_poll(h->session);
-	return target(h) ? (POLLIN | POLLOUT) : POLLERR;
+	return procfs_target(h) ? (POLLIN | POLLOUT) : POLLERR;
 }
 
 /* mem takes any offset below 2^63 (an address); others are ordinary. */
-static long proc_seek(struct file *f, int64_t off, int whence)
+static long procfs_seek(struct file *f, int64_t off, int whence)
 {
-	struct proc_handle *h = f->priv;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->off : -1;
 	if (whence == SEEK_END) {
 		struct kstat st;
-		if (proc_stat(f, &st))
+		if (procfs_stat(f, &st))
 			return -ESRCH;
 		base = (int64_t)st.size;
 	}
 	if (base < 0 || (off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return -EINVAL;
-	(void)h;
 	f->off = (uint64_t)(base + off);
 	return (long)f->off;
 }
 
-static const struct scheme_ops proc_ops = {
-    .open = proc_open,
-    .read = proc_read,
-    .write = proc_write,
-    .stat = proc_stat,
-    .stat_path = proc_stat_path,
-    .getdents = proc_getdents,
-    .poll = proc_poll,
-    .close = proc_close,
-    .seek = proc_seek,
+static const struct scheme_ops procfs_ops = {
+    .open = procfs_open,
+    .read = procfs_read,
+    .write = procfs_write,
+    .stat = procfs_stat,
+    .stat_path = procfs_stat_path,
+    .getdents = procfs_getdents,
+    .poll = procfs_poll,
+    .close = procfs_close,
+    .seek = procfs_seek,
 };
 
 /* Register proc:. */
-void proc_scheme_init(void) { scheme_register("proc", &proc_ops); }
+void proc_scheme_init(void) { scheme_register("proc", &procfs_ops); }
