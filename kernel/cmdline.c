@@ -16,10 +16,10 @@ static struct {
 } opts[MAX_OPTS];
 static int nopts;
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static bool cmdline_is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* Why an option with these key and value lengths cannot be kept, or NULL. */
-static const char *token_problem(size_t klen, size_t vlen)
+static const char *cmdline_token_problem(size_t klen, size_t vlen)
 {
 	if (klen == 0)
 		return "empty key";
@@ -32,14 +32,14 @@ static const char *token_problem(size_t klen, size_t vlen)
 	return NULL;
 }
 
-static void add_token(const char *tok, size_t len)
+static void cmdline_add_token(const char *tok, size_t len)
 {
 	size_t klen = 0;
 	while (klen < len && tok[klen] != '=')
 		klen++;
 	bool has_val = klen < len;
 	size_t vlen = has_val ? len - klen - 1 : 0;
-	const char *why = token_problem(klen, vlen);
+	const char *why = cmdline_token_problem(klen, vlen);
 	if (why) {
 		kprintf("cmdline: warning: ignoring '%.*s%s': %s\n", (int)MIN(len, 48), tok,
 		        len > 48 ? "..." : "", why);
@@ -58,13 +58,13 @@ int cmdline_parse(const char *s)
 {
 	nopts = 0;
 	while (s && *s) {
-		while (is_space(*s))
+		while (cmdline_is_space(*s))
 			s++;
 		const char *tok = s;
-		while (*s && !is_space(*s))
+		while (*s && !cmdline_is_space(*s))
 			s++;
 		if (s > tok)
-			add_token(tok, (size_t)(s - tok));
+			cmdline_add_token(tok, (size_t)(s - tok));
 	}
 	return nopts;
 }
@@ -81,7 +81,7 @@ const char *cmdline_get(const char *key)
 /* Whether key was given at all. */
 bool cmdline_has(const char *key) { return cmdline_get(key) != NULL; }
 
-static int digit_value(char c)
+static int cmdline_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -93,7 +93,7 @@ static int digit_value(char c)
 }
 
 /* Parse an optionally negative decimal or 0x-hex number; false if malformed or out of range. */
-static bool parse_long(const char *p, long *out)
+static bool cmdline_parse_long(const char *p, long *out)
 {
 	bool neg = *p == '-';
 	if (neg)
@@ -107,7 +107,7 @@ static bool parse_long(const char *p, long *out)
 		return false;
 	unsigned long r = 0, limit = neg ? (unsigned long)KLONG_MAX + 1 : (unsigned long)KLONG_MAX;
 	for (; *p; p++) {
-		int d = digit_value(*p);
+		int d = cmdline_digit_value(*p);
 		if (d >= base || r > (limit - (unsigned long)d) / (unsigned long)base)
 			return false;
 		r = r * (unsigned long)base + (unsigned long)d;
@@ -123,7 +123,7 @@ long cmdline_get_int(const char *key, long dflt)
 	long r;
 	if (!v)
 		return dflt;
-	if (parse_long(v, &r))
+	if (cmdline_parse_long(v, &r))
 		return r;
 	kprintf("cmdline: warning: %s=%s is not a number; using %ld\n", key, v, dflt);
 	return dflt;

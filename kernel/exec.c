@@ -4,7 +4,6 @@
  * the new one is complete, so a failed exec returns an errno to a process
  * that is still intact. Every size and offset in the file is distrusted. */
 #include "exec.h"
-#include "cpu.h"
 #include "elf.h"
 #include "errno.h"
 #include "heap.h"
@@ -19,14 +18,14 @@
 #define MAX_PHNUM 64
 
 /* Copy len bytes into the (possibly inactive) space at va. */
-static int put_bytes(struct mm *mm, uint64_t va, const void *src, size_t len)
+static int exec_put_bytes(struct mm *mm, uint64_t va, const void *src, size_t len)
 {
 	return mm_write(mm, va, src, len, MM_WRITE);
 }
 
 /* Map anonymous memory over the parts of [start,end) not yet mapped. The
  * regions are sorted, so this is one pass over them, not over the pages. */
-static int map_gaps(struct mm *mm, uint64_t start, uint64_t end, const char *name)
+static int exec_map_gaps(struct mm *mm, uint64_t start, uint64_t end, const char *name)
 {
 	uint64_t at = start;
 	while (at < end) {
@@ -48,8 +47,8 @@ static int map_gaps(struct mm *mm, uint64_t start, uint64_t end, const char *nam
 }
 
 /* Load one PT_LOAD segment's pages and file bytes. */
-static int load_segment(struct mm *mm, struct file *f, uint64_t fsize, const struct elf64_phdr *ph,
-                        uint64_t bias, const char *path)
+static int exec_load_segment(struct mm *mm, struct file *f, uint64_t fsize,
+                             const struct elf64_phdr *ph, uint64_t bias, const char *path)
 {
 	uint64_t va = ph->vaddr + bias;
 	if (ph->filesz > ph->memsz || ph->memsz > MM_MAX_BYTES || va < PAGE_SIZE ||
@@ -58,7 +57,7 @@ static int load_segment(struct mm *mm, struct file *f, uint64_t fsize, const str
 	    (ph->offset & (PAGE_SIZE - 1)) != (ph->vaddr & (PAGE_SIZE - 1)))
 		return -ENOEXEC;
 	int err =
-	    map_gaps(mm, ALIGN_DOWN(va, PAGE_SIZE), ALIGN_UP(va + ph->memsz, PAGE_SIZE), path);
+	    exec_map_gaps(mm, ALIGN_DOWN(va, PAGE_SIZE), ALIGN_UP(va + ph->memsz, PAGE_SIZE), path);
 	if (err)
 		return err;
 	/* File bytes go straight into the frames, a page at a time; the new
@@ -79,7 +78,8 @@ static int load_segment(struct mm *mm, struct file *f, uint64_t fsize, const str
  * (neighbours may share a page), as the ELF format requires: so the
  * loader's work is bounded by what the file really maps, each byte of the
  * image loaded once. The entry point must be in user space. */
-static int check_layout(const struct elf64_ehdr *eh, const struct elf64_phdr *ph, uint64_t bias)
+static int exec_check_layout(const struct elf64_ehdr *eh, const struct elf64_phdr *ph,
+                             uint64_t bias)
 {
 	uint64_t prev_end = 0;
 	bool any = false;
@@ -98,7 +98,7 @@ static int check_layout(const struct elf64_ehdr *eh, const struct elf64_phdr *ph
 }
 
 /* Final page permissions: a page shared by two segments gets both. */
-static void protect_segments(struct mm *mm, const struct elf64_phdr *ph, int n, uint64_t bias)
+static void exec_protect_segments(struct mm *mm, const struct elf64_phdr *ph, int n, uint64_t bias)
 {
 	for (int i = 0; i < n; i++) {
 		if (ph[i].type != PT_LOAD)
@@ -127,18 +127,18 @@ struct stack_builder {
 	int err;
 };
 
-static uint64_t push_bytes(struct stack_builder *b, const void *data, size_t len)
+static uint64_t exec_push_bytes(struct stack_builder *b, const void *data, size_t len)
 {
 	b->sp -= len;
 	if (!b->err)
-		b->err = put_bytes(b->mm, b->sp, data, len);
+		b->err = exec_put_bytes(b->mm, b->sp, data, len);
 	return b->sp;
 }
 
-static uint64_t rand64(void)
+static uint64_t exec_rand64(void)
 {
 	static uint64_t s = 0x9E3779B97F4A7C15ULL;
-	s ^= rdtsc();
+	s ^= arch_timestamp();
 	s ^= s << 13;
 	s ^= s >> 7;
 	s ^= s << 17;
@@ -146,8 +146,8 @@ static uint64_t rand64(void)
 }
 
 /* Lay out argc, argv, envp and auxv at the top of the new stack. */
-static uint64_t build_stack(struct mm *mm, char *const argv[], int argc, char *const envp[],
-                            int envc, const uint64_t *aux, int naux, int *err)
+static uint64_t exec_build_stack(struct mm *mm, char *const argv[], int argc, char *const envp[],
+                                 int envc, const uint64_t *aux, int naux, int *err)
 {
 	struct stack_builder b = {mm, STACK_TOP, 0};
 	uint64_t *uargv = kmalloc(((size_t)argc + (size_t)envc + 2) * 8);
@@ -156,13 +156,13 @@ static uint64_t build_stack(struct mm *mm, char *const argv[], int argc, char *c
 		return 0;
 	}
 	uint64_t *uenvp = uargv + argc + 1;
-	uint64_t rnd[2] = {rand64(), rand64()};
-	uint64_t at_random = push_bytes(&b, rnd, sizeof rnd);
-	uint64_t at_platform = push_bytes(&b, "x86_64", 7);
+	uint64_t rnd[2] = {exec_rand64(), exec_rand64()};
+	uint64_t at_random = exec_push_bytes(&b, rnd, sizeof rnd);
+	uint64_t at_platform = exec_push_bytes(&b, "x86_64", 7);
 	for (int i = envc - 1; i >= 0; i--)
-		uenvp[i] = push_bytes(&b, envp[i], strlen(envp[i]) + 1);
+		uenvp[i] = exec_push_bytes(&b, envp[i], strlen(envp[i]) + 1);
 	for (int i = argc - 1; i >= 0; i--)
-		uargv[i] = push_bytes(&b, argv[i], strlen(argv[i]) + 1);
+		uargv[i] = exec_push_bytes(&b, argv[i], strlen(argv[i]) + 1);
 	uint64_t at_execfn = argc ? uargv[0] : at_platform;
 	uargv[argc] = uenvp[envc] = 0;
 
@@ -180,17 +180,17 @@ static uint64_t build_stack(struct mm *mm, char *const argv[], int argc, char *c
 	b.sp = ALIGN_DOWN(b.sp, 16);
 	if (words & 1)
 		b.sp -= 8;
-	push_bytes(&b, auxv, (size_t)n * 8);
-	push_bytes(&b, uenvp, ((size_t)envc + 1) * 8);
-	push_bytes(&b, uargv, ((size_t)argc + 1) * 8);
+	exec_push_bytes(&b, auxv, (size_t)n * 8);
+	exec_push_bytes(&b, uenvp, ((size_t)envc + 1) * 8);
+	exec_push_bytes(&b, uargv, ((size_t)argc + 1) * 8);
 	uint64_t c = (uint64_t)argc;
-	push_bytes(&b, &c, 8);
+	exec_push_bytes(&b, &c, 8);
 	kfree(uargv);
 	*err = b.err;
 	return b.sp;
 }
 
-static int count_strings(char *const v[], size_t *bytes)
+static int exec_count_strings(char *const v[], size_t *bytes)
 {
 	int n = 0;
 	for (; v && v[n]; n++)
@@ -199,8 +199,8 @@ static int count_strings(char *const v[], size_t *bytes)
 }
 
 /* Read and check the ELF header and program headers. */
-static int read_headers(struct file *f, uint64_t fsize, struct elf64_ehdr *eh,
-                        struct elf64_phdr *ph)
+static int exec_read_headers(struct file *f, uint64_t fsize, struct elf64_ehdr *eh,
+                             struct elf64_phdr *ph)
 {
 	if (fsize < sizeof *eh || file_read_kernel(f, eh, sizeof *eh, 0) != sizeof *eh)
 		return -ENOEXEC;
@@ -215,14 +215,14 @@ static int read_headers(struct file *f, uint64_t fsize, struct elf64_ehdr *eh,
 	for (int i = 0; i < eh->phnum; i++)
 		if (ph[i].type == PT_INTERP)
 			return -ENOEXEC; /* dynamic programs are not supported */
-	return check_layout(eh, ph, eh->type == ET_DYN ? PIE_BASE : 0);
+	return exec_check_layout(eh, ph, eh->type == ET_DYN ? PIE_BASE : 0);
 }
 
 /* Replace p's image with the program at path (absolute). On error p is unchanged. */
 int exec_image(struct proc *p, const char *path, char *const argv[], char *const envp[])
 {
 	size_t bytes = 0;
-	int argc = count_strings(argv, &bytes), envc = count_strings(envp, &bytes);
+	int argc = exec_count_strings(argv, &bytes), envc = exec_count_strings(envp, &bytes);
 	if (bytes > EXEC_ARGS_MAX || argc > EXEC_ARGC_MAX || envc > EXEC_ARGC_MAX)
 		return -E2BIG;
 
@@ -241,14 +241,14 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	if (!err && !ph)
 		err = -ENOMEM;
 	if (!err)
-		err = read_headers(f, st.size, &eh, ph);
+		err = exec_read_headers(f, st.size, &eh, ph);
 	if (!err)
 		err = mm_init(&mm);
 	uint64_t bias = eh.type == ET_DYN ? PIE_BASE : 0, top = 0, phdr_va = 0;
 	for (int i = 0; !err && i < eh.phnum; i++) {
 		if (ph[i].type != PT_LOAD)
 			continue;
-		err = load_segment(&mm, f, st.size, &ph[i], bias, path);
+		err = exec_load_segment(&mm, f, st.size, &ph[i], bias, path);
 		top = MAX(top, ph[i].vaddr + bias + ph[i].memsz);
 		if (eh.phoff >= ph[i].offset && eh.phoff - ph[i].offset < ph[i].filesz)
 			phdr_va = ph[i].vaddr + bias + (eh.phoff - ph[i].offset);
@@ -256,7 +256,7 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	if (!err && !top)
 		err = -ENOEXEC;
 	if (!err) {
-		protect_segments(&mm, ph, eh.phnum, bias);
+		exec_protect_segments(&mm, ph, eh.phnum, bias);
 		err = mm_map_anon(&mm, STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE,
 		                  "[stack]");
 	}
@@ -266,7 +266,7 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 		                  7,  0,       8,  0,          9,  eh.entry + bias, 11, p->uid,
 		                  12, p->euid, 13, p->gid,     14, p->egid,         16, 0,
 		                  17, 100,     23, 0};
-		sp = build_stack(&mm, argv, argc, envp, envc, aux, (int)ARRAY_SIZE(aux), &err);
+		sp = exec_build_stack(&mm, argv, argc, envp, envc, aux, (int)ARRAY_SIZE(aux), &err);
 	}
 	file_put(f);
 	kfree(ph);
@@ -286,25 +286,17 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	p->mm = mm;
 	struct trapframe *tf = proc_frame(p);
 	uint64_t orig_rax = p == current ? tf->orig_rax : (uint64_t)-1; /* still in execve */
-	memset(tf, 0, sizeof *tf);
-	tf->rip = eh.entry + bias;
-	tf->rsp = sp;
-	tf->cs = SEL_UCODE;
-	tf->ss = SEL_UDATA;
-	tf->rflags = RFLAGS_IF;
+	arch_frame_init_user(tf, eh.entry + bias, sp);
 	tf->orig_rax = orig_rax;
 	tf->rax = p == current ? orig_rax : 0;
-	tf->vector = TRAP_SYSCALL;
 	p->force_iret = true;
 	p->fs_base = p->gs_base = 0;
-	if (p == current) {
-		wrmsr(MSR_FS_BASE, 0);
-		wrmsr(MSR_GS_BASE, 0);
-	}
+	if (p == current)
+		arch_set_tls_base(0, 0);
 	extern uint8_t proc_default_fpu[512];
 	memcpy(p->fpu, proc_default_fpu, sizeof p->fpu);
 	if (p == current)
-		fpu_restore(p->fpu);
+		arch_fpu_restore(p->fpu);
 	strlcpy(p->exe, path, sizeof p->exe);
 	const char *base = strrchr(path, '/');
 	strlcpy(p->name, base ? base + 1 : path, sizeof p->name);

@@ -32,7 +32,7 @@ static int empty_pages[NCLASSES]; /* pages of the class with inuse == 0 */
 static int cached_total;
 static size_t in_use;
 
-static int class_of(size_t size)
+static int heap_class_of(size_t size)
 {
 	int c = 0;
 	for (size_t s = 16; s < size; s <<= 1)
@@ -40,7 +40,7 @@ static int class_of(size_t size)
 	return c;
 }
 
-static void list_add(int c, struct page_hdr *h)
+static void heap_list_add(int c, struct page_hdr *h)
 {
 	h->prev = NULL;
 	h->next = partial[c];
@@ -49,7 +49,7 @@ static void list_add(int c, struct page_hdr *h)
 	partial[c] = h;
 }
 
-static void list_del(int c, struct page_hdr *h)
+static void heap_list_del(int c, struct page_hdr *h)
 {
 	if (h->prev)
 		h->prev->next = h->next;
@@ -60,14 +60,14 @@ static void list_del(int c, struct page_hdr *h)
 	h->next = h->prev = NULL;
 }
 
-static void push_free(struct page_hdr *h, void **obj)
+static void heap_push_free(struct page_hdr *h, void **obj)
 {
 	obj[0] = h->free;
 	obj[1] = (void *)(uintptr_t)FREE_MAGIC;
 	h->free = obj;
 }
 
-static struct page_hdr *new_slab(int c)
+static struct page_hdr *heap_new_slab(int c)
 {
 	struct page_hdr *h = heap_pages_alloc(1);
 	if (!h)
@@ -80,14 +80,14 @@ static struct page_hdr *new_slab(int c)
 #endif
 	*h = (struct page_hdr){.magic = MAGIC_SLAB, .size = size};
 	for (uint32_t off = HEAP_PAGE - size; off >= HDR; off -= size)
-		push_free(h, (void **)((char *)h + off));
-	list_add(c, h);
+		heap_push_free(h, (void **)((char *)h + off));
+	heap_list_add(c, h);
 	empty_pages[c]++;
 	cached_total++;
 	return h;
 }
 
-static void *alloc_big(size_t size)
+static void *heap_alloc_big(size_t size)
 {
 	if (size > (1ULL << 32))
 		return NULL;
@@ -104,9 +104,9 @@ static void *alloc_big(size_t size)
 void *kmalloc(size_t size)
 {
 	if (size > 2048)
-		return alloc_big(size);
-	int c = class_of(size ? size : 1);
-	struct page_hdr *h = partial[c] ? partial[c] : new_slab(c);
+		return heap_alloc_big(size);
+	int c = heap_class_of(size ? size : 1);
+	struct page_hdr *h = partial[c] ? partial[c] : heap_new_slab(c);
 	if (!h)
 		return NULL;
 	if (h->inuse++ == 0) {
@@ -117,7 +117,7 @@ void *kmalloc(size_t size)
 	h->free = obj[0];
 	obj[1] = NULL;
 	if (!h->free)
-		list_del(c, h);
+		heap_list_del(c, h);
 	in_use += h->size;
 	return obj;
 }
@@ -131,7 +131,7 @@ void *kzalloc(size_t size)
 	return p;
 }
 
-static bool on_free_list(struct page_hdr *h, void **obj)
+static bool heap_on_free_list(struct page_hdr *h, void **obj)
 {
 	for (void **o = h->free; o; o = o[0])
 		if (o == obj)
@@ -140,31 +140,31 @@ static bool on_free_list(struct page_hdr *h, void **obj)
 }
 
 /* A slab page just became empty: keep it cached or give it back. */
-static void slab_emptied(int c, struct page_hdr *h)
+static void heap_slab_emptied(int c, struct page_hdr *h)
 {
 	if (empty_pages[c] == 0 && cached_total < MAX_CACHED) {
 		empty_pages[c]++;
 		cached_total++;
 		return;
 	}
-	list_del(c, h);
+	heap_list_del(c, h);
 	h->magic = 0;
 	heap_pages_free(h, 1);
 }
 
-static void free_slab_obj(struct page_hdr *h, void **obj)
+static void heap_free_slab_obj(struct page_hdr *h, void **obj)
 {
-	if (obj[1] == (void *)(uintptr_t)FREE_MAGIC && on_free_list(h, obj)) {
+	if (obj[1] == (void *)(uintptr_t)FREE_MAGIC && heap_on_free_list(h, obj)) {
 		kprintf("heap: double kfree of %p ignored\n", (void *)obj);
 		return;
 	}
-	int c = class_of(h->size);
+	int c = heap_class_of(h->size);
 	if (!h->free)
-		list_add(c, h);
-	push_free(h, obj);
+		heap_list_add(c, h);
+	heap_push_free(h, obj);
 	in_use -= h->size;
 	if (--h->inuse == 0)
-		slab_emptied(c, h);
+		heap_slab_emptied(c, h);
 }
 
 /* Free a kmalloc'd pointer. NULL is fine; a bad pointer or double free is logged and ignored. */
@@ -184,7 +184,7 @@ void kfree(void *p)
 		kprintf("heap: kfree of bad pointer %p ignored\n", p);
 		return;
 	}
-	free_slab_obj(h, p);
+	heap_free_slab_obj(h, p);
 }
 
 /* Bytes handed out and not yet freed (slab objects count their class size). */

@@ -134,26 +134,26 @@ struct spec {
 	char conv;
 };
 
-static void put(struct out *o, char c)
+static void fmt_put(struct out *o, char c)
 {
 	if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
 	o->len++;
 }
 
-static void put_n(struct out *o, char c, int n)
+static void fmt_put_n(struct out *o, char c, int n)
 {
 	while (n-- > 0)
-		put(o, c);
+		fmt_put(o, c);
 }
 
-static void put_str(struct out *o, const char *s, size_t n)
+static void fmt_put_str(struct out *o, const char *s, size_t n)
 {
 	while (n--)
-		put(o, *s++);
+		fmt_put(o, *s++);
 }
 
-static int parse_num(const char **fmt)
+static int fmt_parse_num(const char **fmt)
 {
 	int v = 0;
 	while (**fmt >= '0' && **fmt <= '9')
@@ -162,7 +162,7 @@ static int parse_num(const char **fmt)
 }
 
 /* Parse flags, width, precision and length after a '%'; leaves *fmt on the conversion. */
-static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
+static void fmt_parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 {
 	*sp = (struct spec){.prec = -1};
 	for (;; (*fmt)++) {
@@ -188,7 +188,7 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 			sp->width = -sp->width;
 		}
 	} else {
-		sp->width = parse_num(fmt);
+		sp->width = fmt_parse_num(fmt);
 	}
 	if (**fmt == '.') {
 		(*fmt)++;
@@ -198,7 +198,7 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 			if (sp->prec < 0)
 				sp->prec = -1;
 		} else {
-			sp->prec = parse_num(fmt);
+			sp->prec = fmt_parse_num(fmt);
 		}
 	}
 	for (;; (*fmt)++) {
@@ -213,7 +213,7 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 	sp->conv = **fmt;
 }
 
-static unsigned long long arg_unsigned(va_list *ap, int lng)
+static unsigned long long fmt_arg_unsigned(va_list *ap, int lng)
 {
 	if (lng > 0)
 		return va_arg(*ap, unsigned long long);
@@ -221,7 +221,7 @@ static unsigned long long arg_unsigned(va_list *ap, int lng)
 	return lng == -2 ? (unsigned char)v : lng == -1 ? (unsigned short)v : v;
 }
 
-static long long arg_signed(va_list *ap, int lng)
+static long long fmt_arg_signed(va_list *ap, int lng)
 {
 	if (lng > 0)
 		return va_arg(*ap, long long);
@@ -230,8 +230,8 @@ static long long arg_signed(va_list *ap, int lng)
 }
 
 /* Emit a number: [spaces][sign/prefix][zeros]digits[spaces]. */
-static void put_number(struct out *o, const struct spec *sp, unsigned long long v,
-                       const char *prefix, int base, bool upper)
+static void fmt_put_number(struct out *o, const struct spec *sp, unsigned long long v,
+                           const char *prefix, int base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char rev[24];
@@ -247,47 +247,47 @@ static void put_number(struct out *o, const struct spec *sp, unsigned long long 
 		zeros = sp->width - np - nd;
 	int fill = sp->width - np - zeros - nd;
 	if (!sp->left)
-		put_n(o, ' ', fill);
-	put_str(o, prefix, (size_t)np);
-	put_n(o, '0', zeros);
+		fmt_put_n(o, ' ', fill);
+	fmt_put_str(o, prefix, (size_t)np);
+	fmt_put_n(o, '0', zeros);
 	while (nd)
-		put(o, rev[--nd]);
+		fmt_put(o, rev[--nd]);
 	if (sp->left)
-		put_n(o, ' ', fill);
+		fmt_put_n(o, ' ', fill);
 }
 
-static void format_int(struct out *o, struct spec *sp, va_list *ap)
+static void fmt_format_int(struct out *o, struct spec *sp, va_list *ap)
 {
 	char c = sp->conv;
 	if (c == 'd' || c == 'i') {
-		long long s = arg_signed(ap, sp->lng);
+		long long s = fmt_arg_signed(ap, sp->lng);
 		unsigned long long v = s < 0 ? -(unsigned long long)s : (unsigned long long)s;
 		const char *sign = s < 0 ? "-" : sp->plus ? "+" : sp->space ? " " : "";
-		put_number(o, sp, v, sign, 10, false);
+		fmt_put_number(o, sp, v, sign, 10, false);
 	} else if (c == 'u') {
-		put_number(o, sp, arg_unsigned(ap, sp->lng), "", 10, false);
+		fmt_put_number(o, sp, fmt_arg_unsigned(ap, sp->lng), "", 10, false);
 	} else if (c == 'p') {
 		sp->prec = 16; /* always 0x and 16 digits */
-		put_number(o, sp, (uintptr_t)va_arg(*ap, void *), "0x", 16, false);
+		fmt_put_number(o, sp, (uintptr_t)va_arg(*ap, void *), "0x", 16, false);
 	} else {
-		unsigned long long v = arg_unsigned(ap, sp->lng);
+		unsigned long long v = fmt_arg_unsigned(ap, sp->lng);
 		const char *pre = sp->alt && v ? (c == 'X' ? "0X" : "0x") : "";
-		put_number(o, sp, v, pre, 16, c == 'X');
+		fmt_put_number(o, sp, v, pre, 16, c == 'X');
 	}
 }
 
-static void put_padded(struct out *o, const struct spec *sp, const char *s, size_t len)
+static void fmt_put_padded(struct out *o, const struct spec *sp, const char *s, size_t len)
 {
 	int fill = sp->width > (int)len ? sp->width - (int)len : 0;
 	if (!sp->left)
-		put_n(o, ' ', fill);
-	put_str(o, s, len);
+		fmt_put_n(o, ' ', fill);
+	fmt_put_str(o, s, len);
 	if (sp->left)
-		put_n(o, ' ', fill);
+		fmt_put_n(o, ' ', fill);
 }
 
 /* Format one conversion described by sp. */
-static void format_one(struct out *o, struct spec *sp, va_list *ap)
+static void fmt_format_one(struct out *o, struct spec *sp, va_list *ap)
 {
 	switch (sp->conv) {
 	case 'd':
@@ -295,22 +295,22 @@ static void format_one(struct out *o, struct spec *sp, va_list *ap)
 	case 'u':
 	case 'x':
 	case 'X':
-	case 'p': format_int(o, sp, ap); break;
+	case 'p': fmt_format_int(o, sp, ap); break;
 	case 's': {
 		const char *s = va_arg(*ap, const char *);
 		if (!s)
 			s = "(null)";
 		size_t max = sp->prec >= 0 ? (size_t)sp->prec : (size_t)-1;
-		put_padded(o, sp, s, KLIB(strnlen)(s, max));
+		fmt_put_padded(o, sp, s, KLIB(strnlen)(s, max));
 		break;
 	}
 	case 'c': {
 		char ch = (char)va_arg(*ap, int);
-		put_padded(o, sp, &ch, 1);
+		fmt_put_padded(o, sp, &ch, 1);
 		break;
 	}
-	case '%': put(o, '%'); break;
-	default: /* unknown conversion: print it literally */ put(o, '%'); put(o, sp->conv);
+	case '%': fmt_put(o, '%'); break;
+	default: /* unknown conversion: print it literally */ fmt_put(o, '%'); fmt_put(o, sp->conv);
 	}
 }
 
@@ -322,15 +322,15 @@ int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 	va_copy(args, ap); /* a local va_list can be passed by address portably */
 	while (*fmt) {
 		if (*fmt != '%') {
-			put(&o, *fmt++);
+			fmt_put(&o, *fmt++);
 			continue;
 		}
 		fmt++;
 		struct spec sp;
-		parse_spec(&fmt, &args, &sp);
+		fmt_parse_spec(&fmt, &args, &sp);
 		if (!sp.conv)
 			break; /* a lone '%' at the end */
-		format_one(&o, &sp, &args);
+		fmt_format_one(&o, &sp, &args);
 		fmt++;
 	}
 	va_end(args);

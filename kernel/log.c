@@ -1,7 +1,6 @@
 /* Kernel log: kprintf to COM1, and panic(). The console scheme shares the
  * same port, so kernel lines and user output interleave in order. */
 #include "arch.h"
-#include "cpu.h"
 #include "kernel.h"
 #include "lib.h"
 #include "trap.h"
@@ -26,9 +25,9 @@ void kprintf(const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof buf - 1)
 		n = sizeof buf - 1;
-	int s = irq_save();
+	bool on = arch_irq_save();
 	log_write(buf, (size_t)n);
-	irq_restore(s);
+	arch_irq_restore(on);
 }
 
 /* A broken kernel invariant: report it with a backtrace and power off with
@@ -37,7 +36,7 @@ _Noreturn void panic(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
-	cli();
+	arch_irq_disable();
 	va_start(ap, fmt);
 	kvsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);

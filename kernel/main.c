@@ -3,7 +3,6 @@
 #include "arch.h"
 #include "boot_info.h"
 #include "cmdline.h"
-#include "cpu.h"
 #include "heap.h"
 #include "kernel.h"
 #include "lib.h"
@@ -37,10 +36,10 @@ void kmain(uint32_t mb_magic, uint64_t mb_info_pa)
 	boot_memory_init(mb_magic, mb_info_pa); /* frames from the memory map */
 	cmdline_parse(boot_cmdline_text());     /* key=value options */
 	vm_init();                              /* drop the low identity map */
-	fpu_init();                             /* SSE on for user programs */
+	arch_fpu_init();                        /* SSE on for user programs */
 	regs_fpu_init();                        /* which MXCSR bits this CPU takes */
 	timer_init();                           /* PIT tick, TSC clock */
-	syscall_init();                         /* syscall/sysret MSRs */
+	arch_syscall_init();                    /* syscall/sysret MSRs */
 	initfs_scheme_init();                   /* file: the root filesystem module */
 	tmp_scheme_init();                      /* tmp: writable, in memory */
 	null_scheme_init();                     /* null:, zero: */
@@ -49,7 +48,7 @@ void kmain(uint32_t mb_magic, uint64_t mb_info_pa)
 	serial2_scheme_init();                  /* serial2: COM2, raw (gdbserver) */
 	sys_scheme_init();                      /* sys: poweroff, counters */
 	proc_scheme_init();                     /* proc: the tracing interface */
-	sti();
+	arch_irq_enable();
 	kprintf("Procyon: ready (%lu ms)\n", clock_ns() / 1000000);
 
 	const char *test = cmdline_get("test");

@@ -1,6 +1,6 @@
 /* User memory regions. Invariant: vmas[0..nvmas) are sorted, disjoint and
  * page aligned, and exactly the pages inside some vma are mapped in
- * mm->space, each to a frame the space owns (PTE_OWNED). The table is a
+ * mm->space, each to a frame the space owns (vm.c frees it). The table is a
  * kmalloc'd array that doubles as it fills, up to MM_MAX_VMAS entries.
  * Every call that edits it first reserves the entries it will need, so a
  * call that fails (ENOMEM) leaves the regions and the page tables exactly
@@ -11,6 +11,10 @@
 #include "lib.h"
 #include "pmm.h"
 #include "vm.h"
+
+_Static_assert(PROT_READ == VM_PROT_READ && PROT_WRITE == VM_PROT_WRITE &&
+                   PROT_EXEC == VM_PROT_EXEC,
+               "mm.h and vm.h protections agree");
 
 #define MM_MIN_VMAS 16 /* the table's first size */
 
@@ -28,7 +32,7 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write)
 	if (!pa)
 		return -ENOMEM;
 	memset(P2V(pa), 0, PAGE_SIZE);
-	if (vm_map(mm->space, ALIGN_DOWN(addr, PAGE_SIZE), pa, mm_pte_flags(v->prot)) < 0) {
+	if (vm_map(mm->space, ALIGN_DOWN(addr, PAGE_SIZE), pa, vm_prot_flags(v->prot)) < 0) {
 		pmm_free(pa);
 		return -ENOMEM;
 	}
@@ -37,7 +41,7 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write)
 
 /* The frame behind addr, allocating it if the page lies in a region but
  * was never touched. Physical address with offset, or 0. */
-static uint64_t populate(struct mm *mm, uint64_t addr)
+static uint64_t mm_populate(struct mm *mm, uint64_t addr)
 {
 	uint64_t pa = vm_translate(mm->space, addr, 0);
 	if (pa || !mm_vma_at(mm, addr))
@@ -47,7 +51,7 @@ static uint64_t populate(struct mm *mm, uint64_t addr)
 		return 0;
 	memset(P2V(pa), 0, PAGE_SIZE);
 	const struct vma *v = mm_vma_at(mm, addr);
-	if (vm_map(mm->space, ALIGN_DOWN(addr, PAGE_SIZE), pa, mm_pte_flags(v->prot)) < 0) {
+	if (vm_map(mm->space, ALIGN_DOWN(addr, PAGE_SIZE), pa, vm_prot_flags(v->prot)) < 0) {
 		pmm_free(pa);
 		return 0;
 	}
@@ -75,7 +79,7 @@ void *mm_kaddr(struct mm *mm, uint64_t va, int access)
 		return 0;
 	if (access == MM_READ && !vm_translate(mm->space, va, 0))
 		return zero_page + (va & (PAGE_SIZE - 1)); /* reading never allocates */
-	uint64_t pa = populate(mm, va);
+	uint64_t pa = mm_populate(mm, va);
 	return pa ? P2V(pa) : 0;
 }
 
@@ -113,19 +117,6 @@ uint64_t mm_user_extent(const struct mm *mm, uint64_t addr, uint64_t end, bool w
 	return end;
 }
 
-/* Page-table flags for a protection. Readable is implied by present. */
-uint64_t mm_pte_flags(int prot)
-{
-	uint64_t f = PTE_OWNED;
-	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
-		f |= PTE_U; /* PROT_NONE: present for the kernel, a fault for the user */
-	if (prot & PROT_WRITE)
-		f |= PTE_W;
-	if (!(prot & PROT_EXEC))
-		f |= PTE_NX;
-	return f;
-}
-
 static uint64_t next_gen = 1;
 
 /* A new, empty address space with a generation never used before. */
@@ -137,7 +128,7 @@ int mm_init(struct mm *mm)
 	return mm->space ? 0 : -ENOMEM;
 }
 
-static uint64_t mapped_bytes(const struct mm *mm)
+static uint64_t mm_mapped_bytes(const struct mm *mm)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < mm->nvmas; i++)
@@ -147,7 +138,7 @@ static uint64_t mapped_bytes(const struct mm *mm)
 
 /* Room for extra more entries, the table doubling as needed: 0, or
  * -ENOMEM past MM_MAX_VMAS or without memory (the table unchanged). */
-static int reserve(struct mm *mm, int extra)
+static int mm_reserve(struct mm *mm, int extra)
 {
 	int need = mm->nvmas + extra;
 	if (need <= mm->cap)
@@ -170,7 +161,7 @@ static int reserve(struct mm *mm, int extra)
 }
 
 /* Index of the first vma that ends above addr (nvmas if none). */
-static int first_above(const struct mm *mm, uint64_t addr)
+static int mm_first_above(const struct mm *mm, uint64_t addr)
 {
 	int lo = 0, hi = mm->nvmas;
 	while (lo < hi) {
@@ -186,28 +177,18 @@ static int first_above(const struct mm *mm, uint64_t addr)
 /* The vma containing addr, or NULL. */
 const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr)
 {
-	int i = first_above(mm, addr);
+	int i = mm_first_above(mm, addr);
 	return i < mm->nvmas && mm->vmas[i].start <= addr ? &mm->vmas[i] : 0;
 }
 
-static void unmap_pte(uint64_t va, uint64_t *pte, void *arg)
+static void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	(void)va;
-	(void)arg;
-	if (*pte & PTE_OWNED)
-		pmm_free(*pte & PTE_ADDR);
-	*pte = 0;
-}
-
-static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
-{
-	vm_each_pte(mm->space, start, end, unmap_pte, 0);
-	vm_flush_range(mm->space, start, end);
+	vm_unmap_range(mm->space, start, end);
 }
 
 /* Split vma i at addr, strictly inside it: i keeps [start, addr), a new
  * i + 1 gets [addr, end). The room must be reserved. */
-static void split(struct mm *mm, int i, uint64_t addr)
+static void mm_split(struct mm *mm, int i, uint64_t addr)
 {
 	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->nvmas - i) * sizeof mm->vmas[0]);
 	mm->nvmas++;
@@ -215,35 +196,35 @@ static void split(struct mm *mm, int i, uint64_t addr)
 	mm->vmas[i + 1].start = addr;
 }
 
-/* Entries cut() adds: one when [start, end) lies strictly inside a vma. */
-static int cut_needs(const struct mm *mm, uint64_t start, uint64_t end)
+/* Entries mm_cut() adds: one when [start, end) lies strictly inside a vma. */
+static int mm_cut_needs(const struct mm *mm, uint64_t start, uint64_t end)
 {
-	int i = first_above(mm, start);
+	int i = mm_first_above(mm, start);
 	return i < mm->nvmas && mm->vmas[i].start < start && mm->vmas[i].end > end;
 }
 
-/* Remove [start, end) from the table and unmap it; the room cut_needs()
+/* Remove [start, end) from the table and unmap it; the room mm_cut_needs()
  * says must be reserved, so this cannot fail. */
-static void cut(struct mm *mm, uint64_t start, uint64_t end)
+static void mm_cut(struct mm *mm, uint64_t start, uint64_t end)
 {
-	int i = first_above(mm, start);
+	int i = mm_first_above(mm, start);
 	if (i < mm->nvmas && mm->vmas[i].start < start) {
 		struct vma *v = &mm->vmas[i];
 		if (v->end > end) { /* a hole in the middle: the tail is a new vma */
-			split(mm, i, end);
+			mm_split(mm, i, end);
 			mm->vmas[i].end = start;
-			unmap_pages(mm, start, end);
+			mm_unmap_pages(mm, start, end);
 			return;
 		}
-		unmap_pages(mm, start, v->end);
+		mm_unmap_pages(mm, start, v->end);
 		v->end = start;
 		i++;
 	}
 	int j = i;
 	for (; j < mm->nvmas && mm->vmas[j].end <= end; j++)
-		unmap_pages(mm, mm->vmas[j].start, mm->vmas[j].end);
+		mm_unmap_pages(mm, mm->vmas[j].start, mm->vmas[j].end);
 	if (j < mm->nvmas && mm->vmas[j].start < end) {
-		unmap_pages(mm, mm->vmas[j].start, end);
+		mm_unmap_pages(mm, mm->vmas[j].start, end);
 		mm->vmas[j].start = end;
 	}
 	memmove(&mm->vmas[i], &mm->vmas[j], (size_t)(mm->nvmas - j) * sizeof mm->vmas[0]);
@@ -251,9 +232,9 @@ static void cut(struct mm *mm, uint64_t start, uint64_t end)
 }
 
 /* Add [start, end), which overlaps no vma; the room must be reserved. */
-static void insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, const char *name)
+static void mm_insert_vma(struct mm *mm, uint64_t start, uint64_t end, int prot, const char *name)
 {
-	int i = first_above(mm, start);
+	int i = mm_first_above(mm, start);
 	memmove(&mm->vmas[i + 1], &mm->vmas[i], (size_t)(mm->nvmas - i) * sizeof mm->vmas[0]);
 	mm->nvmas++;
 	struct vma *v = &mm->vmas[i];
@@ -271,13 +252,13 @@ int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const cha
 	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start ||
 	    start < PAGE_SIZE)
 		return -EINVAL;
-	if (mapped_bytes(mm) + (end - start) > MM_MAX_BYTES)
+	if (mm_mapped_bytes(mm) + (end - start) > MM_MAX_BYTES)
 		return -ENOMEM;
-	int err = reserve(mm, cut_needs(mm, start, end) + 1);
+	int err = mm_reserve(mm, mm_cut_needs(mm, start, end) + 1);
 	if (err)
 		return err;
-	cut(mm, start, end);
-	insert_vma(mm, start, end, prot, name);
+	mm_cut(mm, start, end);
+	mm_insert_vma(mm, start, end, prot, name);
 	return 0;
 }
 
@@ -288,18 +269,11 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
 	if ((start & (PAGE_SIZE - 1)) || !len || end > USER_TOP || end <= start)
 		return -EINVAL;
-	int err = reserve(mm, cut_needs(mm, start, end));
+	int err = mm_reserve(mm, mm_cut_needs(mm, start, end));
 	if (err)
 		return err;
-	cut(mm, start, end);
+	mm_cut(mm, start, end);
 	return 0;
-}
-
-static void protect_pte(uint64_t va, uint64_t *pte, void *arg)
-{
-	(void)va;
-	uint64_t flags = *(const uint64_t *)arg;
-	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
 }
 
 /* mprotect: every page in the range must be mapped (else -ENOMEM). Only the
@@ -312,7 +286,7 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 		return -EINVAL;
 	if (end == start)
 		return 0;
-	int first = first_above(mm, start), last = first;
+	int first = mm_first_above(mm, start), last = first;
 	for (uint64_t at = start;; last++) {
 		if (last >= mm->nvmas || mm->vmas[last].start > at)
 			return -ENOMEM; /* a hole */
@@ -322,21 +296,19 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 	}
 	bool split_head = mm->vmas[first].prot != prot && mm->vmas[first].start < start;
 	bool split_tail = mm->vmas[last].prot != prot && mm->vmas[last].end > end;
-	int err = reserve(mm, split_head + split_tail);
+	int err = mm_reserve(mm, split_head + split_tail);
 	if (err)
 		return err;
 	if (split_head) {
-		split(mm, first, start);
+		mm_split(mm, first, start);
 		first++;
 		last++;
 	}
 	if (split_tail)
-		split(mm, last, end);
+		mm_split(mm, last, end);
 	for (int i = first; i <= last; i++)
 		mm->vmas[i].prot = prot;
-	uint64_t flags = mm_pte_flags(prot);
-	vm_each_pte(mm->space, start, end, protect_pte, &flags);
-	vm_flush_range(mm->space, start, end);
+	vm_protect_range(mm->space, start, end, vm_prot_flags(prot));
 	return 0;
 }
 
@@ -356,29 +328,6 @@ uint64_t mm_find_free(struct mm *mm, uint64_t len)
 	return at + len <= STACK_TOP - STACK_SIZE ? at : 0;
 }
 
-struct copy_state {
-	uint64_t dst_space;
-	int err;
-	unsigned pages;
-};
-
-static void copy_pte(uint64_t va, uint64_t *pte, void *arg)
-{
-	struct copy_state *c = arg;
-	if (c->err)
-		return;
-	uint64_t dpa = pmm_alloc();
-	if (!dpa || vm_map(c->dst_space, va, dpa, *pte & ~PTE_ADDR & ~PTE_P) < 0) {
-		if (dpa)
-			pmm_free(dpa);
-		c->err = -ENOMEM;
-		return;
-	}
-	memcpy(P2V(dpa), P2V(*pte & PTE_ADDR), PAGE_SIZE);
-	if (++c->pages % 64 == 0)
-		sched_cond_resched(); /* the child is not visible yet */
-}
-
 /* Copy the regions and every touched page of src into a new space (fork).
  * The work is bounded by the pages src really has, not by region sizes. */
 int mm_copy(struct mm *dst, const struct mm *src)
@@ -390,19 +339,19 @@ int mm_copy(struct mm *dst, const struct mm *src)
 	dst->space = vm_create();
 	if (!dst->space)
 		return -ENOMEM;
-	if (reserve(dst, src->nvmas)) {
+	if (mm_reserve(dst, src->nvmas)) {
 		mm_release(dst);
 		return -ENOMEM;
 	}
 	if (src->nvmas && dst->vmas)
 		memcpy(dst->vmas, src->vmas, (size_t)src->nvmas * sizeof *dst->vmas);
 	dst->nvmas = src->nvmas;
-	struct copy_state c = {dst->space, 0, 0};
-	for (int i = 0; i < src->nvmas && !c.err; i++)
-		vm_each_pte(src->space, src->vmas[i].start, src->vmas[i].end, copy_pte, &c);
-	if (c.err)
+	int err = 0;
+	for (int i = 0; i < src->nvmas && !err; i++)
+		err = vm_copy_range(dst->space, src->space, src->vmas[i].start, src->vmas[i].end);
+	if (err)
 		mm_release(dst);
-	return c.err;
+	return err;
 }
 
 /* Free the whole user half and the region table. */

@@ -23,7 +23,6 @@ int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const cha
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 uint64_t mm_find_free(struct mm *mm, uint64_t len);
-uint64_t mm_pte_flags(int prot);
 const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr);
 int mm_fault(struct mm *mm, uint64_t addr, bool write);
 #define MM_READ 0

@@ -8,7 +8,7 @@
 #include "scheme.h"
 #include "uaccess.h"
 
-static int has_scheme(const char *p)
+static int path_has_scheme(const char *p)
 {
 	for (; *p && *p != '/'; p++)
 		if (*p == ':')
@@ -20,7 +20,7 @@ static int has_scheme(const char *p)
 int path_absolute(const char *cwd, const char *path, char *out, size_t size)
 {
 	int n;
-	if (path[0] == '/' || has_scheme(path))
+	if (path[0] == '/' || path_has_scheme(path))
 		n = ksnprintf(out, size, "%s", path);
 	else {
 		size_t l = strlen(cwd);

@@ -12,11 +12,11 @@
 static uint64_t *bitmap, *ram; /* ram: second half of the caller's storage */
 static size_t nframes, nwords, free_count, total_count, hint;
 
-static bool is_used(size_t f) { return (bitmap[f / 64] >> (f % 64)) & 1; }
-static void set_used(size_t f) { bitmap[f / 64] |= 1ULL << (f % 64); }
-static void set_free(size_t f) { bitmap[f / 64] &= ~(1ULL << (f % 64)); }
-static bool is_ram(size_t f) { return (ram[f / 64] >> (f % 64)) & 1; }
-static void set_ram(size_t f, bool on)
+static bool pmm_is_used(size_t f) { return (bitmap[f / 64] >> (f % 64)) & 1; }
+static void pmm_set_used(size_t f) { bitmap[f / 64] |= 1ULL << (f % 64); }
+static void pmm_set_free(size_t f) { bitmap[f / 64] &= ~(1ULL << (f % 64)); }
+static bool pmm_is_ram(size_t f) { return (ram[f / 64] >> (f % 64)) & 1; }
+static void pmm_set_ram(size_t f, bool on)
 {
 	if (on)
 		ram[f / 64] |= 1ULL << (f % 64);
@@ -43,7 +43,7 @@ void pmm_init(void *storage, uint64_t phys_end)
 }
 
 /* End of [base, base+len), clamped so it cannot wrap around. */
-static uint64_t range_end(uint64_t base, uint64_t len)
+static uint64_t pmm_range_end(uint64_t base, uint64_t len)
 {
 	return base + len < base ? ~0ULL : base + len;
 }
@@ -51,15 +51,15 @@ static uint64_t range_end(uint64_t base, uint64_t len)
 /* Mark the whole frames inside [base, base+len) usable (frame 0 excepted). */
 void pmm_add_region(uint64_t base, uint64_t len)
 {
-	uint64_t end = range_end(base, len) / PAGE_SIZE;
+	uint64_t end = pmm_range_end(base, len) / PAGE_SIZE;
 	uint64_t first = base / PAGE_SIZE + (base % PAGE_SIZE != 0);
 	if (first == 0)
 		first = 1;
 	for (uint64_t f = first; f < end && f < nframes; f++) {
-		if (!is_ram(
+		if (!pmm_is_ram(
 		        (size_t)f)) { /* not RAM implies used; RAM already added is left alone */
-			set_ram((size_t)f, true);
-			set_free((size_t)f);
+			pmm_set_ram((size_t)f, true);
+			pmm_set_free((size_t)f);
 			total_count++;
 			free_count++;
 		}
@@ -73,14 +73,14 @@ void pmm_reserve(uint64_t base, uint64_t len)
 {
 	if (len == 0)
 		return;
-	uint64_t last = (range_end(base, len) - 1) / PAGE_SIZE;
+	uint64_t last = (pmm_range_end(base, len) - 1) / PAGE_SIZE;
 	for (uint64_t f = base / PAGE_SIZE; f <= last && f < nframes; f++) {
-		if (is_ram((size_t)f)) {
-			set_ram((size_t)f, false);
+		if (pmm_is_ram((size_t)f)) {
+			pmm_set_ram((size_t)f, false);
 			total_count--;
 		}
-		if (!is_used((size_t)f)) {
-			set_used((size_t)f);
+		if (!pmm_is_used((size_t)f)) {
+			pmm_set_used((size_t)f);
 			free_count--;
 		}
 	}
@@ -96,7 +96,7 @@ uint64_t pmm_alloc(void)
 		if (bitmap[w] == ~0ULL)
 			continue;
 		size_t f = w * 64 + (size_t)__builtin_ctzll(~bitmap[w]);
-		set_used(f);
+		pmm_set_used(f);
 		free_count--;
 		hint = w;
 		return (uint64_t)f * PAGE_SIZE;
@@ -105,10 +105,10 @@ uint64_t pmm_alloc(void)
 }
 
 /* Length of the run of free frames starting at f, stopping at n. */
-static size_t free_run(size_t f, size_t n)
+static size_t pmm_free_run(size_t f, size_t n)
 {
 	size_t run = 0;
-	while (run < n && f + run < nframes && !is_used(f + run))
+	while (run < n && f + run < nframes && !pmm_is_used(f + run))
 		run++;
 	return run;
 }
@@ -125,10 +125,10 @@ uint64_t pmm_alloc_contig(size_t n)
 			f += 64;
 			continue;
 		}
-		size_t run = free_run(f, n);
+		size_t run = pmm_free_run(f, n);
 		if (run == n) {
 			for (size_t i = f; i < f + n; i++)
-				set_used(i);
+				pmm_set_used(i);
 			free_count -= n;
 			return (uint64_t)f * PAGE_SIZE;
 		}
@@ -141,11 +141,11 @@ uint64_t pmm_alloc_contig(size_t n)
 void pmm_free(uint64_t pa)
 {
 	size_t f = (size_t)(pa / PAGE_SIZE);
-	if ((pa & (PAGE_SIZE - 1)) || f == 0 || f >= nframes || !is_used(f) || !is_ram(f)) {
+	if ((pa & (PAGE_SIZE - 1)) || f == 0 || f >= nframes || !pmm_is_used(f) || !pmm_is_ram(f)) {
 		kprintf("pmm: bad free of %#lx ignored\n", (unsigned long)pa);
 		return;
 	}
-	set_free(f);
+	pmm_set_free(f);
 	free_count++;
 	if (f / 64 < hint)
 		hint = f / 64;

@@ -55,7 +55,7 @@ int proc_pid_max = PID_MAX_DEFAULT; /* pids wrap to 2 here (sys:pid_max) */
 
 /* The next free pid, wrapping at proc_pid_max. There are fewer processes
  * than pids (NPROC < PID_MAX_MIN), so the search ends. */
-static int alloc_pid(void)
+static int proc_alloc_pid(void)
 {
 	for (;;) {
 		if (next_pid >= proc_pid_max)
@@ -80,7 +80,7 @@ struct proc *proc_alloc(void)
 		return 0;
 	memset(p, 0, sizeof *p);
 	p->kstack = kstack;
-	p->pid = alloc_pid();
+	p->pid = proc_alloc_pid();
 	p->serial = next_serial++;
 	p->state = P_SLEEPING; /* on no queue until sched_ready */
 	p->syscall_nr = -1;
@@ -145,7 +145,7 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 		return -EAGAIN;
 	}
 	child->mm = mm;
-	fpu_save(parent->fpu);
+	arch_fpu_save(parent->fpu);
 	memcpy(child->fpu, parent->fpu, sizeof child->fpu);
 	*proc_frame(child) = *tf;
 	proc_frame(child)->rax = 0;
@@ -218,7 +218,7 @@ void proc_vfork_release(struct proc *p)
 }
 
 /* Children of a dying process go to init, which reaps them. */
-static void reparent_children(struct proc *dying)
+static void proc_reparent_children(struct proc *dying)
 {
 	struct proc *init = proc_find(1);
 	for (int i = 1; i < NPROC; i++) {
@@ -247,7 +247,7 @@ _Noreturn void proc_exit(int wait_status)
 		copy_to_user(p->clear_child_tid, &zero, sizeof zero);
 	}
 	mm_release(&p->mm);
-	reparent_children(p);
+	proc_reparent_children(p);
 	p->exit_status = wait_status;
 	p->state = P_ZOMBIE;
 	if (p->parent) {
@@ -261,7 +261,7 @@ _Noreturn void proc_exit(int wait_status)
 }
 
 /* Build the argument and environment strings for init from the command line. */
-static int init_env(char *buf, size_t size, char **envp)
+static int proc_init_env(char *buf, size_t size, char **envp)
 {
 	int n = 0;
 	size_t used = 0;
@@ -289,7 +289,7 @@ _Noreturn void kernel_start_user(void)
 	struct proc *idle = &proc_table[0];
 	extern uint8_t boot_stack_top[];
 	uintptr_t boot_top = (uintptr_t)boot_stack_top;
-	fpu_save(proc_default_fpu);
+	arch_fpu_save(proc_default_fpu);
 	idle->state = P_RUNNABLE;
 	idle->kstack = (uint8_t *)(boot_top - KSTACK_SIZE);
 	memcpy(idle->name, "idle", 5);
@@ -303,7 +303,7 @@ _Noreturn void kernel_start_user(void)
 	init->pgid = 1;
 	char envbuf[512], *envp[8];
 	char *argv[] = {"/bin/init", 0};
-	init_env(envbuf, sizeof envbuf, envp);
+	proc_init_env(envbuf, sizeof envbuf, envp);
 	int err = exec_image(init, "/bin/init", argv, envp);
 	if (err) {
 		kprintf("cannot start /bin/init: error %d\n", err);

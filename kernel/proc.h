@@ -197,10 +197,25 @@ _Noreturn void sched_idle_loop(void);
 #define SIGWINCH 28
 #define SIGSYS 31
 #define SIGBIT(s) (1ULL << ((s)-1))
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SA_NOCLDSTOP 0x1
+#define SA_SIGINFO 0x4
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 int signal_send(struct proc *p, int sig);
 int signal_send_pgrp(int pgid, int sig);
 bool signal_pending(struct proc *p);
 bool proc_should_wake(struct proc *p);
 void signal_deliver(struct trapframe *tf);
+void signal_fault(int sig, uint64_t addr);
+/* The architecture's signal frame (arch/.../sigframe.c): build sig's
+ * handler frame on the user stack and point the registers at the handler;
+ * false if it cannot be done (the process then dies of SIGSEGV). */
+bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa, uint64_t addr);
 #endif

@@ -1,7 +1,7 @@
 /* Trace sessions. A session joins one tracer and one tracee; it is created
  * by opening proc:PID/trace and owned by that handle. The tracee stops only
  * in its own context, at the points the hooks below mark, by queueing an
- * event and parking in stop_here() until the tracer resumes it (a write),
+ * event and parking in ptrace_stop_here() until the tracer resumes it (a write),
  * the session ends (close, or the tracer's death), or SIGKILL arrives.
  * Invariants: p->tracee_session is set exactly while a live session traces
  * p; s->stopped is true exactly while the tracee cannot run because of the
@@ -9,7 +9,6 @@
  * Events are FIFO; a queue overflow drops the oldest. No locks: one CPU,
  * interrupts off in the kernel. */
 #include "ptrace.h"
-#include "cpu.h"
 #include "errno.h"
 #include "file.h"
 #include "heap.h"
@@ -38,7 +37,7 @@ static int held_children; /* processes with clone_held set: most of the time non
 /* Number of sessions not yet closed (for leak tests, sys:sessions). */
 int ptrace_session_count(void) { return live_sessions; }
 
-static void push_event(struct ptrace_session *s, uint64_t cause, const uint64_t *data, int n)
+static void ptrace_push_event(struct ptrace_session *s, uint64_t cause, const uint64_t *data, int n)
 {
 	if (s->qlen == QUEUE_LEN) {
 		s->qhead = (s->qhead + 1) % QUEUE_LEN;
@@ -55,7 +54,7 @@ static void push_event(struct ptrace_session *s, uint64_t cause, const uint64_t 
 
 /* Park the current process in a ptrace stop until resumed, detached or
  * killed. Returns the flags it was resumed with (0 if detached/killed). */
-static uint64_t stop_here(uint64_t cause, const uint64_t *data, int n)
+static uint64_t ptrace_stop_here(uint64_t cause, const uint64_t *data, int n)
 {
 	struct proc *p = current;
 	struct ptrace_session *s = p->tracee_session;
@@ -65,7 +64,7 @@ static uint64_t stop_here(uint64_t cause, const uint64_t *data, int n)
 	s->stopped = true;
 	p->trace_stopped = true;
 	if (cause)
-		push_event(s, cause, data, n); /* wakes the tracer */
+		ptrace_push_event(s, cause, data, n); /* wakes the tracer */
 	else
 		waitq_wake(&s->events); /* an O_TRUNC opener waits for the stop */
 	while (p->trace_stopped && !(p->sig_pending & SIGBIT(SIGKILL))) {
@@ -78,7 +77,7 @@ static uint64_t stop_here(uint64_t cause, const uint64_t *data, int n)
 
 /* Keep the fast path's view of the session current: the filter it tests
  * in assembly is non-NULL exactly while syscall stops are requested. */
-static void update_syscall_filter(struct ptrace_session *s)
+static void ptrace_update_syscall_filter(struct ptrace_session *s)
 {
 	struct proc *p = s->tracee;
 	if (p)
@@ -89,7 +88,7 @@ static void update_syscall_filter(struct ptrace_session *s)
 }
 
 /* Let a stopped tracee run again with the given request flags. */
-static void resume(struct proc *p, struct ptrace_session *s, uint64_t flags)
+static void ptrace_resume(struct proc *p, struct ptrace_session *s, uint64_t flags)
 {
 	if (s)
 		s->stopped = false;
@@ -105,7 +104,7 @@ static void resume(struct proc *p, struct ptrace_session *s, uint64_t flags)
 }
 
 /* Children held after EVENT_CLONE that nobody attached to go free. */
-static void release_held_children(struct proc *parent)
+static void ptrace_release_held_children(struct proc *parent)
 {
 	if (!held_children)
 		return;
@@ -113,12 +112,12 @@ static void release_held_children(struct proc *parent)
 		struct proc *c = &proc_table[i];
 		if (c->state != P_UNUSED && c->clone_held && c->parent == parent &&
 		    !c->tracee_session)
-			resume(c, 0, 0);
+			ptrace_resume(c, 0, 0);
 	}
 }
 
-/* End a session: detach (resume, clear stops) or kill under O_EXCL. */
-static void end_session(struct ptrace_session *s)
+/* End a session: detach (ptrace_resume, clear stops) or kill under O_EXCL. */
+static void ptrace_end_session(struct ptrace_session *s)
 {
 	if (s->ended)
 		return;
@@ -128,11 +127,11 @@ static void end_session(struct ptrace_session *s)
 		p->tracee_session = 0;
 		p->syscall_stop_filter = 0;
 		p->trace_interrupt = false;
-		release_held_children(p);
+		ptrace_release_held_children(p);
 		if (s->kill_on_end)
 			signal_send(p, SIGKILL);
 		if (s->stopped || p->trace_stopped || p->clone_held)
-			resume(p, s, 0);
+			ptrace_resume(p, s, 0);
 	}
 	s->tracee = 0;
 	waitq_wake(&s->events);
@@ -182,7 +181,7 @@ int ptrace_attach(struct proc *p, int open_flags, struct ptrace_session **out)
 			sched_ready(p); /* its sleep ends with -EINTR; it stops on the way out */
 		while (!s->stopped && s->tracee) {
 			if (waitq_sleep(&s->events) == -EINTR && !s->stopped) {
-				end_session(s);
+				ptrace_end_session(s);
 				ptrace_close(s);
 				return -EINTR;
 			}
@@ -199,7 +198,7 @@ int ptrace_attach(struct proc *p, int open_flags, struct ptrace_session **out)
 /* The handle was closed: end the session and free it. */
 void ptrace_close(struct ptrace_session *s)
 {
-	end_session(s);
+	ptrace_end_session(s);
 	live_sessions--;
 	kfree(s);
 }
@@ -229,7 +228,7 @@ long ptrace_read_events(struct ptrace_session *s, struct file *f, uint64_t ubuf,
 	return (long)(count * sizeof(struct ptrace_event));
 }
 
-/* write(2) on trace: replace the requested stops, then resume a stopped
+/* write(2) on trace: replace the requested stops, then ptrace_resume a stopped
  * tracee (INTERRUPT instead asks a running one to stop). */
 long ptrace_write_flags(struct ptrace_session *s, uint64_t flags)
 {
@@ -241,13 +240,13 @@ long ptrace_write_flags(struct ptrace_session *s, uint64_t flags)
 		return -EPERM;
 	struct proc *p = s->tracee;
 	s->flags = flags & ~(uint64_t)(PTRACE_FLAG_IGNORE | PTRACE_STOP_INTERRUPT);
-	update_syscall_filter(s);
+	ptrace_update_syscall_filter(s);
 	if (flags & PTRACE_STOP_INTERRUPT) {
 		if (!s->stopped && p->state == P_STOPPED) {
 			/* Already stopped (a group stop): it is a ptrace stop now. */
 			uint64_t rip = proc_frame(p)->rip;
 			s->stopped = true;
-			push_event(s, PTRACE_STOP_INTERRUPT, &rip, 1);
+			ptrace_push_event(s, PTRACE_STOP_INTERRUPT, &rip, 1);
 		} else if (!s->stopped) {
 			s->silent_interrupt = false;
 			p->trace_interrupt = true;
@@ -256,9 +255,9 @@ long ptrace_write_flags(struct ptrace_session *s, uint64_t flags)
 		}
 		return 8;
 	}
-	release_held_children(p);
+	ptrace_release_held_children(p);
 	if (s->stopped)
-		resume(p, s, flags);
+		ptrace_resume(p, s, flags);
 	return 8;
 }
 
@@ -302,12 +301,12 @@ int ptrace_may_write_regs(struct proc *p)
 	return p->tracee_session->stopped ? 0 : -EBUSY;
 }
 
-static bool wants(const struct proc *p, uint64_t bit)
+static bool ptrace_wants(const struct proc *p, uint64_t bit)
 {
 	return p->tracee_session && (p->tracee_session->flags & bit);
 }
 
-static bool filtered_in(const struct ptrace_session *s, uint64_t nr)
+static bool ptrace_filtered_in(const struct ptrace_session *s, uint64_t nr)
 {
 	return nr >= PTRACE_SYSFILTER_BYTES * 8 || (s->sysfilter[nr / 8] >> (nr % 8)) & 1;
 }
@@ -316,13 +315,13 @@ static bool filtered_in(const struct ptrace_session *s, uint64_t nr)
  * the parent stops to report it. */
 void ptrace_on_fork(struct proc *parent, struct proc *child, uint64_t flags)
 {
-	if (!wants(parent, PTRACE_EVENT_CLONE))
+	if (!ptrace_wants(parent, PTRACE_EVENT_CLONE))
 		return;
 	child->clone_held = true;
 	held_children++;
 	child->state = P_STOPPED;
 	uint64_t data[2] = {(uint64_t)child->pid, flags};
-	stop_here(PTRACE_EVENT_CLONE, data, 2);
+	ptrace_stop_here(PTRACE_EVENT_CLONE, data, 2);
 }
 
 /* Exit: a tracer's sessions end; a tracee reports EXIT (stopping if asked)
@@ -332,9 +331,9 @@ void ptrace_on_exit(struct proc *p, int wait_status)
 	for (int i = 1; i < NPROC; i++) {
 		struct proc *t = &proc_table[i];
 		if (t->state != P_UNUSED && t->tracee_session && t->tracee_session->tracer == p)
-			end_session(t->tracee_session);
+			ptrace_end_session(t->tracee_session);
 	}
-	release_held_children(p);
+	ptrace_release_held_children(p);
 	if (p->clone_held) { /* killed while held */
 		p->clone_held = false;
 		held_children--;
@@ -345,9 +344,9 @@ void ptrace_on_exit(struct proc *p, int wait_status)
 	uint64_t status = (uint64_t)wait_status;
 	bool killed = (wait_status & 0x7f) == SIGKILL || (p->sig_pending & SIGBIT(SIGKILL));
 	if ((s->flags & PTRACE_STOP_EXIT) && !killed)
-		stop_here(PTRACE_STOP_EXIT, &status, 1);
+		ptrace_stop_here(PTRACE_STOP_EXIT, &status, 1);
 	else
-		push_event(s, PTRACE_STOP_EXIT, &status, 1);
+		ptrace_push_event(s, PTRACE_STOP_EXIT, &status, 1);
 	s = p->tracee_session; /* the stop may have ended the session */
 	if (s) {
 		s->tracee = 0;
@@ -361,22 +360,22 @@ void ptrace_on_exit(struct proc *p, int wait_status)
 /* A successful execve, at the new entry point. */
 void ptrace_on_exec(struct proc *p)
 {
-	if (!wants(p, PTRACE_STOP_EXEC))
+	if (!ptrace_wants(p, PTRACE_STOP_EXEC))
 		return;
 	uint64_t entry = proc_frame(p)->rip;
-	stop_here(PTRACE_STOP_EXEC, &entry, 1);
+	ptrace_stop_here(PTRACE_STOP_EXEC, &entry, 1);
 }
 
 /* Traced processes keep signals they ignore, so the tracer sees them. */
-bool ptrace_wants_signal(struct proc *p) { return wants(p, PTRACE_STOP_SIGNAL); }
+bool ptrace_wants_signal(struct proc *p) { return ptrace_wants(p, PTRACE_STOP_SIGNAL); }
 
 /* A signal is about to be acted on. True if the tracer discarded it. */
 bool ptrace_signal_stop(struct proc *p, int sig)
 {
-	if (!wants(p, PTRACE_STOP_SIGNAL))
+	if (!ptrace_wants(p, PTRACE_STOP_SIGNAL))
 		return false;
 	uint64_t data[2] = {(uint64_t)sig, p->sigactions[sig].handler};
-	uint64_t rf = stop_here(PTRACE_STOP_SIGNAL, data, 2);
+	uint64_t rf = ptrace_stop_here(PTRACE_STOP_SIGNAL, data, 2);
 	return (rf & PTRACE_FLAG_IGNORE) != 0;
 }
 
@@ -384,17 +383,17 @@ bool ptrace_signal_stop(struct proc *p, int sig)
 bool ptrace_trap(struct trapframe *tf)
 {
 	struct proc *p = current;
-	if (tf->vector == 3 && wants(p, PTRACE_STOP_BREAKPOINT)) {
-		uint64_t addr = tf->rip - 1;
-		stop_here(PTRACE_STOP_BREAKPOINT, &addr, 1);
+	if (tf->vector == TRAP_BREAKPOINT && ptrace_wants(p, PTRACE_STOP_BREAKPOINT)) {
+		uint64_t addr = arch_breakpoint_address(tf);
+		ptrace_stop_here(PTRACE_STOP_BREAKPOINT, &addr, 1);
 		return true; /* the tracer asked for it: no SIGTRAP */
 	}
-	if (tf->vector == 1 && p->step_tf) {
+	if (tf->vector == TRAP_DEBUG && p->step_tf) {
 		p->step_tf = false;
-		tf->rflags &= ~RFLAGS_TF;
-		if (wants(p, PTRACE_STOP_SINGLESTEP)) {
+		arch_frame_set_step(tf, false);
+		if (ptrace_wants(p, PTRACE_STOP_SINGLESTEP)) {
 			uint64_t rip = tf->rip;
-			stop_here(PTRACE_STOP_SINGLESTEP, &rip, 1);
+			ptrace_stop_here(PTRACE_STOP_SINGLESTEP, &rip, 1);
 		}
 		return true;
 	}
@@ -406,11 +405,11 @@ void ptrace_user_return(struct trapframe *tf)
 {
 	struct proc *p = current;
 	if (p->step_tf) {
-		tf->rflags &= ~RFLAGS_TF; /* ours; re-armed by ptrace_arm_step */
+		arch_frame_set_step(tf, false); /* ours; re-armed by ptrace_arm_step */
 		p->step_tf = false;
-		if (tf->vector == TRAP_SYSCALL && wants(p, PTRACE_STOP_SINGLESTEP)) {
+		if (tf->vector == TRAP_SYSCALL && ptrace_wants(p, PTRACE_STOP_SINGLESTEP)) {
 			uint64_t rip = tf->rip; /* the syscall was the stepped instruction */
-			stop_here(PTRACE_STOP_SINGLESTEP, &rip, 1);
+			ptrace_stop_here(PTRACE_STOP_SINGLESTEP, &rip, 1);
 		}
 	}
 	if (p->trace_interrupt) {
@@ -420,17 +419,17 @@ void ptrace_user_return(struct trapframe *tf)
 			uint64_t rip = tf->rip;
 			bool silent = s->silent_interrupt;
 			s->silent_interrupt = false;
-			stop_here(silent ? 0 : PTRACE_STOP_INTERRUPT, &rip, 1);
+			ptrace_stop_here(silent ? 0 : PTRACE_STOP_INTERRUPT, &rip, 1);
 		}
 	}
 }
 
-/* Last step before user mode: set TF if the tracer wants one instruction. */
+/* Last step before user mode: set TF if the tracer ptrace_wants one instruction. */
 void ptrace_arm_step(struct trapframe *tf)
 {
 	struct proc *p = current;
-	if (wants(p, PTRACE_STOP_SINGLESTEP)) {
-		tf->rflags |= RFLAGS_TF;
+	if (ptrace_wants(p, PTRACE_STOP_SINGLESTEP)) {
+		arch_frame_set_step(tf, true);
 		p->step_tf = true;
 		p->force_iret = true;
 	}
@@ -441,10 +440,10 @@ bool ptrace_syscall_enter(struct trapframe *tf)
 {
 	struct proc *p = current;
 	struct ptrace_session *s = p->tracee_session;
-	if (!s || !(s->flags & PTRACE_STOP_PRE_SYSCALL) || !filtered_in(s, tf->orig_rax))
+	if (!s || !(s->flags & PTRACE_STOP_PRE_SYSCALL) || !ptrace_filtered_in(s, tf->orig_rax))
 		return true;
 	uint64_t data[7] = {tf->orig_rax, tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9};
-	uint64_t rf = stop_here(PTRACE_STOP_PRE_SYSCALL, data, 7);
+	uint64_t rf = ptrace_stop_here(PTRACE_STOP_PRE_SYSCALL, data, 7);
 	if (p->sig_pending & SIGBIT(SIGKILL))
 		return false;
 	return !(rf & PTRACE_FLAG_IGNORE) && tf->orig_rax != (uint64_t)-1;
@@ -455,8 +454,8 @@ void ptrace_syscall_exit(struct trapframe *tf)
 {
 	struct proc *p = current;
 	struct ptrace_session *s = p->tracee_session;
-	if (!s || !(s->flags & PTRACE_STOP_POST_SYSCALL) || !filtered_in(s, tf->orig_rax))
+	if (!s || !(s->flags & PTRACE_STOP_POST_SYSCALL) || !ptrace_filtered_in(s, tf->orig_rax))
 		return;
 	uint64_t data[2] = {tf->orig_rax, tf->rax};
-	stop_here(PTRACE_STOP_POST_SYSCALL, data, 2);
+	ptrace_stop_here(PTRACE_STOP_POST_SYSCALL, data, 2);
 }

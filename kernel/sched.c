@@ -3,7 +3,6 @@
  * interrupts disabled except in user mode and in the idle loop, so nothing
  * here needs a lock and a condition checked before waitq_sleep cannot be
  * missed. The idle process (slot 0) runs when nothing else can. */
-#include "cpu.h"
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
@@ -16,7 +15,7 @@ static struct waitq pollers;
 bool sched_need_resched; /* set by the tick: switch at the next chance */
 
 /* Append p to the run queue (the idle process never goes there). */
-static void enqueue(struct proc *p)
+static void sched_enqueue(struct proc *p)
 {
 	if (p == idle)
 		return;
@@ -36,10 +35,10 @@ void sched_ready(struct proc *p)
 	p->state = P_RUNNABLE;
 	p->sleeping_on = 0;
 	if (p != current)
-		enqueue(p);
+		sched_enqueue(p);
 }
 
-static struct proc *dequeue(void)
+static struct proc *sched_dequeue(void)
 {
 	struct proc *p = run_head;
 	if (p) {
@@ -52,20 +51,18 @@ static struct proc *dequeue(void)
 }
 
 /* Switch from current to next: stack, address space, FPU, FS base. */
-static void switch_to(struct proc *next)
+static void sched_switch_to(struct proc *next)
 {
 	struct proc *prev = current;
 	if (next == prev)
 		return;
-	fpu_save(prev->fpu);
+	arch_fpu_save(prev->fpu);
 	current = next;
-	cpu_kstack_top = (uint64_t)next->kstack + KSTACK_SIZE;
-	tss_set_rsp0(cpu_kstack_top);
+	arch_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
 	if (next->mm.space)
 		vm_activate(next->mm.space);
-	fpu_restore(next->fpu);
-	wrmsr(MSR_FS_BASE, next->fs_base);
-	wrmsr(MSR_GS_BASE, next->gs_base);
+	arch_fpu_restore(next->fpu);
+	arch_set_tls_base(next->fs_base, next->gs_base);
 	context_switch(&prev->ctx, next->ctx);
 }
 
@@ -74,8 +71,8 @@ static void switch_to(struct proc *next)
 void sched_block(void)
 {
 	sched_need_resched = false;
-	struct proc *next = dequeue();
-	switch_to(next ? next : idle);
+	struct proc *next = sched_dequeue();
+	sched_switch_to(next ? next : idle);
 }
 
 /* Give up the CPU but stay runnable. */
@@ -85,7 +82,7 @@ void sched_yield(void)
 	if (!run_head)
 		return;
 	current->state = P_RUNNABLE;
-	enqueue(current);
+	sched_enqueue(current);
 	sched_block();
 }
 
@@ -118,7 +115,7 @@ void sched_preempt_point(void)
  * handler or another process could change under it. */
 void sched_cond_resched(void)
 {
-	__asm__ volatile("sti; nop; cli" ::: "memory"); /* nop: the sti shadow */
+	arch_irq_window();
 	if (sched_need_resched)
 		sched_yield();
 }
@@ -132,7 +129,7 @@ _Noreturn void sched_idle_loop(void)
 			sched_block();
 			continue;
 		}
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		arch_wait_for_interrupt();
 	}
 }
 
@@ -149,7 +146,7 @@ static void waitq_remove(struct waitq *q, struct proc *p)
 
 /* Sleep on q until woken, a signal arrives (if interruptible), or the
  * deadline (0 = none). */
-static int sleep_on(struct waitq *q, uint64_t deadline, bool interruptible)
+static int waitq_sleep_on(struct waitq *q, uint64_t deadline, bool interruptible)
 {
 	struct proc *p = current;
 	if (interruptible && proc_should_wake(p))
@@ -168,17 +165,17 @@ static int sleep_on(struct waitq *q, uint64_t deadline, bool interruptible)
 	return interruptible && proc_should_wake(p) ? -EINTR : 0;
 }
 
-int waitq_sleep(struct waitq *q) { return sleep_on(q, 0, true); }
+int waitq_sleep(struct waitq *q) { return waitq_sleep_on(q, 0, true); }
 
 /* Sleep until woken; signals do not end it (a signal's wake-up just makes
  * the caller look at its condition again). */
-void waitq_sleep_uninterruptible(struct waitq *q) { sleep_on(q, 0, false); }
+void waitq_sleep_uninterruptible(struct waitq *q) { waitq_sleep_on(q, 0, false); }
 
 int waitq_sleep_until(struct waitq *q, uint64_t deadline_ns)
 {
 	if (deadline_ns <= clock_ns())
 		return -ETIMEDOUT;
-	return sleep_on(q, deadline_ns, true);
+	return waitq_sleep_on(q, deadline_ns, true);
 }
 
 /* Make every sleeper of q runnable; they take themselves off q. */

@@ -5,7 +5,6 @@
 #include "arch.h"
 #include "boot_info.h"
 #include "cmdline.h"
-#include "cpu.h"
 #include "errno.h"
 #include "heap.h"
 #include "kernel.h"
@@ -104,7 +103,7 @@ static void test_vm_map_translate_unmap(void)
 	EXPECT(pmm_free_count() == before);
 }
 
-static void count_pte(uint64_t va, uint64_t *pte, void *arg)
+static void selftest_count_pte(uint64_t va, uint64_t *pte, void *arg)
 {
 	(void)va, (void)pte;
 	++*(int *)arg;
@@ -123,12 +122,12 @@ static void test_vm_released_space_never_walked(void)
 	EXPECT(vm_unmap(0, 0x400000, &flags) == 0);
 	EXPECT(vm_protect(0, 0x400000, PTE_U) == -ENOMEM);
 	int n = 0;
-	vm_each_pte(0, 0, USER_TOP, count_pte, &n);
+	vm_each_pte(0, 0, USER_TOP, selftest_count_pte, &n);
 	EXPECT(n == 0);
 	uint64_t space = vm_create(), frame = pmm_alloc(), before = pmm_free_count();
 	EXPECT(vm_translate(space, KERNEL_VMA, 0) == 0); /* the kernel half is not a user page */
 	EXPECT(vm_map(space, 0x7fffff000000, frame, PTE_U | PTE_OWNED) == 0);
-	vm_each_pte(space, 0, USER_TOP, count_pte, &n);
+	vm_each_pte(space, 0, USER_TOP, selftest_count_pte, &n);
 	EXPECT(n == 1);
 	vm_destroy(space);
 	EXPECT(pmm_free_count() > before);
@@ -138,7 +137,7 @@ static void test_timer_advances(void)
 {
 	uint64_t t0 = timer_ticks(), n0 = clock_ns();
 	while (timer_ticks() < t0 + 3)
-		hlt();
+		arch_wait_for_interrupt();
 	uint64_t dn = clock_ns() - n0;
 	EXPECT(dn >= 15000000 && dn < 1000000000ULL); /* 3 ticks of 10 ms, loosely */
 }

@@ -5,7 +5,6 @@
  * the process cannot handle (blocked, ignored, or raised inside its own
  * handler) reverts to the default action and kills it. */
 #include "syscall.h"
-#include "cpu.h"
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
@@ -14,45 +13,8 @@
 #include "trap.h"
 #include "uaccess.h"
 
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SA_NOCLDSTOP 0x1
-#define SA_SIGINFO 0x4
-#define SA_RESTORER 0x04000000
-#define SA_ONSTACK 0x08000000
-#define SA_RESTART 0x10000000
-#define SA_NODEFER 0x40000000
-#define SA_RESETHAND 0x80000000
-#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 #define IGNORED_BY_DEFAULT (SIGBIT(SIGCHLD) | SIGBIT(SIGCONT) | SIGBIT(SIGWINCH) | SIGBIT(23))
-
-struct sigcontext_k { /* Linux struct sigcontext (x86_64) */
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip,
-	    eflags;
-	uint16_t cs, gs, fs, ss;
-	uint64_t err, trapno, oldmask, cr2, fpstate, reserved[8];
-};
-struct ucontext_k {
-	uint64_t flags, link;
-	uint64_t ss_sp;
-	int32_t ss_flags, pad;
-	uint64_t ss_size;
-	struct sigcontext_k mc;
-	uint64_t sigmask;
-};
-struct siginfo_k {
-	int32_t signo, errno_, code, pad;
-	uint64_t addr; /* si_pid/si_uid for kill, si_addr for faults */
-	uint8_t rest[128 - 24];
-};
-struct rt_sigframe {
-	uint64_t pretcode;
-	struct ucontext_k uc;
-	struct siginfo_k info;
-};
-_Static_assert(sizeof(struct sigcontext_k) == 256, "Linux sigcontext");
-_Static_assert(sizeof(struct siginfo_k) == 128, "Linux siginfo");
 
 /* Whether p has a signal it would act on now. */
 bool signal_pending(struct proc *p)
@@ -117,7 +79,7 @@ int signal_send_pgrp(int pgid, int sig)
 }
 
 /* Default stop: the parent is told, and we sleep until SIGCONT or SIGKILL. */
-static void do_stop(struct proc *p, int sig)
+static void signal_do_stop(struct proc *p, int sig)
 {
 	p->state = P_STOPPED;
 	p->stop_sig = sig;
@@ -130,69 +92,14 @@ static void do_stop(struct proc *p, int sig)
 	sched_block();
 }
 
-/* Build the handler's frame on the user stack and point the registers at
- * the handler. Returns false if the stack is unusable. */
-static bool setup_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa, uint64_t addr)
-{
-	struct proc *p = current;
-	uint64_t sp = tf->rsp - 128; /* skip the red zone */
-	sp = ALIGN_DOWN(sp - 512, 64);
-	uint64_t fpstate = sp;
-	sp = ALIGN_DOWN(sp - sizeof(struct rt_sigframe), 16) - 8;
-
-	struct rt_sigframe f;
-	memset(&f, 0, sizeof f);
-	f.pretcode = sa->restorer;
-	struct sigcontext_k *mc = &f.uc.mc;
-	mc->r8 = tf->r8, mc->r9 = tf->r9, mc->r10 = tf->r10, mc->r11 = tf->r11;
-	mc->r12 = tf->r12, mc->r13 = tf->r13, mc->r14 = tf->r14, mc->r15 = tf->r15;
-	mc->rdi = tf->rdi, mc->rsi = tf->rsi, mc->rbp = tf->rbp, mc->rbx = tf->rbx;
-	mc->rdx = tf->rdx, mc->rax = tf->rax, mc->rcx = tf->rcx, mc->rsp = tf->rsp;
-	mc->rip = tf->rip, mc->eflags = tf->rflags;
-	mc->cs = (uint16_t)tf->cs, mc->ss = (uint16_t)tf->ss;
-	mc->err = tf->error, mc->trapno = tf->vector < 32 ? tf->vector : 0;
-	mc->cr2 = tf->vector == 14 ? addr : 0;
-	f.info.code = addr ? 1 /* SEGV_MAPERR and friends */ : 0;
-	uint64_t old_mask = p->restore_sigmask ? p->saved_sigmask : p->sig_blocked;
-	p->restore_sigmask = false; /* sigreturn restores the mask from the frame */
-	mc->oldmask = old_mask;
-	mc->fpstate = fpstate;
-	f.uc.sigmask = old_mask;
-	f.info.signo = sig;
-	f.info.addr = addr;
-
-	fpu_save(p->fpu);
-	if (copy_to_user(fpstate, p->fpu, 512) || copy_to_user(sp, &f, sizeof f))
-		return false;
-	/* The handler and its stack are user-chosen registers like any other:
-	 * the one check (regs_validate) refuses a handler or restorer outside
-	 * user space here, before any return to user mode could try it. */
-	struct user_regs r;
-	tf->rflags &= ~RFLAGS_RF; /* the kernel's, not a user choice */
-	regs_get(p, &r);
-	r.rsp = sp;
-	r.rip = sa->handler;
-	r.rdi = (uint64_t)sig;
-	r.rsi = sp + offsetof(struct rt_sigframe, info);
-	r.rdx = sp + offsetof(struct rt_sigframe, uc);
-	r.rax = 0;
-	r.rflags &= ~(RFLAGS_TF | RFLAGS_DF);
-	if (((sa->flags & SA_RESTORER) && !regs_user_address(sa->restorer)) || regs_set(p, &r))
-		return false;
-	/* The handler starts with a clean FPU control state, as on Linux. */
-	extern uint8_t proc_default_fpu[512];
-	fpu_restore(proc_default_fpu);
-	return true;
-}
-
 /* Restart a syscall interrupted by a signal, or make it fail with EINTR. */
-static void fix_syscall_restart(struct trapframe *tf, bool handler, const struct k_sigaction *sa)
+static void signal_fix_syscall_restart(struct trapframe *tf, bool handler,
+                                       const struct k_sigaction *sa)
 {
 	if (tf->vector != TRAP_SYSCALL || (int64_t)tf->rax != -ERESTARTSYS)
 		return;
 	if (!handler || (sa->flags & SA_RESTART)) {
-		tf->rax = tf->orig_rax;
-		tf->rip -= 2;
+		arch_frame_restart_syscall(tf);
 	} else {
 		tf->rax = (uint64_t)-EINTR;
 	}
@@ -218,17 +125,17 @@ void signal_deliver(struct trapframe *tf)
 			if (bit & IGNORED_BY_DEFAULT)
 				continue;
 			if (bit & STOP_SIGNALS) {
-				do_stop(p, sig);
+				signal_do_stop(p, sig);
 				continue;
 			}
 			proc_exit(sig);
 		}
 		if (sa->handler == SIG_IGN)
 			continue;
-		fix_syscall_restart(tf, true, sa);
+		signal_fix_syscall_restart(tf, true, sa);
 		uint64_t addr = sig == p->fault_sig ? p->fault_addr : 0;
 		p->fault_sig = 0;
-		if (!setup_frame(tf, sig, sa, addr)) {
+		if (!arch_signal_frame(tf, sig, sa, addr)) {
 			p->sigactions[SIGSEGV].handler = SIG_DFL;
 			proc_exit(SIGSEGV);
 		}
@@ -239,39 +146,23 @@ void signal_deliver(struct trapframe *tf)
 			sa->handler = SIG_DFL;
 		return; /* one handler frame at a time */
 	}
-	fix_syscall_restart(tf, false, 0);
+	signal_fix_syscall_restart(tf, false, 0);
 	if (p->restore_sigmask) { /* rt_sigsuspend woke, and no handler ran */
 		p->sig_blocked = p->saved_sigmask;
 		p->restore_sigmask = false;
 	}
 }
 
-/* An exception in user mode: the matching signal, forced through. */
-void proc_user_fault(struct trapframe *tf)
+/* A fault in user mode (trap.c decoded it): sig is forced through. A
+ * fault the process cannot handle (blocked, ignored, or raised inside its
+ * own handler) reverts to the default action, so it kills. */
+void signal_fault(int sig, uint64_t addr)
 {
-	int sig;
-	switch (tf->vector) {
-	case 0:
-	case 16:
-	case 19: sig = SIGFPE; break;
-	case 1:
-	case 3:
-		if (ptrace_trap(tf))
-			return;
-		sig = SIGTRAP;
-		break;
-	case 6: sig = SIGILL; break;
-	case 17: sig = SIGBUS; break;
-	default: sig = SIGSEGV; break;
-	}
 	struct proc *p = current;
-	if (tf->vector == 14 && user_page_fault(read_cr2(), tf->error))
-		return;
 	p->fault_sig = sig;
-	p->fault_addr = tf->vector == 14 ? read_cr2() : tf->vector == 13 ? 0 : tf->rip;
+	p->fault_addr = addr;
 	struct k_sigaction *sa = &p->sigactions[sig];
 	if ((p->sig_blocked & SIGBIT(sig)) || sa->handler == SIG_IGN) {
-		/* Cannot be handled (e.g. a fault inside its own handler): die. */
 		sa->handler = SIG_DFL;
 		p->sig_blocked &= ~SIGBIT(sig);
 	}
@@ -302,18 +193,18 @@ void proc_user_return(struct trapframe *tf)
  * others need their real or effective uid to equal the target's real or
  * saved uid. Signals the kernel itself sends (SIGCHLD, the terminal's
  * SIGINT, a session's SIGKILL) do not come through here. */
-static bool may_signal(const struct proc *from, const struct proc *to)
+static bool signal_may_signal(const struct proc *from, const struct proc *to)
 {
 	return from->euid == 0 || from->euid == to->uid || from->euid == to->suid ||
 	       from->uid == to->uid || from->uid == to->suid;
 }
 
 /* Send sig from the current process to p, if it may (sig 0: only check). */
-static int kill_one(struct proc *p, int sig)
+static int signal_kill_one(struct proc *p, int sig)
 {
 	if (!p || p->state == P_UNUSED)
 		return -ESRCH;
-	if (!may_signal(current, p))
+	if (!signal_may_signal(current, p))
 		return -EPERM;
 	return signal_send(p, sig);
 }
@@ -321,7 +212,7 @@ static int kill_one(struct proc *p, int sig)
 /* kill(-1) and process groups: every target the sender may signal gets it;
  * -EPERM if there were targets but none could be signalled, -ESRCH if there
  * were none. */
-static int kill_many(int pgid, int sig)
+static int signal_kill_many(int pgid, int sig)
 {
 	bool found = false, sent = false;
 	for (int i = 1; i < NPROC; i++) {
@@ -330,7 +221,7 @@ static int kill_many(int pgid, int sig)
 		    (pgid ? p->pgid != pgid || p->state == P_ZOMBIE : p == current || p->pid == 1))
 			continue;
 		found = true;
-		sent |= kill_one(p, sig) == 0;
+		sent |= signal_kill_one(p, sig) == 0;
 	}
 	return sent ? 0 : found ? -EPERM : -ESRCH;
 }
@@ -340,12 +231,12 @@ long sys_kill(int pid, int sig)
 	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
 	if (pid > 0)
-		return kill_one(proc_find(pid), sig);
+		return signal_kill_one(proc_find(pid), sig);
 	if (pid == -1)
-		return kill_many(0, sig);
+		return signal_kill_many(0, sig);
 	if (pid == INT32_MIN)
 		return -ESRCH; /* -pid is not defined */
-	return kill_many(pid ? -pid : current->pgid, sig);
+	return signal_kill_many(pid ? -pid : current->pgid, sig);
 }
 
 /* tkill/tgkill: one thread per process here, so the thread is the process
@@ -354,7 +245,7 @@ long sys_tkill(int tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	return kill_one(proc_find(tid), sig);
+	return signal_kill_one(proc_find(tid), sig);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
@@ -428,43 +319,4 @@ long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)
 	if (uold && copy_to_user(uold, &old, 8))
 		return -EFAULT;
 	return 0;
-}
-
-/* Return from a handler: the frame is just above the popped pretcode. */
-long sys_rt_sigreturn(void)
-{
-	struct proc *p = current;
-	struct trapframe *tf = proc_frame(p);
-	struct rt_sigframe f;
-	uint8_t fpu[512] __attribute__((aligned(16)));
-	if (copy_from_user(&f, tf->rsp - 8, sizeof f))
-		goto bad;
-	const struct sigcontext_k *mc = &f.uc.mc;
-	struct user_regs cur, want;
-	regs_get(p, &cur);
-	want = cur;
-	want.r8 = mc->r8, want.r9 = mc->r9, want.r10 = mc->r10, want.r11 = mc->r11;
-	want.r12 = mc->r12, want.r13 = mc->r13, want.r14 = mc->r14, want.r15 = mc->r15;
-	want.rdi = mc->rdi, want.rsi = mc->rsi, want.rbp = mc->rbp, want.rbx = mc->rbx;
-	want.rdx = mc->rdx, want.rax = mc->rax, want.rcx = mc->rcx, want.rsp = mc->rsp;
-	want.rip = mc->rip, want.rflags = mc->eflags, want.cs = mc->cs, want.ss = mc->ss;
-	want.orig_rax = (uint64_t)-1;
-	if (mc->fpstate) {
-		if (copy_from_user(fpu, mc->fpstate, sizeof fpu) ||
-		    regs_validate_fpu((const struct user_fpregs *)fpu))
-			goto bad;
-	}
-	if (regs_set(p, &want))
-		goto bad;
-	if (mc->fpstate) {
-		memcpy(p->fpu, fpu, sizeof fpu);
-		fpu_restore(p->fpu);
-	}
-	p->sig_blocked = f.uc.sigmask & ~UNBLOCKABLE;
-	return (long)tf->rax;
-bad:
-	p->sigactions[SIGSEGV].handler = SIG_DFL;
-	p->sig_blocked &= ~SIGBIT(SIGSEGV);
-	signal_send(p, SIGSEGV);
-	return (long)tf->rax;
 }

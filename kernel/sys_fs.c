@@ -29,14 +29,14 @@ struct iovec_k {
 	uint64_t base, len;
 };
 
-static struct file *readable(int fd, long *err)
+static struct file *fs_readable(int fd, long *err)
 {
 	struct file *f = fd_get(fd);
 	*err = !f || (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF : 0;
 	return *err ? 0 : f;
 }
 
-static struct file *writable(int fd, long *err)
+static struct file *fs_writable(int fd, long *err)
 {
 	struct file *f = fd_get(fd);
 	*err = !f || (f->flags & O_ACCMODE) == O_RDONLY ? -EBADF : 0;
@@ -46,7 +46,7 @@ static struct file *writable(int fd, long *err)
 /* Every buffer is checked against the user limit before the op runs (as
  * Linux's access_ok): a kernel address, a range across USER_TOP or a
  * length that wraps fails at once, never after the op has waited. */
-static long do_read(struct file *f, uint64_t buf, size_t n, uint64_t *off)
+static long fs_do_read(struct file *f, uint64_t buf, size_t n, uint64_t *off)
 {
 	if (!f->ops->read)
 		return -EINVAL;
@@ -57,7 +57,7 @@ static long do_read(struct file *f, uint64_t buf, size_t n, uint64_t *off)
 	return f->ops->read(f, buf, n, off);
 }
 
-static long do_write(struct file *f, uint64_t buf, size_t n, uint64_t *off)
+static long fs_do_write(struct file *f, uint64_t buf, size_t n, uint64_t *off)
 {
 	if (!f->ops->write)
 		return -EINVAL;
@@ -71,14 +71,14 @@ static long do_write(struct file *f, uint64_t buf, size_t n, uint64_t *off)
 long sys_read(int fd, uint64_t buf, size_t n)
 {
 	long err;
-	struct file *f = readable(fd, &err);
-	return f ? do_read(f, buf, n, &f->off) : err;
+	struct file *f = fs_readable(fd, &err);
+	return f ? fs_do_read(f, buf, n, &f->off) : err;
 }
 
 long sys_write(int fd, uint64_t buf, size_t n)
 {
 	long err;
-	struct file *f = writable(fd, &err);
+	struct file *f = fs_writable(fd, &err);
 	if (!f)
 		return err;
 	if (f->flags & O_APPEND) {
@@ -86,40 +86,40 @@ long sys_write(int fd, uint64_t buf, size_t n)
 		if (f->ops->stat && f->ops->stat(f, &st) == 0)
 			f->off = st.size;
 	}
-	return do_write(f, buf, n, &f->off);
+	return fs_do_write(f, buf, n, &f->off);
 }
 
 long sys_pread64(int fd, uint64_t buf, size_t n, int64_t off)
 {
 	long err;
-	struct file *f = readable(fd, &err);
+	struct file *f = fs_readable(fd, &err);
 	if (!f)
 		return err;
 	if (off < 0)
 		return -EINVAL;
 	uint64_t o = (uint64_t)off;
-	return do_read(f, buf, n, &o);
+	return fs_do_read(f, buf, n, &o);
 }
 
 long sys_pwrite64(int fd, uint64_t buf, size_t n, int64_t off)
 {
 	long err;
-	struct file *f = writable(fd, &err);
+	struct file *f = fs_writable(fd, &err);
 	if (!f)
 		return err;
 	if (off < 0)
 		return -EINVAL;
 	uint64_t o = (uint64_t)off;
-	return do_write(f, buf, n, &o);
+	return fs_do_write(f, buf, n, &o);
 }
 
 /* readv/writev: the whole vector is copied and checked first (every
  * buffer in user space, the total not overflowing), then one op call per
  * iovec, stopping at a short transfer. */
-static long do_vec(int fd, uint64_t uiov, int cnt, bool write)
+static long fs_do_vec(int fd, uint64_t uiov, int cnt, bool write)
 {
 	long err;
-	struct file *f = write ? writable(fd, &err) : readable(fd, &err);
+	struct file *f = write ? fs_writable(fd, &err) : fs_readable(fd, &err);
 	if (!f)
 		return err;
 	if (cnt < 0 || cnt > IOV_MAX)
@@ -138,8 +138,8 @@ static long do_vec(int fd, uint64_t uiov, int cnt, bool write)
 	for (int i = 0; i < cnt && !total; i++) {
 		if (!v[i].len)
 			continue;
-		long r = write ? do_write(f, v[i].base, v[i].len, &f->off)
-		               : do_read(f, v[i].base, v[i].len, &f->off);
+		long r = write ? fs_do_write(f, v[i].base, v[i].len, &f->off)
+		               : fs_do_read(f, v[i].base, v[i].len, &f->off);
 		if (r < 0) {
 			total = total ? total : r;
 			break;
@@ -152,11 +152,11 @@ static long do_vec(int fd, uint64_t uiov, int cnt, bool write)
 	return total;
 }
 
-long sys_readv(int fd, uint64_t iov, int cnt) { return do_vec(fd, iov, cnt, false); }
-long sys_writev(int fd, uint64_t iov, int cnt) { return do_vec(fd, iov, cnt, true); }
+long sys_readv(int fd, uint64_t iov, int cnt) { return fs_do_vec(fd, iov, cnt, false); }
+long sys_writev(int fd, uint64_t iov, int cnt) { return fs_do_vec(fd, iov, cnt, true); }
 
 /* Open an absolute path and install it. */
-static long open_path(const char *path, int flags, int mode)
+static long fs_open_path(const char *path, int flags, int mode)
 {
 	struct file *f;
 	int err = file_open(path, flags, mode, &f);
@@ -172,11 +172,11 @@ long sys_open(uint64_t upath, int flags, int mode)
 {
 	char path[PATH_MAX_K];
 	int err = path_from_user(upath, path, sizeof path);
-	return err ? err : open_path(path, flags, mode);
+	return err ? err : fs_open_path(path, flags, mode);
 }
 
 /* Resolve a dirfd-relative path (only AT_FDCWD and absolute paths). */
-static int at_path(int dirfd, uint64_t upath, char *out, size_t size)
+static int fs_at_path(int dirfd, uint64_t upath, char *out, size_t size)
 {
 	char tmp[PATH_MAX_K];
 	int err = path_copy_from_user(upath, tmp, sizeof tmp);
@@ -190,8 +190,8 @@ static int at_path(int dirfd, uint64_t upath, char *out, size_t size)
 long sys_openat(int dirfd, uint64_t upath, int flags, int mode)
 {
 	char path[PATH_MAX_K];
-	int err = at_path(dirfd, upath, path, sizeof path);
-	return err ? err : open_path(path, flags, mode);
+	int err = fs_at_path(dirfd, upath, path, sizeof path);
+	return err ? err : fs_open_path(path, flags, mode);
 }
 
 long sys_close(int fd) { return fd_close(current, fd); }
@@ -221,7 +221,7 @@ long sys_lseek(int fd, int64_t off, int whence)
 	return (long)f->off;
 }
 
-static long stat_copy_out(const struct scheme *s, struct kstat st, uint64_t ubuf)
+static long fs_stat_copy_out(const struct scheme *s, struct kstat st, uint64_t ubuf)
 {
 	struct linux_stat ls = {0};
 	ls.dev = ((uint64_t)(uintptr_t)s >> 4) & 0xffff;
@@ -237,33 +237,33 @@ static long stat_copy_out(const struct scheme *s, struct kstat st, uint64_t ubuf
 	return copy_to_user(ubuf, &ls, sizeof ls);
 }
 
-static long stat_out(struct file *f, uint64_t ubuf)
+static long fs_stat_out(struct file *f, uint64_t ubuf)
 {
 	struct kstat st = {0};
 	int err = f->ops->stat ? f->ops->stat(f, &st) : -EINVAL;
-	return err ? err : stat_copy_out(f->scheme, st, ubuf);
+	return err ? err : fs_stat_copy_out(f->scheme, st, ubuf);
 }
 
 long sys_fstat(int fd, uint64_t ubuf)
 {
 	struct file *f = fd_get(fd);
-	return f ? stat_out(f, ubuf) : -EBADF;
+	return f ? fs_stat_out(f, ubuf) : -EBADF;
 }
 
-/* stat by name: the scheme's stat_path, never an open (no side effects). */
-static long stat_path(const char *path, uint64_t ubuf)
+/* stat by name: the scheme's fs_stat_path, never an open (no side effects). */
+static long fs_stat_path(const char *path, uint64_t ubuf)
 {
 	struct kstat st;
 	const struct scheme *s;
 	int err = file_stat_path(path, &st, &s);
-	return err ? err : stat_copy_out(s, st, ubuf);
+	return err ? err : fs_stat_copy_out(s, st, ubuf);
 }
 
 long sys_stat(uint64_t upath, uint64_t ubuf)
 {
 	char path[PATH_MAX_K];
 	int err = path_from_user(upath, path, sizeof path);
-	return err ? err : stat_path(path, ubuf);
+	return err ? err : fs_stat_path(path, ubuf);
 }
 
 long sys_lstat(uint64_t upath, uint64_t ubuf) { return sys_stat(upath, ubuf); }
@@ -274,8 +274,8 @@ long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ubuf, int flags)
 	if ((flags & AT_EMPTY_PATH) && copy_from_user(&c, upath, 1) == 0 && c == 0)
 		return sys_fstat(dirfd, ubuf);
 	char path[PATH_MAX_K];
-	int err = at_path(dirfd, upath, path, sizeof path);
-	return err ? err : stat_path(path, ubuf);
+	int err = fs_at_path(dirfd, upath, path, sizeof path);
+	return err ? err : fs_stat_path(path, ubuf);
 }
 
 /* access: the mode is checked against the file's stat with the real ids,
@@ -305,7 +305,7 @@ long sys_getdents64(int fd, uint64_t ubuf, size_t n)
 	return f->ops->getdents(f, ubuf, n, &f->off);
 }
 
-static long dup_to(int oldfd, int newfd, bool cloexec)
+static long fs_dup_to(int oldfd, int newfd, bool cloexec)
 {
 	struct file *f = fd_get(oldfd);
 	if (!f || newfd < 0 || newfd >= NOFILE)
@@ -334,14 +334,14 @@ long sys_dup2(int oldfd, int newfd)
 {
 	if (oldfd == newfd)
 		return fd_get(oldfd) ? newfd : -EBADF;
-	return dup_to(oldfd, newfd, false);
+	return fs_dup_to(oldfd, newfd, false);
 }
 
 long sys_dup3(int oldfd, int newfd, int flags)
 {
 	if (oldfd == newfd || (flags & ~O_CLOEXEC))
 		return -EINVAL;
-	return dup_to(oldfd, newfd, flags & O_CLOEXEC);
+	return fs_dup_to(oldfd, newfd, flags & O_CLOEXEC);
 }
 
 #define F_DUPFD 0
@@ -424,7 +424,7 @@ struct pollfd_k {
 
 /* poll/ppoll: scan, then sleep on the pollers queue until something is
  * ready, the deadline passes (deadline 0 = forever), or a signal. */
-static long poll_kernel(struct pollfd_k *fds, uint64_t nfds, uint64_t deadline, bool nowait)
+static long fs_poll_kernel(struct pollfd_k *fds, uint64_t nfds, uint64_t deadline, bool nowait)
 {
 	long ready = 0;
 	for (;;) {
@@ -454,7 +454,7 @@ static long poll_kernel(struct pollfd_k *fds, uint64_t nfds, uint64_t deadline, 
 }
 
 /* poll/ppoll on a user array of struct pollfd. */
-static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait)
+static long fs_do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait)
 {
 	if (nfds > 4096)
 		return -EINVAL;
@@ -463,7 +463,7 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait
 		return -ENOMEM;
 	long ready = copy_from_user(fds, ufds, nfds * sizeof *fds);
 	if (!ready)
-		ready = poll_kernel(fds, nfds, deadline, nowait);
+		ready = fs_poll_kernel(fds, nfds, deadline, nowait);
 	if (ready >= 0 && copy_to_user(ufds, fds, nfds * sizeof *fds))
 		ready = -EFAULT;
 	kfree(fds);
@@ -472,10 +472,10 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline, bool nowait
 
 #define FD_SETSIZE 1024
 
-/* select/pselect6: the fd sets become a pollfd array for poll_kernel, and
+/* select/pselect6: the fd sets become a pollfd array for fs_poll_kernel, and
  * its results become the sets again. */
-static long do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline,
-                      bool nowait)
+static long fs_do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t deadline,
+                         bool nowait)
 {
 	if (nfds < 0 || nfds > FD_SETSIZE)
 		return -EINVAL;
@@ -501,7 +501,7 @@ static long do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t 
 		}
 		fds[n++] = (struct pollfd_k){fd, ev, 0};
 	}
-	long r = poll_kernel(fds, (uint64_t)n, deadline, nowait);
+	long r = fs_poll_kernel(fds, (uint64_t)n, deadline, nowait);
 	if (r >= 0) {
 		memset(sets, 0, sizeof sets);
 		r = 0;
@@ -532,13 +532,13 @@ long sys_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t utv)
 		int64_t sec, usec;
 	} tv;
 	if (!utv)
-		return do_select(nfds, ur, uw, ue, 0, false);
+		return fs_do_select(nfds, ur, uw, ue, 0, false);
 	if (copy_from_user(&tv, utv, sizeof tv))
 		return -EFAULT;
 	if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
 		return -EINVAL;
 	uint64_t ns = (uint64_t)tv.sec * 1000000000 + (uint64_t)tv.usec * 1000;
-	return do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
+	return fs_do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
 }
 
 long sys_pselect6(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig)
@@ -548,19 +548,19 @@ long sys_pselect6(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts,
 		int64_t sec, nsec;
 	} ts;
 	if (!uts)
-		return do_select(nfds, ur, uw, ue, 0, false);
+		return fs_do_select(nfds, ur, uw, ue, 0, false);
 	if (copy_from_user(&ts, uts, sizeof ts))
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
 	uint64_t ns = (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec;
-	return do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
+	return fs_do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
 }
 
 long sys_poll(uint64_t ufds, uint64_t nfds, int timeout_ms)
 {
 	uint64_t deadline = timeout_ms > 0 ? clock_ns() + (uint64_t)timeout_ms * 1000000 : 0;
-	return do_poll(ufds, nfds, deadline, timeout_ms == 0);
+	return fs_do_poll(ufds, nfds, deadline, timeout_ms == 0);
 }
 
 long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, size_t sigsetsize)
@@ -572,15 +572,15 @@ long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, si
 		int64_t sec, nsec;
 	} ts;
 	if (!uts)
-		return do_poll(ufds, nfds, 0, false);
+		return fs_do_poll(ufds, nfds, 0, false);
 	if (copy_from_user(&ts, uts, sizeof ts))
 		return -EFAULT;
 	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 		return -EINVAL;
 	if (ts.sec == 0 && ts.nsec == 0)
-		return do_poll(ufds, nfds, 0, true);
-	return do_poll(ufds, nfds, clock_ns() + (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec,
-	               false);
+		return fs_do_poll(ufds, nfds, 0, true);
+	return fs_do_poll(ufds, nfds,
+	                  clock_ns() + (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec, false);
 }
 
 long sys_getcwd(uint64_t ubuf, size_t size)
@@ -608,7 +608,7 @@ long sys_chdir(uint64_t upath)
 }
 
 /* mkdir/rmdir/unlink: the scheme's path operation, if it has one. */
-static long path_op(uint64_t upath, int op, int mode)
+static long fs_path_op(uint64_t upath, int op, int mode)
 {
 	char path[PATH_MAX_K];
 	int err = path_from_user(upath, path, sizeof path);
@@ -625,9 +625,9 @@ static long path_op(uint64_t upath, int op, int mode)
 	return s->ops->unlink ? s->ops->unlink(rest) : -EROFS;
 }
 
-long sys_mkdir(uint64_t upath, int mode) { return path_op(upath, 0, mode); }
-long sys_rmdir(uint64_t upath) { return path_op(upath, 1, 0); }
-long sys_unlink(uint64_t upath) { return path_op(upath, 2, 0); }
+long sys_mkdir(uint64_t upath, int mode) { return fs_path_op(upath, 0, mode); }
+long sys_rmdir(uint64_t upath) { return fs_path_op(upath, 1, 0); }
+long sys_unlink(uint64_t upath) { return fs_path_op(upath, 2, 0); }
 long sys_rename(uint64_t a, uint64_t b)
 {
 	(void)a;

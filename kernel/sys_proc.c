@@ -1,13 +1,13 @@
 /* Process system calls: fork family, execve, exit, wait4, identity,
  * credentials, time, and the small per-process settings. */
 #include "syscall.h"
-#include "cpu.h"
 #include "errno.h"
 #include "exec.h"
 #include "heap.h"
 #include "lib.h"
 #include "path.h"
 #include "proc.h"
+#include "regs.h"
 #include "vm.h"
 #include "uaccess.h"
 
@@ -40,7 +40,7 @@ long sys_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uctid, u
 }
 
 /* Copy a NULL-terminated user string vector into one kernel block. */
-static int copy_strv(uint64_t uv, char ***out, size_t *budget)
+static int proc_copy_strv(uint64_t uv, char ***out, size_t *budget)
 {
 	size_t cap = 64, n = 0;
 	char **v = kmalloc(cap * sizeof *v);
@@ -93,7 +93,7 @@ static int copy_strv(uint64_t uv, char ***out, size_t *budget)
 	return err;
 }
 
-static void free_strv(char **v)
+static void proc_free_strv(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
 		kfree(v[i]);
@@ -110,20 +110,20 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 		strlcpy(canon, path, sizeof canon);
 	size_t budget = EXEC_ARGS_MAX;
 	char **argv = 0, **envp = 0;
-	err = copy_strv(uargv, &argv, &budget);
+	err = proc_copy_strv(uargv, &argv, &budget);
 	if (!err)
-		err = copy_strv(uenvp, &envp, &budget);
+		err = proc_copy_strv(uenvp, &envp, &budget);
 	if (!err)
 		err = exec_image(current, canon, argv, envp);
-	free_strv(argv);
-	free_strv(envp);
+	proc_free_strv(argv);
+	proc_free_strv(envp);
 	return err;
 }
 
 long sys_exit(int status) { proc_exit((status & 0xff) << 8); }
 long sys_exit_group(int status) { proc_exit((status & 0xff) << 8); }
 
-static bool wait_matches(struct proc *c, int pid)
+static bool proc_wait_matches(struct proc *c, int pid)
 {
 	if (pid > 0)
 		return c->pid == pid;
@@ -147,7 +147,8 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 		bool any = false;
 		for (int i = 1; i < NPROC; i++) {
 			struct proc *c = &proc_table[i];
-			if (c->state == P_UNUSED || c->parent != current || !wait_matches(c, pid))
+			if (c->state == P_UNUSED || c->parent != current ||
+			    !proc_wait_matches(c, pid))
 				continue;
 			any = true;
 			int status = -1;
@@ -270,16 +271,11 @@ long sys_arch_prctl(int code, uint64_t addr)
 {
 	switch (code) {
 	case ARCH_SET_FS:
-		if (addr >= USER_TOP)
-			return -EPERM;
-		current->fs_base = addr;
-		wrmsr(MSR_FS_BASE, addr);
-		return 0;
 	case ARCH_SET_GS:
-		if (addr >= USER_TOP)
+		if (!regs_user_address(addr))
 			return -EPERM;
-		current->gs_base = addr;
-		wrmsr(MSR_GS_BASE, addr);
+		*(code == ARCH_SET_FS ? &current->fs_base : &current->gs_base) = addr;
+		arch_set_tls_base(current->fs_base, current->gs_base);
 		return 0;
 	case ARCH_GET_FS: return copy_to_user(addr, &current->fs_base, 8);
 	case ARCH_GET_GS: return copy_to_user(addr, &current->gs_base, 8);
@@ -308,7 +304,7 @@ struct timespec_k {
 #define EPOCH_NS (1700000000ULL * 1000000000ULL) /* boot time stands in for the epoch */
 
 /* A user timespec as nanoseconds (huge values saturate). */
-static int timespec_ns(uint64_t uts, uint64_t *ns)
+static int proc_timespec_ns(uint64_t uts, uint64_t *ns)
 {
 	struct timespec_k ts;
 	if (copy_from_user(&ts, uts, sizeof ts))
@@ -323,7 +319,7 @@ static int timespec_ns(uint64_t uts, uint64_t *ns)
 
 /* Sleep until the clock_ns() deadline; on a signal, -EINTR with the time
  * left written to urem (if given). */
-static long sleep_until(uint64_t deadline, uint64_t urem)
+static long proc_sleep_until(uint64_t deadline, uint64_t urem)
 {
 	struct waitq never = {0};
 	while (clock_ns() < deadline) {
@@ -347,8 +343,8 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem)
 	uint64_t ns;
 	if (urem && !user_range_ok(urem, sizeof(struct timespec_k)))
 		return -EFAULT;
-	int err = timespec_ns(ureq, &ns);
-	return err ? err : sleep_until(clock_ns() + ns, urem);
+	int err = proc_timespec_ns(ureq, &ns);
+	return err ? err : proc_sleep_until(clock_ns() + ns, urem);
 }
 
 /* clock_nanosleep: relative, or absolute (TIMER_ABSTIME) on the monotonic
@@ -360,14 +356,14 @@ long sys_clock_nanosleep(int clk, int flags, uint64_t ureq, uint64_t urem)
 	if (!(flags & TIMER_ABSTIME) && urem && !user_range_ok(urem, sizeof(struct timespec_k)))
 		return -EFAULT;
 	uint64_t ns;
-	int err = timespec_ns(ureq, &ns);
+	int err = proc_timespec_ns(ureq, &ns);
 	if (err)
 		return err;
 	if (!(flags & TIMER_ABSTIME))
-		return sleep_until(clock_ns() + ns, urem);
+		return proc_sleep_until(clock_ns() + ns, urem);
 	if (clk == CLOCK_REALTIME || clk == 5)
 		ns = ns > EPOCH_NS ? ns - EPOCH_NS : 0;
-	return sleep_until(ns, 0);
+	return proc_sleep_until(ns, 0);
 }
 
 long sys_clock_gettime(int clk, uint64_t uts)

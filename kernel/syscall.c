@@ -2,12 +2,12 @@
  * include/procyon/syscalls.h; handlers take up to six integer arguments in
  * the Linux order (rdi, rsi, rdx, r10, r8, r9) and return a value or
  * -errno. The return value lands in the trapframe's rax. */
-#include "cpu.h"
 #include "errno.h"
 #include "lib.h"
 #include "proc.h"
 #include "procyon/syscalls.h"
 #include "ptrace.h"
+#include "regs.h"
 #include "syscall.h"
 #include "trap.h"
 
@@ -34,37 +34,28 @@ static const char *const syscall_props[PROCYON_SYSCALL_MAX] = {PROCYON_SYSCALLS(
 
 /* Syscalls that a signal may restart transparently (SA_RESTART): the
  * list's "r" property. */
-static bool restartable(uint64_t nr)
+static bool syscall_restartable(uint64_t nr)
 {
 	return nr < PROCYON_SYSCALL_MAX && syscall_props[nr] && strchr(syscall_props[nr], 'r');
 }
 
-/* Program the syscall MSRs: entry point, segments, flags cleared on entry. */
-void syscall_init(void)
-{
-	extern void syscall_entry(void);
-	wrmsr(MSR_STAR, ((uint64_t)0x10 << 48) | ((uint64_t)SEL_KCODE << 32));
-	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
-}
-
 /* An interrupted call that may restart says so (-ERESTARTSYS); the signal
  * code then restarts it or turns it into EINTR. */
-static inline void restart_fixup(struct proc *p, struct trapframe *tf, uint64_t nr)
+static inline void syscall_restart_fixup(struct proc *p, struct trapframe *tf, uint64_t nr)
 {
 	if (__builtin_expect(tf->rax == (uint64_t)-EINTR, 0) &&
-	    (restartable(nr) || (p->trace_interrupt && !signal_pending(p))))
+	    (syscall_restartable(nr) || (p->trace_interrupt && !signal_pending(p))))
 		tf->rax = (uint64_t)-ERESTARTSYS;
 }
 
 /* Run syscall nr with the frame's arguments; the result goes to rax. */
-static inline void run_syscall(struct proc *p, struct trapframe *tf, uint64_t nr)
+static inline void syscall_run_syscall(struct proc *p, struct trapframe *tf, uint64_t nr)
 {
 	long ret = -ENOSYS;
 	if (nr < PROCYON_SYSCALL_MAX)
 		ret = syscall_table[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
 	tf->rax = (uint64_t)ret;
-	restart_fixup(p, tf, nr);
+	syscall_restart_fixup(p, tf, nr);
 }
 
 /* Everything but the common case: tracing stops, signals, preemption, a
@@ -74,13 +65,14 @@ static __attribute__((noinline)) int syscall_slow_path(struct proc *p, struct tr
 {
 	if (!ran) {
 		if (!p->tracee_session || ptrace_syscall_enter(tf))
-			run_syscall(p, tf, tf->orig_rax); /* the tracer may have changed it */
+			syscall_run_syscall(p, tf,
+			                    tf->orig_rax); /* the tracer may have changed it */
 		if (p->tracee_session)
 			ptrace_syscall_exit(tf);
 		p->syscall_nr = -1;
 	}
 	proc_user_return(tf);
-	bool iret = p->force_iret || tf->rip >= USER_TOP || (tf->rflags & RFLAGS_TF);
+	bool iret = p->force_iret || !regs_user_address(tf->rip) || arch_frame_stepping(tf);
 	p->force_iret = false;
 	return iret;
 }
@@ -103,6 +95,6 @@ int syscall_finish(struct trapframe *tf)
 {
 	struct proc *p = current;
 	p->syscall_nr = -1;
-	restart_fixup(p, tf, tf->orig_rax);
+	syscall_restart_fixup(p, tf, tf->orig_rax);
 	return syscall_slow_path(p, tf, true);
 }

@@ -12,7 +12,7 @@
 int user_range_ok(uint64_t addr, size_t n) { return addr < USER_TOP && n <= USER_TOP - addr; }
 
 /* Whether the current process may itself read (or write) all of it. */
-static bool user_access_ok(uint64_t addr, size_t n, bool write)
+static bool uaccess_allowed(uint64_t addr, size_t n, bool write)
 {
 	if (!user_range_ok(addr, n))
 		return false;
@@ -23,7 +23,7 @@ static bool user_access_ok(uint64_t addr, size_t n, bool write)
 /* Copy n bytes from user address usrc. 0 or -EFAULT. */
 int copy_from_user(void *dst, uint64_t usrc, size_t n)
 {
-	if (!user_access_ok(usrc, n, false))
+	if (!uaccess_allowed(usrc, n, false))
 		return -EFAULT;
 	return (int)uaccess_copy(dst, (const void *)usrc, n);
 }
@@ -31,7 +31,7 @@ int copy_from_user(void *dst, uint64_t usrc, size_t n)
 /* Copy n bytes to user address udst. 0 or -EFAULT. */
 int copy_to_user(uint64_t udst, const void *src, size_t n)
 {
-	if (!user_access_ok(udst, n, true))
+	if (!uaccess_allowed(udst, n, true))
 		return -EFAULT;
 	return (int)uaccess_copy((void *)udst, src, n);
 }

@@ -6,13 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PTE_P 0x1ULL
-#define PTE_W 0x2ULL
-#define PTE_U 0x4ULL
-#define PTE_PS 0x80ULL
-#define PTE_OWNED 0x200ULL /* available bit: the space frees this frame */
-#define PTE_NX (1ULL << 63)
-#define PTE_ADDR 0x000FFFFFFFFFF000ULL
+#include "pte.h" /* the architecture's page-table entry format */
 
 void vm_init(void);
 uint64_t vm_kernel_space(void);
@@ -26,4 +20,12 @@ void vm_activate(uint64_t space);
 typedef void (*vm_pte_fn)(uint64_t va, uint64_t *pte, void *arg);
 void vm_each_pte(uint64_t space, uint64_t start, uint64_t end, vm_pte_fn fn, void *arg);
 void vm_flush_range(uint64_t space, uint64_t start, uint64_t end);
+/* Protections as mm.h's PROT_* (the same values). */
+#define VM_PROT_READ 1
+#define VM_PROT_WRITE 2
+#define VM_PROT_EXEC 4
+uint64_t vm_prot_flags(int prot);
+void vm_unmap_range(uint64_t space, uint64_t start, uint64_t end);
+void vm_protect_range(uint64_t space, uint64_t start, uint64_t end, uint64_t flags);
+int vm_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end);
 #endif

@@ -4,7 +4,7 @@
 #include "initfs_format.h"
 #include "../errno.h"
 
-static int magic_ok(const struct initfs_header *h)
+static int initfs_magic_ok(const struct initfs_header *h)
 {
 	const char *want = INITFS_MAGIC;
 	for (int i = 0; i < INITFS_MAGIC_LEN; i++)
@@ -13,7 +13,7 @@ static int magic_ok(const struct initfs_header *h)
 	return 1;
 }
 
-static int path_ok(const char *path)
+static int initfs_path_ok(const char *path)
 {
 	if (path[0] != '/')
 		return 0;
@@ -24,7 +24,7 @@ static int path_ok(const char *path)
 }
 
 /* Data must be aligned, lie inside the archive and not overlap the table. */
-static int extent_ok(const struct initfs_entry *e, size_t len, size_t table_end)
+static int initfs_extent_ok(const struct initfs_entry *e, size_t len, size_t table_end)
 {
 	if (e->offset % INITFS_ALIGN != 0)
 		return 0;
@@ -41,7 +41,7 @@ int initfs_validate(const void *base, size_t len)
 	const struct initfs_header *h = base;
 	if (base == NULL || len < sizeof(*h))
 		return -EINVAL;
-	if (!magic_ok(h))
+	if (!initfs_magic_ok(h))
 		return -EINVAL;
 	size_t max = (len - sizeof(*h)) / sizeof(struct initfs_entry);
 	if (h->count > max || h->count > 0x7fffffffu)
@@ -49,7 +49,7 @@ int initfs_validate(const void *base, size_t len)
 	size_t table_end = sizeof(*h) + (size_t)h->count * sizeof(struct initfs_entry);
 	for (uint32_t i = 0; i < h->count; i++) {
 		const struct initfs_entry *e = initfs_entry_at(base, i);
-		if (!path_ok(e->path) || !extent_ok(e, len, table_end))
+		if (!initfs_path_ok(e->path) || !initfs_extent_ok(e, len, table_end))
 			return -EINVAL;
 	}
 	return (int)h->count;
@@ -65,7 +65,7 @@ const struct initfs_entry *initfs_entry_at(const void *base, uint32_t i)
 	return &table[i];
 }
 
-static int path_eq(const char *a, const char *b)
+static int initfs_path_eq(const char *a, const char *b)
 {
 	size_t i = 0;
 	for (; i < INITFS_PATH_MAX && a[i] != '\0'; i++)
@@ -80,7 +80,7 @@ const struct initfs_entry *initfs_find(const void *base, const char *path)
 	const struct initfs_header *h = base;
 	for (uint32_t i = 0; i < h->count; i++) {
 		const struct initfs_entry *e = initfs_entry_at(base, i);
-		if (path_eq(e->path, path))
+		if (initfs_path_eq(e->path, path))
 			return e;
 	}
 	return NULL;

@@ -40,7 +40,7 @@ const struct scheme *scheme_find(const char *name, size_t len)
 }
 
 /* Normalise src into dst (no leading '/', no ".", "..", or empty parts). */
-static int normalise(const char *src, char *dst, size_t size)
+static int scheme_normalise(const char *src, char *dst, size_t size)
 {
 	size_t len = 0;
 	while (*src) {
@@ -71,7 +71,7 @@ static int normalise(const char *src, char *dst, size_t size)
 }
 
 /* The /dev names Linux programs open by habit, and the scheme each names. */
-static const char *dev_alias(const char *path)
+static const char *scheme_dev_alias(const char *path)
 {
 	static const char *const alias[][2] = {{"dev/null", "null"},
 	                                       {"dev/zero", "zero"},
@@ -104,7 +104,7 @@ const struct scheme *scheme_resolve(const char *path, const char **rest)
 	} else if (path[0] != '/') {
 		return 0;
 	} else {
-		if (normalise(path, buf, sizeof buf))
+		if (scheme_normalise(path, buf, sizeof buf))
 			return 0;
 		if (strcmp(buf, "scheme") == 0) {
 			*rest = "";
@@ -115,8 +115,8 @@ const struct scheme *scheme_resolve(const char *path, const char **rest)
 			size_t len = slash ? (size_t)(slash - name) : strlen(name);
 			s = scheme_find(name, len);
 			path = slash ? slash : "";
-		} else if (dev_alias(buf)) {
-			s = scheme_find(dev_alias(buf), strlen(dev_alias(buf)));
+		} else if (scheme_dev_alias(buf)) {
+			s = scheme_find(scheme_dev_alias(buf), strlen(scheme_dev_alias(buf)));
 			path = "";
 		} else if (strcmp(buf, "tmp") == 0 || strncmp(buf, "tmp/", 4) == 0) {
 			s = scheme_find("tmp", 3);
@@ -132,14 +132,14 @@ const struct scheme *scheme_resolve(const char *path, const char **rest)
 	if (!s)
 		return 0;
 	static char out[REST_MAX];
-	if (normalise(path, out, sizeof out))
+	if (scheme_normalise(path, out, sizeof out))
 		return 0;
 	*rest = out;
 	return s;
 }
 
 /* The "/scheme" directory: one entry per registered scheme. */
-static int list_open(struct file *f, const char *path, int flags, int mode)
+static int scheme_list_open(struct file *f, const char *path, int flags, int mode)
 {
 	(void)f, (void)mode;
 	if (*path)
@@ -147,7 +147,7 @@ static int list_open(struct file *f, const char *path, int flags, int mode)
 	return (flags & O_ACCMODE) == O_RDONLY ? 0 : -EISDIR;
 }
 
-static int list_stat_path(const char *path, struct kstat *st)
+static int scheme_list_stat_path(const char *path, struct kstat *st)
 {
 	if (*path)
 		return -ENOENT;
@@ -157,13 +157,13 @@ static int list_stat_path(const char *path, struct kstat *st)
 	return 0;
 }
 
-static int list_stat(struct file *f, struct kstat *st)
+static int scheme_list_stat(struct file *f, struct kstat *st)
 {
 	(void)f;
-	return list_stat_path("", st);
+	return scheme_list_stat_path("", st);
 }
 
-static long list_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long scheme_list_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	struct dirent_buf d = DIRENT_BUF(f, ubuf, n);
 	for (uint64_t i = *off; i < (uint64_t)nschemes; i++) {
@@ -174,14 +174,14 @@ static long list_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off
 	return dirent_done(&d);
 }
 
-static long list_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long scheme_list_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)f, (void)ubuf, (void)n, (void)off;
 	return -EISDIR;
 }
 
-static const struct scheme_ops list_ops = {.open = list_open,
-                                           .read = list_read,
-                                           .stat = list_stat,
-                                           .stat_path = list_stat_path,
-                                           .getdents = list_getdents};
+static const struct scheme_ops list_ops = {.open = scheme_list_open,
+                                           .read = scheme_list_read,
+                                           .stat = scheme_list_stat,
+                                           .stat_path = scheme_list_stat_path,
+                                           .getdents = scheme_list_getdents};

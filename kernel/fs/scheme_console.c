@@ -1,5 +1,5 @@
 /* console: COM1 as a terminal. Input arrives by IRQ 4 into a line buffer
- * (canonical mode: echo, backspace, ^U kills the line, ^C sends SIGINT to
+ * (canonical mode: con_echo, backspace, ^U kills the line, ^C sends SIGINT to
  * the foreground process group, ^D ends input); read() sleeps until a line
  * is complete. Output goes straight to the port. Termios requests answer
  * enough for isatty() and line editing in shells. */
@@ -47,7 +47,7 @@ static bool eof_pending;
 static int fg_pgrp = 1;
 static struct waitq readers;
 
-static const char *memchr_nl(const char *s, size_t n)
+static const char *con_memchr_nl(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (s[i] == '\n')
@@ -55,14 +55,14 @@ static const char *memchr_nl(const char *s, size_t n)
 	return 0;
 }
 
-static void echo(const char *s, size_t n)
+static void con_echo(const char *s, size_t n)
 {
 	if (tio.lflag & ECHO)
 		log_write(s, n);
 }
 
 /* Move the edited line to the ready buffer. */
-static void commit_line(void)
+static void con_commit_line(void)
 {
 	size_t n = MIN(line_len, LINE_MAX - ready_len);
 	memcpy(ready + ready_len, line, n);
@@ -71,47 +71,47 @@ static void commit_line(void)
 	waitq_wake(&readers);
 }
 
-static void input_char(char c)
+static void con_input_char(char c)
 {
 	if (c == '\r')
 		c = '\n';
 	if (!(tio.lflag & ICANON)) {
 		if (ready_len < LINE_MAX)
 			ready[ready_len++] = c;
-		echo(&c, 1);
+		con_echo(&c, 1);
 		waitq_wake(&readers);
 		return;
 	}
 	switch (c) {
 	case 3: /* ^C */
 		line_len = 0;
-		echo("^C\n", 3);
+		con_echo("^C\n", 3);
 		signal_send_pgrp(fg_pgrp, SIGINT);
 		return;
 	case 4: /* ^D */
 		if (line_len == 0)
 			eof_pending = true;
-		commit_line();
+		con_commit_line();
 		return;
 	case 21: /* ^U */
 		while (line_len) {
 			line_len--;
-			echo("\b \b", 3);
+			con_echo("\b \b", 3);
 		}
 		return;
 	case 8:
 	case 127:
 		if (line_len) {
 			line_len--;
-			echo("\b \b", 3);
+			con_echo("\b \b", 3);
 		}
 		return;
 	}
 	if (line_len < LINE_MAX - 1 || c == '\n')
 		line[line_len++] = c;
-	echo(&c, 1);
+	con_echo(&c, 1);
 	if (c == '\n')
-		commit_line();
+		con_commit_line();
 }
 
 /* The foreground process group: ^C sends SIGINT to it (TIOCSPGRP sets it). */
@@ -129,7 +129,7 @@ void console_irq(void)
 {
 	int c;
 	while ((c = serial_getc()) >= 0)
-		input_char((char)c);
+		con_input_char((char)c);
 }
 
 static int con_open(struct file *f, const char *path, int flags, int mode)
@@ -153,7 +153,7 @@ static long con_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	}
 	size_t cnt = n;
 	if (tio.lflag & ICANON) { /* at most one line per read */
-		const char *nl = memchr_nl(ready, ready_len);
+		const char *nl = con_memchr_nl(ready, ready_len);
 		size_t linelen = nl ? (size_t)(nl - ready) + 1 : ready_len;
 		cnt = MIN(cnt, linelen);
 	}

@@ -22,7 +22,7 @@ struct initfs_handle {
 };
 
 /* Whether dir ("/x/y" or "/") is a proper prefix directory of path. */
-static bool under(const char *path, const char *dir)
+static bool initfs_under(const char *path, const char *dir)
 {
 	size_t l = strlen(dir);
 	if (l == 1)
@@ -30,12 +30,12 @@ static bool under(const char *path, const char *dir)
 	return strncmp(path, dir, l) == 0 && path[l] == '/';
 }
 
-static bool is_directory(const char *dir)
+static bool initfs_is_directory(const char *dir)
 {
 	if (strcmp(dir, "/") == 0)
 		return true;
 	for (uint32_t i = 0; i < nentries; i++)
-		if (under(initfs_entry_at(image, i)->path, dir))
+		if (initfs_under(initfs_entry_at(image, i)->path, dir))
 			return true;
 	return false;
 }
@@ -53,16 +53,17 @@ int initfs_lookup(const char *path, const void **data, size_t *size)
 
 /* The entry at scheme path "path" into *e (NULL for a directory) and its
  * absolute form into abs. 0, -ENOENT or -ENAMETOOLONG. */
-static int find_path(const char *path, char abs[INITFS_PATH_MAX], const struct initfs_entry **e)
+static int initfs_find_path(const char *path, char abs[INITFS_PATH_MAX],
+                            const struct initfs_entry **e)
 {
 	if (ksnprintf(abs, INITFS_PATH_MAX, "/%s", path) >= INITFS_PATH_MAX)
 		return -ENAMETOOLONG;
 	*e = image ? initfs_find(image, abs) : 0;
-	return *e || is_directory(abs) ? 0 : -ENOENT;
+	return *e || initfs_is_directory(abs) ? 0 : -ENOENT;
 }
 
 /* The stat of an entry, or of a directory (e NULL). */
-static void entry_stat(const struct initfs_entry *e, struct kstat *st)
+static void initfs_entry_stat(const struct initfs_entry *e, struct kstat *st)
 {
 	memset(st, 0, sizeof *st);
 	st->rofs = true;
@@ -81,7 +82,7 @@ static int initfs_open(struct file *f, const char *path, int flags, int mode)
 	(void)mode;
 	char abs[INITFS_PATH_MAX];
 	const struct initfs_entry *e;
-	int err = find_path(path, abs, &e);
+	int err = initfs_find_path(path, abs, &e);
 	if (err)
 		return err == -ENOENT && (flags & O_CREAT) ? -EROFS : err;
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
@@ -112,7 +113,7 @@ static long initfs_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 
 static int initfs_stat(struct file *f, struct kstat *st)
 {
-	entry_stat(((struct initfs_handle *)f->priv)->entry, st);
+	initfs_entry_stat(((struct initfs_handle *)f->priv)->entry, st);
 	return 0;
 }
 
@@ -120,14 +121,14 @@ static int initfs_stat_path(const char *path, struct kstat *st)
 {
 	char abs[INITFS_PATH_MAX];
 	const struct initfs_entry *e;
-	int err = find_path(path, abs, &e);
+	int err = initfs_find_path(path, abs, &e);
 	if (!err)
-		entry_stat(e, st);
+		initfs_entry_stat(e, st);
 	return err;
 }
 
 /* Name of the child of dir that leads to path, copied into out. */
-static void child_name(const char *path, const char *dir, char *out, size_t size)
+static void initfs_child_name(const char *path, const char *dir, char *out, size_t size)
 {
 	const char *start = path + (strlen(dir) == 1 ? 1 : strlen(dir) + 1);
 	const char *slash = strchr(start, '/');
@@ -156,16 +157,16 @@ static long initfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 			strlcpy(name, i == nentries ? "tmp" : "scheme", sizeof name);
 		} else {
 			const char *p = initfs_entry_at(image, (uint32_t)i)->path;
-			if (!under(p, h->dir))
+			if (!initfs_under(p, h->dir))
 				continue;
-			child_name(p, h->dir, name, sizeof name);
+			initfs_child_name(p, h->dir, name, sizeof name);
 			/* Skip a directory name already listed by an earlier entry. */
 			bool seen = false;
 			for (uint64_t j = 0; j < i && !seen; j++) {
 				const char *q = initfs_entry_at(image, (uint32_t)j)->path;
 				char other[INITFS_PATH_MAX];
-				if (under(q, h->dir)) {
-					child_name(q, h->dir, other, sizeof other);
+				if (initfs_under(q, h->dir)) {
+					initfs_child_name(q, h->dir, other, sizeof other);
 					seen = strcmp(other, name) == 0;
 				}
 			}

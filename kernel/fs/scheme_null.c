@@ -4,7 +4,7 @@
 #include "lib.h"
 #include "schemes.h"
 
-static int nz_open(struct file *f, const char *path, int flags, int mode)
+static int null_open(struct file *f, const char *path, int flags, int mode)
 {
 	(void)f, (void)flags, (void)mode;
 	return *path ? -ENOENT : 0;
@@ -16,7 +16,7 @@ static long null_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return 0;
 }
 
-static long zero_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long null_zero_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	static const uint8_t zeros[512];
 	size_t done = 0;
@@ -30,14 +30,14 @@ static long zero_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)done;
 }
 
-static long nz_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long null_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)f, (void)ubuf, (void)off;
 	return (long)n;
 }
 
 /* Both are character devices; rdev is 1:3 (null) or 1:5 (zero). */
-static int nz_fill(const char *path, struct kstat *st, uint64_t rdev)
+static int null_fill(const char *path, struct kstat *st, uint64_t rdev)
 {
 	if (*path)
 		return -ENOENT;
@@ -47,32 +47,35 @@ static int nz_fill(const char *path, struct kstat *st, uint64_t rdev)
 	return 0;
 }
 
-static int nz_stat(struct file *f, struct kstat *st)
+static int null_stat(struct file *f, struct kstat *st)
 {
-	return nz_fill("", st, f->ops->read == zero_read ? 0x105 : 0x103);
+	return null_fill("", st, f->ops->read == null_zero_read ? 0x105 : 0x103);
 }
 
-static int null_stat_path(const char *path, struct kstat *st) { return nz_fill(path, st, 0x103); }
-static int zero_stat_path(const char *path, struct kstat *st) { return nz_fill(path, st, 0x105); }
+static int null_stat_path(const char *path, struct kstat *st) { return null_fill(path, st, 0x103); }
+static int null_zero_stat_path(const char *path, struct kstat *st)
+{
+	return null_fill(path, st, 0x105);
+}
 
-static int nz_poll(struct file *f, int events)
+static int null_poll(struct file *f, int events)
 {
 	(void)f, (void)events;
 	return POLLIN | POLLOUT;
 }
 
-static const struct scheme_ops null_ops = {.open = nz_open,
+static const struct scheme_ops null_ops = {.open = null_open,
                                            .read = null_read,
-                                           .write = nz_write,
-                                           .stat = nz_stat,
+                                           .write = null_write,
+                                           .stat = null_stat,
                                            .stat_path = null_stat_path,
-                                           .poll = nz_poll};
-static const struct scheme_ops zero_ops = {.open = nz_open,
-                                           .read = zero_read,
-                                           .write = nz_write,
-                                           .stat = nz_stat,
-                                           .stat_path = zero_stat_path,
-                                           .poll = nz_poll};
+                                           .poll = null_poll};
+static const struct scheme_ops zero_ops = {.open = null_open,
+                                           .read = null_zero_read,
+                                           .write = null_write,
+                                           .stat = null_stat,
+                                           .stat_path = null_zero_stat_path,
+                                           .poll = null_poll};
 
 /* Register null: and zero:. */
 void null_scheme_init(void)

@@ -145,7 +145,7 @@ static const struct scheme_ops pipe_ops = {
     .close = pipe_close,
 };
 
-static struct file *make_end(struct pipe *p, bool write)
+static struct file *pipe_make_end(struct pipe *p, bool write)
 {
 	struct pipe_end *e = kmalloc(sizeof *e);
 	struct file *f = e ? file_alloc(&pipe_scheme) : 0;
@@ -171,8 +171,8 @@ int pipe_create(struct file **rd, struct file **wr)
 	if (!p)
 		return -ENFILE;
 	p->buf = kmalloc(PIPE_SIZE);
-	*rd = p->buf ? make_end(p, false) : 0;
-	*wr = *rd ? make_end(p, true) : 0;
+	*rd = p->buf ? pipe_make_end(p, false) : 0;
+	*wr = *rd ? pipe_make_end(p, true) : 0;
 	if (!*wr) {
 		if (*rd)
 			file_put(*rd); /* frees p once both counts are 0 */

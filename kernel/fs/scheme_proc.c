@@ -68,34 +68,34 @@ struct procfs_row {
 	procfs_io read, write;
 };
 
-static long read_status(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                        uint64_t *);
-static long read_cmdline(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                         uint64_t *);
-static long read_exe(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                     uint64_t *);
-static long read_maps(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                      uint64_t *);
-static long read_regs_int(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                          uint64_t *);
-static long write_regs_int(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                           uint64_t *);
-static long read_regs_float(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+static long procfs_read_status(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                               uint64_t *);
+static long procfs_read_cmdline(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                size_t, uint64_t *);
+static long procfs_read_exe(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
                             uint64_t *);
-static long write_regs_float(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+static long procfs_read_maps(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
                              uint64_t *);
-static long read_mem(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                     uint64_t *);
-static long write_mem(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                      uint64_t *);
-static long read_trace(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                       uint64_t *);
-static long write_trace(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                        uint64_t *);
-static long read_sysfilter(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
-                           uint64_t *);
-static long write_sysfilter(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+static long procfs_read_regs_int(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                 size_t, uint64_t *);
+static long procfs_write_regs_int(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                  size_t, uint64_t *);
+static long procfs_read_regs_float(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                   size_t, uint64_t *);
+static long procfs_write_regs_float(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                    size_t, uint64_t *);
+static long procfs_read_mem(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
                             uint64_t *);
+static long procfs_write_mem(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                             uint64_t *);
+static long procfs_read_trace(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                              uint64_t *);
+static long procfs_write_trace(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                               uint64_t *);
+static long procfs_read_sysfilter(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                  size_t, uint64_t *);
+static long procfs_write_sysfilter(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                   size_t, uint64_t *);
 
 /* clang-format off */
 static const struct procfs_row procfs_files[PK_COUNT] = {
@@ -103,24 +103,24 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	[PK_ROOT]       = {"",          PK_ROOT, DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
 	[PK_PID]        = {"",          PK_ROOT, DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
 	[PK_STATUS]     = {"status",    PK_PID,  DT_REG, 0444, PF_PUBLIC,                     0,
-	                   read_status, 0},
+	                   procfs_read_status, 0},
 	[PK_CMDLINE]    = {"cmdline",   PK_PID,  DT_REG, 0444, 0,                             0,
-	                   read_cmdline, 0},
+	                   procfs_read_cmdline, 0},
 	[PK_EXE]        = {"exe",       PK_PID,  DT_REG, 0444, 0,                             0,
-	                   read_exe, 0},
+	                   procfs_read_exe, 0},
 	[PK_MAPS]       = {"maps",      PK_PID,  DT_REG, 0444, 0,                             0,
-	                   read_maps, 0},
+	                   procfs_read_maps, 0},
 	[PK_REGS]       = {"regs",      PK_PID,  DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
 	[PK_REGS_INT]   = {"int",       PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD,
-	                   sizeof(struct user_regs), read_regs_int, write_regs_int},
+	                   sizeof(struct user_regs), procfs_read_regs_int, procfs_write_regs_int},
 	[PK_REGS_FLOAT] = {"float",     PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD,
-	                   sizeof(struct user_fpregs), read_regs_float, write_regs_float},
+	                   sizeof(struct user_fpregs), procfs_read_regs_float, procfs_write_regs_float},
 	[PK_MEM]        = {"mem",       PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_BIND_MM,      0,
-	                   read_mem, write_mem},
+	                   procfs_read_mem, procfs_write_mem},
 	[PK_TRACE]      = {"trace",     PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_OUTLIVES | PF_THREAD, 0,
-	                   read_trace, write_trace},
+	                   procfs_read_trace, procfs_write_trace},
 	[PK_SYSFILTER]  = {"sysfilter", PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_THREAD,
-	                   PTRACE_SYSFILTER_BYTES, read_sysfilter, write_sysfilter},
+	                   PTRACE_SYSFILTER_BYTES, procfs_read_sysfilter, procfs_write_sysfilter},
 };
 /* clang-format on */
 
@@ -311,8 +311,8 @@ static char procfs_state_letter(struct proc *p)
 	}
 }
 
-static long read_status(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                        size_t n, uint64_t *off)
+static long procfs_read_status(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                               size_t n, uint64_t *off)
 {
 	(void)h;
 	char buf[256];
@@ -324,15 +324,15 @@ static long read_status(struct file *f, struct proc_handle *h, struct proc *p, u
 	return file_read_window(f, ubuf, n, off, buf, MIN((size_t)len, sizeof buf - 1));
 }
 
-static long read_cmdline(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                         size_t n, uint64_t *off)
+static long procfs_read_cmdline(struct file *f, struct proc_handle *h, struct proc *p,
+                                uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)h;
 	return file_read_window(f, ubuf, n, off, p->cmdline, p->cmdline ? p->cmdline_len : 0);
 }
 
-static long read_exe(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf, size_t n,
-                     uint64_t *off)
+static long procfs_read_exe(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                            size_t n, uint64_t *off)
 {
 	(void)h;
 	return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
@@ -340,8 +340,8 @@ static long read_exe(struct file *f, struct proc_handle *h, struct proc *p, uint
 
 /* maps: one line per region, made as it is copied, so a table of any size
  * needs no buffer of its size. Reads at any offset see the same text. */
-static long read_maps(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                      size_t n, uint64_t *off)
+static long procfs_read_maps(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                             size_t n, uint64_t *off)
 {
 	(void)h;
 	uint64_t pos = 0, at = *off;
@@ -367,8 +367,8 @@ static long read_maps(struct file *f, struct proc_handle *h, struct proc *p, uin
 	return (long)done;
 }
 
-static long read_regs_int(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                          size_t n, uint64_t *off)
+static long procfs_read_regs_int(struct file *f, struct proc_handle *h, struct proc *p,
+                                 uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)h;
 	struct user_regs r;
@@ -385,8 +385,8 @@ static int procfs_regs_write_ok(struct proc *p, size_t n, uint64_t off, size_t w
 	return ptrace_may_write_regs(p);
 }
 
-static long write_regs_int(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                           size_t n, uint64_t *off)
+static long procfs_write_regs_int(struct file *f, struct proc_handle *h, struct proc *p,
+                                  uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)h;
 	struct user_regs r;
@@ -399,17 +399,17 @@ static long write_regs_int(struct file *f, struct proc_handle *h, struct proc *p
 	return err ? err : (long)sizeof r;
 }
 
-static long read_regs_float(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                            size_t n, uint64_t *off)
+static long procfs_read_regs_float(struct file *f, struct proc_handle *h, struct proc *p,
+                                   uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)h;
 	if (p == current)
-		fpu_save(p->fpu);
+		arch_fpu_save(p->fpu);
 	return file_read_window(f, ubuf, n, off, p->fpu, sizeof p->fpu);
 }
 
-static long write_regs_float(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                             size_t n, uint64_t *off)
+static long procfs_write_regs_float(struct file *f, struct proc_handle *h, struct proc *p,
+                                    uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)h;
 	struct user_fpregs r;
@@ -423,7 +423,7 @@ static long write_regs_float(struct file *f, struct proc_handle *h, struct proc 
 		return err;
 	memcpy(p->fpu, &r, sizeof r);
 	if (p == current)
-		fpu_restore(p->fpu);
+		arch_fpu_restore(p->fpu);
 	return (long)sizeof r;
 }
 
@@ -465,15 +465,15 @@ static long procfs_mem_transfer(struct file *f, struct proc_handle *h, uint64_t 
 	return (long)done;
 }
 
-static long read_mem(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf, size_t n,
-                     uint64_t *off)
+static long procfs_read_mem(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                            size_t n, uint64_t *off)
 {
 	(void)p;
 	return procfs_mem_transfer(f, h, ubuf, n, off, false);
 }
 
-static long write_mem(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                      size_t n, uint64_t *off)
+static long procfs_write_mem(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                             size_t n, uint64_t *off)
 {
 	if (!ptrace_is_tracer(p, current))
 		return -EPERM;
@@ -481,15 +481,15 @@ static long write_mem(struct file *f, struct proc_handle *h, struct proc *p, uin
 }
 
 /* trace: drains the queue, then 0, even once the tracee is gone. */
-static long read_trace(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                       size_t n, uint64_t *off)
+static long procfs_read_trace(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                              size_t n, uint64_t *off)
 {
 	(void)p, (void)off;
 	return ptrace_read_events(h->session, f, ubuf, n);
 }
 
-static long write_trace(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                        size_t n, uint64_t *off)
+static long procfs_write_trace(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                               size_t n, uint64_t *off)
 {
 	(void)p, (void)off;
 	uint64_t flags;
@@ -500,8 +500,8 @@ static long write_trace(struct file *f, struct proc_handle *h, struct proc *p, u
 	return ptrace_write_flags(h->session, flags);
 }
 
-static long read_sysfilter(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                           size_t n, uint64_t *off)
+static long procfs_read_sysfilter(struct file *f, struct proc_handle *h, struct proc *p,
+                                  uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)h;
 	uint8_t bits[PTRACE_SYSFILTER_BYTES];
@@ -509,8 +509,8 @@ static long read_sysfilter(struct file *f, struct proc_handle *h, struct proc *p
 	return file_read_window(f, ubuf, n, off, bits, sizeof bits);
 }
 
-static long write_sysfilter(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
-                            size_t n, uint64_t *off)
+static long procfs_write_sysfilter(struct file *f, struct proc_handle *h, struct proc *p,
+                                   uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)h;
 	uint8_t bits[PTRACE_SYSFILTER_BYTES];

@@ -28,13 +28,13 @@ void serial2_irq(void)
 	waitq_wake(&readers);
 }
 
-static int s2_open(struct file *f, const char *path, int flags, int mode)
+static int serial2_open(struct file *f, const char *path, int flags, int mode)
 {
 	(void)f, (void)flags, (void)mode;
 	return *path ? -ENOENT : 0;
 }
 
-static long s2_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long serial2_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)off;
 	while (!len) {
@@ -55,7 +55,7 @@ static long s2_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)done;
 }
 
-static long s2_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long serial2_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)off;
 	char buf[128];
@@ -70,7 +70,7 @@ static long s2_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)n;
 }
 
-static int s2_stat_path(const char *path, struct kstat *st)
+static int serial2_stat_path(const char *path, struct kstat *st)
 {
 	if (*path)
 		return -ENOENT;
@@ -80,24 +80,24 @@ static int s2_stat_path(const char *path, struct kstat *st)
 	return 0;
 }
 
-static int s2_stat(struct file *f, struct kstat *st)
+static int serial2_stat(struct file *f, struct kstat *st)
 {
 	(void)f;
-	return s2_stat_path("", st);
+	return serial2_stat_path("", st);
 }
 
-static int s2_poll(struct file *f, int events)
+static int serial2_poll(struct file *f, int events)
 {
 	(void)f, (void)events;
 	return POLLOUT | (len ? POLLIN : 0);
 }
 
-static const struct scheme_ops serial2_ops = {.open = s2_open,
-                                              .read = s2_read,
-                                              .write = s2_write,
-                                              .stat = s2_stat,
-                                              .stat_path = s2_stat_path,
-                                              .poll = s2_poll};
+static const struct scheme_ops serial2_ops = {.open = serial2_open,
+                                              .read = serial2_read,
+                                              .write = serial2_write,
+                                              .stat = serial2_stat,
+                                              .stat_path = serial2_stat_path,
+                                              .poll = serial2_poll};
 
 /* Register serial2: and start COM2. */
 void serial2_scheme_init(void)

@@ -26,7 +26,7 @@ static const char *const names[] = {"",         "poweroff", "free_frames", "heap
                                     "sessions", "procs",    "uptime_ns",   "pid_max"};
 
 /* The index of a name in names[], or -ENOENT. */
-static int sys_lookup(const char *path)
+static int sysfile_lookup(const char *path)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strcmp(path, names[i]) == 0)
@@ -34,10 +34,10 @@ static int sys_lookup(const char *path)
 	return -ENOENT;
 }
 
-static int sys_open(struct file *f, const char *path, int flags, int mode)
+static int sysfile_open(struct file *f, const char *path, int flags, int mode)
 {
 	(void)mode;
-	int i = sys_lookup(path);
+	int i = sysfile_lookup(path);
 	if (i < 0)
 		return i;
 	if (i == SYS_DIR && (flags & O_ACCMODE) != O_RDONLY)
@@ -46,7 +46,7 @@ static int sys_open(struct file *f, const char *path, int flags, int mode)
 	return 0;
 }
 
-static uint64_t value(uintptr_t which)
+static uint64_t sysfile_value(uintptr_t which)
 {
 	switch (which) {
 	case SYS_FREE_FRAMES: return pmm_free_count();
@@ -59,7 +59,7 @@ static uint64_t value(uintptr_t which)
 	}
 }
 
-static long sys_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long sysfile_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	uintptr_t which = (uintptr_t)f->priv;
 	if (which == SYS_DIR)
@@ -67,11 +67,12 @@ static long sys_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	if (which == SYS_POWEROFF)
 		return 0;
 	char buf[32];
-	size_t len = (size_t)ksnprintf(buf, sizeof buf, "%lu\n", (unsigned long)value(which));
+	size_t len =
+	    (size_t)ksnprintf(buf, sizeof buf, "%lu\n", (unsigned long)sysfile_value(which));
 	return file_read_window(f, ubuf, n, off, buf, len);
 }
 
-static long sys_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long sysfile_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	(void)off;
 	uintptr_t which = (uintptr_t)f->priv;
@@ -82,46 +83,46 @@ static long sys_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		return -EINVAL;
 	if (file_copy_in(f, buf, ubuf, n))
 		return -EFAULT;
-	long value = 0;
+	long sysfile_value = 0;
 	size_t i = 0;
-	for (; i < n && buf[i] >= '0' && buf[i] <= '9' && value < 1000000; i++)
-		value = value * 10 + (buf[i] - '0');
+	for (; i < n && buf[i] >= '0' && buf[i] <= '9' && sysfile_value < 1000000; i++)
+		sysfile_value = sysfile_value * 10 + (buf[i] - '0');
 	if (i == 0 || (i < n && buf[i] != '\n'))
 		return -EINVAL;
 	if (current->euid != 0)
 		return -EPERM;
 	if (which == SYS_PID_MAX) {
-		if (value < PID_MAX_MIN || value > PID_MAX_DEFAULT)
+		if (sysfile_value < PID_MAX_MIN || sysfile_value > PID_MAX_DEFAULT)
 			return -EINVAL;
-		proc_pid_max = (int)value;
+		proc_pid_max = (int)sysfile_value;
 		return (long)n;
 	}
-	kprintf("poweroff: status %ld\n", value & 0xff);
-	machine_exit((int)(value & 0xff));
+	kprintf("poweroff: status %ld\n", sysfile_value & 0xff);
+	machine_exit((int)(sysfile_value & 0xff));
 }
 
-static void which_stat(uintptr_t which, struct kstat *st)
+static void sysfile_which_stat(uintptr_t which, struct kstat *st)
 {
 	memset(st, 0, sizeof *st);
 	st->mode = which == SYS_DIR ? (S_IFDIR | 0555) : (S_IFREG | 0644);
 	st->ino = which + 1;
 }
 
-static int sys_stat(struct file *f, struct kstat *st)
+static int sysfile_stat(struct file *f, struct kstat *st)
 {
-	which_stat((uintptr_t)f->priv, st);
+	sysfile_which_stat((uintptr_t)f->priv, st);
 	return 0;
 }
 
-static int sys_stat_path(const char *path, struct kstat *st)
+static int sysfile_stat_path(const char *path, struct kstat *st)
 {
-	int i = sys_lookup(path);
+	int i = sysfile_lookup(path);
 	if (i >= 0)
-		which_stat((uintptr_t)i, st);
+		sysfile_which_stat((uintptr_t)i, st);
 	return i < 0 ? i : 0;
 }
 
-static long sys_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
+static long sysfile_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	if ((uintptr_t)f->priv != SYS_DIR)
 		return -ENOTDIR;
@@ -134,12 +135,12 @@ static long sys_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return dirent_done(&d);
 }
 
-static const struct scheme_ops sys_ops = {.open = sys_open,
-                                          .read = sys_read,
-                                          .write = sys_write,
-                                          .stat = sys_stat,
-                                          .stat_path = sys_stat_path,
-                                          .getdents = sys_getdents};
+static const struct scheme_ops sys_ops = {.open = sysfile_open,
+                                          .read = sysfile_read,
+                                          .write = sysfile_write,
+                                          .stat = sysfile_stat,
+                                          .stat_path = sysfile_stat_path,
+                                          .getdents = sysfile_getdents};
 
 /* Register sys:. */
 void sys_scheme_init(void) { scheme_register("sys", &sys_ops); }

@@ -25,14 +25,14 @@ static struct node root = {.dir = true, .ino = 1};
 static size_t total_bytes;
 static uint64_t next_ino = 2;
 
-static void free_node(struct node *n)
+static void tmp_free_node(struct node *n)
 {
 	total_bytes -= n->cap;
 	kfree(n->data);
 	kfree(n);
 }
 
-static struct node *child(struct node *dir, const char *name, size_t len)
+static struct node *tmp_child(struct node *dir, const char *name, size_t len)
 {
 	for (struct node *c = dir->children; c; c = c->next)
 		if (strlen(c->name) == len && memcmp(c->name, name, len) == 0)
@@ -42,7 +42,7 @@ static struct node *child(struct node *dir, const char *name, size_t len)
 
 /* Walk path; with parent_out, stop at the last component and return its
  * parent (the last name in *last, *last_len). */
-static struct node *walk(const char *path, const char **last, size_t *last_len)
+static struct node *tmp_walk(const char *path, const char **last, size_t *last_len)
 {
 	struct node *n = &root;
 	while (*path) {
@@ -53,7 +53,7 @@ static struct node *walk(const char *path, const char **last, size_t *last_len)
 			*last_len = len;
 			return n;
 		}
-		n = n->dir ? child(n, path, len) : 0;
+		n = n->dir ? tmp_child(n, path, len) : 0;
 		if (!n)
 			return 0;
 		path += len + (slash ? 1 : 0);
@@ -65,7 +65,7 @@ static struct node *walk(const char *path, const char **last, size_t *last_len)
 	return n;
 }
 
-static struct node *make(struct node *dir, const char *name, size_t len, bool is_dir)
+static struct node *tmp_make(struct node *dir, const char *name, size_t len, bool is_dir)
 {
 	if (len >= NAME_MAX_T)
 		return 0;
@@ -81,7 +81,7 @@ static struct node *make(struct node *dir, const char *name, size_t len, bool is
 	return n;
 }
 
-static void detach(struct node *n)
+static void tmp_detach(struct node *n)
 {
 	for (struct node **pp = &n->parent->children; *pp; pp = &(*pp)->next)
 		if (*pp == n) {
@@ -96,10 +96,10 @@ static int tmp_open(struct file *f, const char *path, int flags, int mode)
 	(void)mode;
 	const char *name;
 	size_t len;
-	struct node *dir = walk(path, &name, &len), *n;
+	struct node *dir = tmp_walk(path, &name, &len), *n;
 	if (!dir || !dir->dir)
 		return -ENOENT;
-	n = len ? child(dir, name, len) : dir;
+	n = len ? tmp_child(dir, name, len) : dir;
 	if (n && (flags & O_CREAT) && (flags & O_EXCL))
 		return -EEXIST;
 	if (!n) {
@@ -107,7 +107,7 @@ static int tmp_open(struct file *f, const char *path, int flags, int mode)
 			return -ENOENT;
 		if (len >= NAME_MAX_T)
 			return -ENAMETOOLONG;
-		n = make(dir, name, len, false);
+		n = tmp_make(dir, name, len, false);
 		if (!n)
 			return -ENOMEM;
 	}
@@ -124,7 +124,7 @@ static void tmp_close(struct file *f)
 {
 	struct node *n = f->priv;
 	if (--n->opens == 0 && n->unlinked)
-		free_node(n);
+		tmp_free_node(n);
 }
 
 static long tmp_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
@@ -135,7 +135,7 @@ static long tmp_read(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return file_read_window(f, ubuf, n, off, nd->data, nd->size);
 }
 
-static int grow(struct node *nd, size_t need)
+static int tmp_grow(struct node *nd, size_t need)
 {
 	if (need <= nd->cap)
 		return 0;
@@ -165,7 +165,7 @@ static long tmp_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		return -EISDIR;
 	if (*off > TMP_MAX_BYTES || n > TMP_MAX_BYTES - *off)
 		return -EFBIG;
-	int err = grow(nd, *off + n);
+	int err = tmp_grow(nd, *off + n);
 	if (err)
 		return err;
 	if (*off > nd->size)
@@ -177,7 +177,7 @@ static long tmp_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	return (long)n;
 }
 
-static void node_stat(const struct node *nd, struct kstat *st)
+static void tmp_node_stat(const struct node *nd, struct kstat *st)
 {
 	memset(st, 0, sizeof *st);
 	st->mode = nd->dir ? (S_IFDIR | 0777) : (S_IFREG | 0666);
@@ -188,16 +188,16 @@ static void node_stat(const struct node *nd, struct kstat *st)
 
 static int tmp_stat(struct file *f, struct kstat *st)
 {
-	node_stat(f->priv, st);
+	tmp_node_stat(f->priv, st);
 	return 0;
 }
 
 static int tmp_stat_path(const char *path, struct kstat *st)
 {
-	struct node *n = walk(path, 0, 0);
+	struct node *n = tmp_walk(path, 0, 0);
 	if (!n)
 		return -ENOENT;
-	node_stat(n, st);
+	tmp_node_stat(n, st);
 	return 0;
 }
 
@@ -220,14 +220,14 @@ static long tmp_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 
 static int tmp_unlink(const char *path)
 {
-	struct node *n = walk(path, 0, 0);
+	struct node *n = tmp_walk(path, 0, 0);
 	if (!n || n == &root)
 		return n ? -EISDIR : -ENOENT;
 	if (n->dir)
 		return -EISDIR;
-	detach(n);
+	tmp_detach(n);
 	if (n->opens == 0)
-		free_node(n);
+		tmp_free_node(n);
 	return 0;
 }
 
@@ -236,19 +236,19 @@ static int tmp_mkdir(const char *path, int mode)
 	(void)mode;
 	const char *name;
 	size_t len;
-	struct node *dir = walk(path, &name, &len);
+	struct node *dir = tmp_walk(path, &name, &len);
 	if (!dir || !dir->dir)
 		return -ENOENT;
-	if (!len || child(dir, name, len))
+	if (!len || tmp_child(dir, name, len))
 		return -EEXIST;
 	if (len >= NAME_MAX_T)
 		return -ENAMETOOLONG;
-	return make(dir, name, len, true) ? 0 : -ENOMEM;
+	return tmp_make(dir, name, len, true) ? 0 : -ENOMEM;
 }
 
 static int tmp_rmdir(const char *path)
 {
-	struct node *n = walk(path, 0, 0);
+	struct node *n = tmp_walk(path, 0, 0);
 	if (!n)
 		return -ENOENT;
 	if (n == &root)
@@ -257,9 +257,9 @@ static int tmp_rmdir(const char *path)
 		return -ENOTDIR;
 	if (n->children)
 		return -ENOTEMPTY;
-	detach(n);
+	tmp_detach(n);
 	if (n->opens == 0)
-		free_node(n);
+		tmp_free_node(n);
 	return 0;
 }
 

@@ -115,20 +115,53 @@ int vm_protect(uint64_t space, uint64_t va, uint64_t flags)
 	return 0;
 }
 
-void vm_each_pte(uint64_t space, uint64_t start, uint64_t end, vm_pte_fn fn, void *arg)
+/* The range operations, on the hash: the same semantics as vm.c's. */
+uint64_t vm_prot_flags(int prot)
+{
+	uint64_t f = PTE_OWNED;
+	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
+		f |= PTE_U;
+	if (prot & PROT_WRITE)
+		f |= PTE_W;
+	if (!(prot & PROT_EXEC))
+		f |= PTE_NX;
+	return f;
+}
+void vm_unmap_range(uint64_t space, uint64_t start, uint64_t end)
 {
 	for (int i = 0; i < NSLOT; i++) {
 		struct pte_slot *s = &ptes[i];
 		if (s->pte && s->space == space && s->va >= start && s->va < end) {
-			fn(s->va, &s->pte, arg);
-			if (!s->pte)
-				s->va = ~0ULL; /* cleared by fn: a deleted slot */
+			if (s->pte & PTE_OWNED)
+				pmm_free(s->pte & PTE_ADDR);
+			s->pte = 0;
+			s->va = ~0ULL;
 		}
 	}
 }
-void vm_flush_range(uint64_t space, uint64_t start, uint64_t end)
+void vm_protect_range(uint64_t space, uint64_t start, uint64_t end, uint64_t flags)
 {
-	(void)space, (void)start, (void)end;
+	for (int i = 0; i < NSLOT; i++) {
+		struct pte_slot *s = &ptes[i];
+		if (s->pte && s->space == space && s->va >= start && s->va < end)
+			vm_protect(space, s->va, flags);
+	}
+}
+int vm_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < NSLOT; i++) {
+		struct pte_slot *s = &ptes[i];
+		if (!s->pte || s->space != src || s->va < start || s->va >= end)
+			continue;
+		uint64_t dpa = pmm_alloc();
+		if (!dpa || vm_map(dst, s->va, dpa, s->pte & ~PTE_ADDR & ~PTE_P) < 0) {
+			if (dpa)
+				pmm_free(dpa);
+			return -ENOMEM;
+		}
+		memcpy((void *)(uintptr_t)dpa, (void *)(uintptr_t)(s->pte & PTE_ADDR), PAGE_SIZE);
+	}
+	return 0;
 }
 void sched_cond_resched(void) {}
 

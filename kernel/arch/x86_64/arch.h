@@ -69,14 +69,33 @@ uint64_t clock_ns(void);
 uint64_t tsc_hz(void);
 #define TIMER_HZ 100
 
+/* hooks.c: what the portable kernel asks of the CPU (a second
+ * architecture implements these; see docs/design.md, "The arch boundary"). */
+void arch_set_tls_base(uint64_t fs_base, uint64_t gs_base);
+void arch_set_kernel_stack(uint64_t top);
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+_Bool arch_irq_save(void); /* disable; whether they were enabled */
+void arch_irq_restore(_Bool enabled);
+void arch_wait_for_interrupt(void);
+void arch_irq_window(void);
+uint64_t arch_fault_address(void);
+uint64_t arch_timestamp(void);
+_Bool arch_frame_stepping(const struct trapframe *tf);
+void arch_frame_set_step(struct trapframe *tf, _Bool on);
+void arch_frame_enter_handler(struct trapframe *tf);
+void arch_frame_restart_syscall(struct trapframe *tf);
+uint64_t arch_breakpoint_address(const struct trapframe *tf);
+void arch_frame_init_user(struct trapframe *tf, uint64_t entry, uint64_t sp);
+void arch_syscall_init(void);
+
 /* machine.c */
 _Noreturn void machine_exit(int code);
-void fpu_init(void);
-void fpu_save(void *area);
-void fpu_restore(const void *area);
+void arch_fpu_init(void);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
 
 /* syscall_entry.S / switch.S */
-void syscall_init(void);
 void context_switch(struct context **save, struct context *load);
 void trap_return(void);         /* restores the trapframe at the top of the kernel stack */
 extern uint64_t cpu_kstack_top; /* syscall entry switches to this stack */

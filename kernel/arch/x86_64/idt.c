@@ -14,7 +14,7 @@ struct idt_gate {
 static struct idt_gate idt[48];
 extern const uint64_t trap_vectors[48];
 
-static void set_gate(int v, uint64_t handler, int dpl, int ist)
+static void idt_set_gate(int v, uint64_t handler, int dpl, int ist)
 {
 	idt[v] = (struct idt_gate){
 	    .off_lo = handler & 0xFFFF,
@@ -30,10 +30,10 @@ static void set_gate(int v, uint64_t handler, int dpl, int ist)
 void idt_init(void)
 {
 	for (int v = 0; v < 48; v++)
-		set_gate(v, trap_vectors[v], 0, 0);
-	set_gate(3, trap_vectors[3], 3, 0); /* int3 from user code */
-	set_gate(2, trap_vectors[2], 0, 2); /* NMI: IST2 */
-	set_gate(8, trap_vectors[8], 0, 1); /* double fault: IST1 */
+		idt_set_gate(v, trap_vectors[v], 0, 0);
+	idt_set_gate(3, trap_vectors[3], 3, 0); /* int3 from user code */
+	idt_set_gate(2, trap_vectors[2], 0, 2); /* NMI: IST2 */
+	idt_set_gate(8, trap_vectors[8], 0, 1); /* double fault: IST1 */
 	struct {
 		uint16_t limit;
 		uint64_t base;

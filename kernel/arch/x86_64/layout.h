@@ -33,7 +33,22 @@
 #define SEL_UCODE 0x23 /* slot 4, RPL 3 */
 #define SEL_TSS 0x28
 
-#define TRAP_SYSCALL 256 /* trapframe.vector of a syscall-instruction entry */
+/* Trap vectors, by name (the portable kernel uses only these names). */
+#define TRAP_DIVIDE 0
+#define TRAP_DEBUG 1
+#define TRAP_NMI 2
+#define TRAP_BREAKPOINT 3
+#define TRAP_INVALID_OPCODE 6
+#define TRAP_DOUBLE_FAULT 8
+#define TRAP_SEGMENT_NOT_PRESENT 11
+#define TRAP_STACK 12
+#define TRAP_GENERAL_PROTECTION 13
+#define TRAP_PAGE_FAULT 14
+#define TRAP_X87 16
+#define TRAP_ALIGNMENT 17
+#define TRAP_SIMD 19
+#define TRAP_EXCEPTIONS 32 /* vectors below are CPU exceptions */
+#define TRAP_SYSCALL 256   /* trapframe.vector of a syscall-instruction entry */
 #define IRQ_BASE 32
 
 /* struct trapframe (arch.h): general registers in Linux pt_regs order, then

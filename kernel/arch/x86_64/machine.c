@@ -17,7 +17,7 @@ _Noreturn void machine_exit(int code)
 }
 
 /* Enable SSE (OSFXSR, OSXMMEXCPT) and clear task-switched emulation. */
-void fpu_init(void)
+void arch_fpu_init(void)
 {
 	uint64_t cr0, cr4;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
@@ -32,7 +32,19 @@ void fpu_init(void)
 }
 
 /* Save the x87/SSE state into a 16-byte aligned 512-byte area. */
-void fpu_save(void *area) { __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory"); }
+void arch_fpu_save(void *area) { __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory"); }
 
 /* Load x87/SSE state. The image must be valid (see regs_validate_fpu). */
-void fpu_restore(const void *area) { __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory"); }
+void arch_fpu_restore(const void *area)
+{
+	__asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
+}
+
+/* Program the syscall MSRs: entry point, segments, flags cleared on entry. */
+void arch_syscall_init(void)
+{
+	extern void syscall_entry(void);
+	wrmsr(MSR_STAR, ((uint64_t)SEL_KDATA << 48) | ((uint64_t)SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
+}

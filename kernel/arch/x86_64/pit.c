@@ -13,7 +13,7 @@ static uint64_t tsc_base, tsc_freq, ns_mult; /* ns = (tsc - base) * mult >> 32 *
 void sched_tick(void);
 
 /* Measure the TSC against a 10 ms one-shot on PIT channel 2. */
-static uint64_t tsc_calibrate(void)
+static uint64_t pit_tsc_calibrate(void)
 {
 	const uint16_t count = PIT_HZ / 100;
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
@@ -34,9 +34,9 @@ void timer_init(void)
 {
 	/* A late look at the PIT only makes a window look longer, so the
 	 * shortest of three is the best estimate. */
-	tsc_freq = tsc_calibrate();
+	tsc_freq = pit_tsc_calibrate();
 	for (int i = 0; i < 2; i++)
-		tsc_freq = MIN(tsc_freq, tsc_calibrate());
+		tsc_freq = MIN(tsc_freq, pit_tsc_calibrate());
 	if (tsc_freq < 1000000) {
 		kprintf("timer: TSC calibration gave %lu Hz; assuming 1 GHz\n", tsc_freq);
 		tsc_freq = 1000000000;

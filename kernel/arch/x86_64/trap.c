@@ -6,6 +6,8 @@
 #include "arch.h"
 #include "cpu.h"
 #include "lib.h"
+#include "proc.h"
+#include "ptrace.h"
 #include "trap.h"
 
 static const char *const exception_names[32] = {"divide error",
@@ -75,19 +77,20 @@ void trap_dump(const struct trapframe *tf, const char *why)
 }
 
 /* A fault inside the kernel: fix up a user copy, or die loudly. */
-static void kernel_fault(struct trapframe *tf)
+static void trap_kernel_fault(struct trapframe *tf)
 {
-	if (tf->vector == 14 && user_page_fault(read_cr2(), tf->error))
+	if (tf->vector == TRAP_PAGE_FAULT && user_page_fault(read_cr2(), tf->error))
 		return; /* a user page touched for the first time by a copy */
 	/* The final iretq to user mode faulted (#NP, #SS or #GP on a frame
 	 * that every check before it should have refused): the process dies of
 	 * SIGSEGV and the kernel goes on, as with Linux's bad_iret fixup. Only
 	 * a process's own return comes through trap_exit_iret with cs = the
 	 * kernel's, so this is never a kernel bug in disguise. */
-	if ((tf->vector == 11 || tf->vector == 12 || tf->vector == 13) &&
+	if ((tf->vector == TRAP_SEGMENT_NOT_PRESENT || tf->vector == TRAP_STACK ||
+	     tf->vector == TRAP_GENERAL_PROTECTION) &&
 	    tf->rip == (uint64_t)trap_exit_iret)
 		proc_bad_user_frame();
-	if (tf->vector == 14 || tf->vector == 13) {
+	if (tf->vector == TRAP_PAGE_FAULT || tf->vector == TRAP_GENERAL_PROTECTION) {
 		uint64_t fixup = uaccess_fixup(tf->rip);
 		if (fixup) {
 			tf->rip = fixup;
@@ -96,6 +99,36 @@ static void kernel_fault(struct trapframe *tf)
 	}
 	trap_dump(tf, "KERNEL PANIC: exception in kernel mode");
 	machine_exit(EXIT_PANIC);
+}
+
+/* An exception in user mode: demand paging, a tracer's trap, or the
+ * matching signal, forced through (signal_fault). */
+void proc_user_fault(struct trapframe *tf)
+{
+	int sig;
+	uint64_t addr = tf->rip;
+	switch (tf->vector) {
+	case TRAP_DIVIDE:
+	case TRAP_X87:
+	case TRAP_SIMD: sig = SIGFPE; break;
+	case TRAP_DEBUG:
+	case TRAP_BREAKPOINT:
+		if (ptrace_trap(tf))
+			return;
+		sig = SIGTRAP;
+		break;
+	case TRAP_INVALID_OPCODE: sig = SIGILL; break;
+	case TRAP_ALIGNMENT: sig = SIGBUS; break;
+	case TRAP_PAGE_FAULT:
+		addr = read_cr2();
+		if (user_page_fault(addr, tf->error))
+			return;
+		sig = SIGSEGV;
+		break;
+	case TRAP_GENERAL_PROTECTION: addr = 0, sig = SIGSEGV; break;
+	default: sig = SIGSEGV; break;
+	}
+	signal_fault(sig, addr);
 }
 
 /* Common C entry for every interrupt and exception. */
@@ -118,10 +151,10 @@ void trap_handler(struct trapframe *tf)
 			console_irq();
 		else if (irq == 3)
 			serial2_irq();
-	} else if (tf->vector == 2) {
+	} else if (tf->vector == TRAP_NMI) {
 		kprintf("NMI received\n");
 	} else if (!from_user) {
-		kernel_fault(tf);
+		trap_kernel_fault(tf);
 		return;
 	} else {
 		proc_user_fault(tf);

@@ -5,7 +5,6 @@
  * and a process whose registers changed leaves through iretq. Together these
  * make a register image that faults the kernel on return impossible. */
 #include "regs.h"
-#include "cpu.h"
 #include "errno.h"
 #include "lib.h"
 
@@ -15,7 +14,7 @@ static uint32_t cpu_mxcsr_mask = 0xFFBF;
 void regs_fpu_init(void)
 {
 	static uint8_t area[512] __attribute__((aligned(16)));
-	fpu_save(area);
+	arch_fpu_save(area);
 	uint32_t mask;
 	memcpy(&mask, area + 28, 4);
 	if (mask)
@@ -66,10 +65,8 @@ int regs_set(struct proc *p, const struct user_regs *want)
 	tf->rsp = want->rsp;
 	p->fs_base = want->fs_base;
 	p->gs_base = want->gs_base;
-	if (p == current) {
-		wrmsr(MSR_FS_BASE, p->fs_base);
-		wrmsr(MSR_GS_BASE, p->gs_base);
-	}
+	if (p == current)
+		arch_set_tls_base(p->fs_base, p->gs_base);
 	p->force_iret = true;
 	return 0;
 }

@@ -3,7 +3,7 @@
  * is created and never change afterwards (the boot code set up all of them
  * that the kernel uses), so they stay in sync. Only the lower half belongs
  * to a space; vm_destroy frees its tables and the frames marked PTE_OWNED.
- * Invariant: a walk only ever follows tables this file built: space 0 (a
+ * Invariant: a vm_walk only ever follows tables this file built: space 0 (a
  * released address space) and addresses outside the user half are refused
  * before the first load, and user-half tables never hold large pages. */
 #include "vm.h"
@@ -12,11 +12,12 @@
 #include "errno.h"
 #include "lib.h"
 #include "pmm.h"
+#include "proc.h"
 
 extern uint64_t boot_pml4[512];
 static uint64_t kernel_pml4_pa;
 
-static uint64_t *table(uint64_t pa) { return (uint64_t *)P2V(pa); }
+static uint64_t *vm_table(uint64_t pa) { return (uint64_t *)P2V(pa); }
 
 /* Adopt the boot page tables and drop their identity map of low memory. */
 void vm_init(void)
@@ -29,7 +30,7 @@ void vm_init(void)
 /* The space used by the kernel itself (no user half). */
 uint64_t vm_kernel_space(void) { return kernel_pml4_pa; }
 
-static uint64_t zeroed_frame(void)
+static uint64_t vm_zeroed_frame(void)
 {
 	uint64_t pa = pmm_alloc();
 	if (pa)
@@ -40,20 +41,20 @@ static uint64_t zeroed_frame(void)
 /* A new space: empty user half, the kernel's upper half. 0 when out of memory. */
 uint64_t vm_create(void)
 {
-	uint64_t pa = zeroed_frame();
+	uint64_t pa = vm_zeroed_frame();
 	if (!pa)
 		return 0;
-	memcpy(table(pa) + 256, table(kernel_pml4_pa) + 256, 256 * sizeof(uint64_t));
+	memcpy(vm_table(pa) + 256, vm_table(kernel_pml4_pa) + 256, 256 * sizeof(uint64_t));
 	return pa;
 }
 
 /* Walk to the PTE for va; with create, allocate missing tables. NULL for
  * a released space (0) or a non-user address. */
-static uint64_t *walk(uint64_t space, uint64_t va, bool create)
+static uint64_t *vm_walk(uint64_t space, uint64_t va, bool create)
 {
 	if (!space || va >= USER_TOP)
 		return 0;
-	uint64_t *t = table(space);
+	uint64_t *t = vm_table(space);
 	for (int shift = 39; shift > 12; shift -= 9) {
 		uint64_t *e = &t[(va >> shift) & 511];
 		if (*e & PTE_PS)
@@ -61,12 +62,12 @@ static uint64_t *walk(uint64_t space, uint64_t va, bool create)
 		if (!(*e & PTE_P)) {
 			if (!create)
 				return 0;
-			uint64_t pa = zeroed_frame();
+			uint64_t pa = vm_zeroed_frame();
 			if (!pa)
 				return 0;
 			*e = pa | PTE_P | PTE_W | PTE_U;
 		}
-		t = table(*e & PTE_ADDR);
+		t = vm_table(*e & PTE_ADDR);
 	}
 	return &t[(va >> 12) & 511];
 }
@@ -76,7 +77,7 @@ int vm_map(uint64_t space, uint64_t va, uint64_t pa, uint64_t flags)
 {
 	if (va >= USER_TOP || !space)
 		return -EINVAL;
-	uint64_t *pte = walk(space, va, true);
+	uint64_t *pte = vm_walk(space, va, true);
 	if (!pte)
 		return -ENOMEM;
 	*pte = (pa & PTE_ADDR) | flags | PTE_P;
@@ -88,7 +89,7 @@ int vm_map(uint64_t space, uint64_t va, uint64_t pa, uint64_t flags)
 /* Unmap one page; return the frame it mapped (0 if none) and its flags. */
 uint64_t vm_unmap(uint64_t space, uint64_t va, uint64_t *flags_out)
 {
-	uint64_t *pte = walk(space, va, false);
+	uint64_t *pte = vm_walk(space, va, false);
 	if (!pte || !(*pte & PTE_P))
 		return 0;
 	uint64_t old = *pte;
@@ -103,7 +104,7 @@ uint64_t vm_unmap(uint64_t space, uint64_t va, uint64_t *flags_out)
 /* Physical address backing va (with its page offset), 0 if unmapped. */
 uint64_t vm_translate(uint64_t space, uint64_t va, uint64_t *flags_out)
 {
-	uint64_t *pte = walk(space, va, false);
+	uint64_t *pte = vm_walk(space, va, false);
 	if (!pte || !(*pte & PTE_P))
 		return 0;
 	if (flags_out)
@@ -114,7 +115,7 @@ uint64_t vm_translate(uint64_t space, uint64_t va, uint64_t *flags_out)
 /* Change the permission bits of a mapped page, keeping PTE_OWNED. */
 int vm_protect(uint64_t space, uint64_t va, uint64_t flags)
 {
-	uint64_t *pte = walk(space, va, false);
+	uint64_t *pte = vm_walk(space, va, false);
 	if (!pte || !(*pte & PTE_P))
 		return -ENOMEM;
 	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
@@ -123,10 +124,10 @@ int vm_protect(uint64_t space, uint64_t va, uint64_t flags)
 	return 0;
 }
 
-static void each_pte(uint64_t table_pa, int shift, uint64_t base, uint64_t start, uint64_t end,
-                     vm_pte_fn fn, void *arg)
+static void vm_each_pte_level(uint64_t table_pa, int shift, uint64_t base, uint64_t start,
+                              uint64_t end, vm_pte_fn fn, void *arg)
 {
-	uint64_t *t = table(table_pa);
+	uint64_t *t = vm_table(table_pa);
 	uint64_t span = 1ULL << shift;
 	for (uint64_t i = (MAX(start, base) - base) >> shift; i < 512; i++) {
 		uint64_t lo = base + i * span;
@@ -137,19 +138,19 @@ static void each_pte(uint64_t table_pa, int shift, uint64_t base, uint64_t start
 		if (shift == 12)
 			fn(lo, &t[i], arg);
 		else
-			each_pte(t[i] & PTE_ADDR, shift - 9, lo, start, end, fn, arg);
+			vm_each_pte_level(t[i] & PTE_ADDR, shift - 9, lo, start, end, fn, arg);
 	}
 }
 
 /* Call fn on every present PTE of the user pages in [start, end), in
- * address order. Absent tables are skipped a whole table's span at a time,
+ * address order. Absent tables are skipped a whole vm_table's span at a time,
  * so the work is bounded by what is mapped, not by the size of the range.
  * fn may change the entry; vm_flush_range makes the change visible. */
 void vm_each_pte(uint64_t space, uint64_t start, uint64_t end, vm_pte_fn fn, void *arg)
 {
 	end = MIN(end, USER_TOP);
 	if (space && start < end)
-		each_pte(space, 39, 0, start, end, fn, arg);
+		vm_each_pte_level(space, 39, 0, start, end, fn, arg);
 }
 
 /* After PTEs of [start, end) changed: drop stale TLB entries. */
@@ -164,14 +165,92 @@ void vm_flush_range(uint64_t space, uint64_t start, uint64_t end)
 			invlpg(va);
 }
 
-static void free_level(uint64_t pa, int level)
+/* Page-vm_table flags for a region protection (PROT_*), for vm_map: every
+ * page the kernel maps for a region is a frame the space owns. Readable is
+ * implied by present; PROT_NONE pages are present for the kernel (the
+ * uaccess checks refuse them anyway) and a fault for the user. */
+uint64_t vm_prot_flags(int prot)
 {
-	uint64_t *t = table(pa);
+	uint64_t f = PTE_OWNED;
+	if (prot & (VM_PROT_READ | VM_PROT_WRITE | VM_PROT_EXEC))
+		f |= PTE_U;
+	if (prot & VM_PROT_WRITE)
+		f |= PTE_W;
+	if (!(prot & VM_PROT_EXEC))
+		f |= PTE_NX;
+	return f;
+}
+
+static void vm_unmap_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va, (void)arg;
+	if (*pte & PTE_OWNED)
+		pmm_free(*pte & PTE_ADDR);
+	*pte = 0;
+}
+
+/* Unmap every page of [start, end), freeing the frames the space owns. */
+void vm_unmap_range(uint64_t space, uint64_t start, uint64_t end)
+{
+	vm_each_pte(space, start, end, vm_unmap_pte, 0);
+	vm_flush_range(space, start, end);
+}
+
+static void vm_protect_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va;
+	uint64_t flags = *(const uint64_t *)arg;
+	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
+}
+
+/* Give every mapped page of [start, end) the flags (from vm_prot_flags). */
+void vm_protect_range(uint64_t space, uint64_t start, uint64_t end, uint64_t flags)
+{
+	vm_each_pte(space, start, end, vm_protect_pte, &flags);
+	vm_flush_range(space, start, end);
+}
+
+struct copy_state {
+	uint64_t dst_space;
+	int err;
+	unsigned pages;
+};
+
+static void vm_copy_pte(uint64_t va, uint64_t *pte, void *arg)
+{
+	struct copy_state *c = arg;
+	if (c->err)
+		return;
+	uint64_t dpa = pmm_alloc();
+	if (!dpa || vm_map(c->dst_space, va, dpa, *pte & ~PTE_ADDR & ~PTE_P) < 0) {
+		if (dpa)
+			pmm_free(dpa);
+		c->err = -ENOMEM;
+		return;
+	}
+	memcpy(P2V(dpa), P2V(*pte & PTE_ADDR), PAGE_SIZE);
+	if (++c->pages % 64 == 0)
+		sched_cond_resched(); /* fork: the child is not visible yet */
+}
+
+/* Copy every mapped page of src in [start, end) into a new frame of dst at
+ * the same address with the same flags (fork). Yields every 64 pages: the
+ * caller's dst must not be visible to anyone. 0 or -ENOMEM. */
+int vm_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end)
+{
+	struct copy_state c = {dst, 0, 0};
+	vm_each_pte(src, start, end, vm_copy_pte, &c);
+	return c.err;
+}
+
+static void vm_free_level(uint64_t pa, int level)
+{
+	uint64_t *t = vm_table(pa);
 	for (int i = 0; i < 512; i++) {
 		if (!(t[i] & PTE_P))
 			continue;
 		if (level > 1)
-			free_level(t[i] & PTE_ADDR, level - 1);
+			vm_free_level(t[i] & PTE_ADDR, level - 1);
 		else if (t[i] & PTE_OWNED)
 			pmm_free(t[i] & PTE_ADDR);
 	}
@@ -183,12 +262,12 @@ void vm_destroy(uint64_t space)
 {
 	if (!space)
 		return;
-	uint64_t *t = table(space);
+	uint64_t *t = vm_table(space);
 	if (read_cr3() == space)
 		write_cr3(kernel_pml4_pa);
 	for (int i = 0; i < 256; i++)
 		if (t[i] & PTE_P)
-			free_level(t[i] & PTE_ADDR, 3);
+			vm_free_level(t[i] & PTE_ADDR, 3);
 	pmm_free(space);
 }
 

@@ -23,7 +23,7 @@ extern char _kernel_start[], _kernel_end[];
 const char *boot_cmdline_text(void) { return boot_cmdline; }
 
 /* Highest usable address below PHYS_LIMIT, or 0 if the map is unusable. */
-static uint64_t map_end(const struct mb_info *mb)
+static uint64_t boot_map_end(const struct mb_info *mb)
 {
 	uint64_t end = 0;
 	if (!(mb->flags & MB_INFO_MMAP))
@@ -40,7 +40,7 @@ static uint64_t map_end(const struct mb_info *mb)
 	return end;
 }
 
-static void record_modules(const struct mb_info *mb)
+static void boot_record_modules(const struct mb_info *mb)
 {
 	if (!(mb->flags & MB_INFO_MODS))
 		return;
@@ -78,7 +78,7 @@ void boot_memory_init(uint32_t magic, uint64_t info_pa)
 	if (mb && (mb->flags & MB_INFO_CMDLINE) && mb->cmdline)
 		strlcpy(boot_cmdline, P2V(mb->cmdline), sizeof boot_cmdline);
 
-	boot_phys_end = mb ? map_end(mb) : 0;
+	boot_phys_end = mb ? boot_map_end(mb) : 0;
 	if (!boot_phys_end && mb && (mb->flags & MB_INFO_MEM))
 		boot_phys_end = MIN((uint64_t)(mb->mem_upper + 1024) * 1024, PHYS_LIMIT);
 	if (boot_phys_end < reserved_end + (16 << 20)) {
@@ -86,7 +86,7 @@ void boot_memory_init(uint32_t magic, uint64_t info_pa)
 		boot_phys_end = 64 << 20;
 	}
 	if (mb)
-		record_modules(mb);
+		boot_record_modules(mb);
 	for (int i = 0; i < boot_module_count; i++)
 		reserved_end = MAX(reserved_end, V2P(boot_modules[i].data) + boot_modules[i].size);
 

@@ -1,0 +1,71 @@
+/* The arch_ hooks the portable kernel calls (declared in arch.h): the CPU
+ * state that follows a process (TLS bases, kernel stack, FPU), interrupt
+ * control, the fault address, a timestamp, and accessors for the parts of
+ * a saved user frame whose meaning is x86's (the trap flag, the flags a
+ * signal handler starts with, the syscall instruction's length, the user
+ * entry state). A second architecture implements this file's functions. */
+#include "arch.h"
+#include "cpu.h"
+#include <stdbool.h>
+
+void arch_set_tls_base(uint64_t fs_base, uint64_t gs_base)
+{
+	wrmsr(MSR_FS_BASE, fs_base);
+	wrmsr(MSR_GS_BASE, gs_base);
+}
+
+void arch_set_kernel_stack(uint64_t top)
+{
+	cpu_kstack_top = top; /* the syscall entry switches to it */
+	tss_set_rsp0(top);    /* interrupts and exceptions from user mode */
+}
+
+void arch_irq_enable(void) { sti(); }
+void arch_irq_disable(void) { cli(); }
+bool arch_irq_save(void) { return irq_save() != 0; }
+void arch_irq_restore(bool enabled) { irq_restore(enabled); }
+
+/* Sleep until an interrupt has been handled, then go on with them off. */
+void arch_wait_for_interrupt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+
+/* Let interrupts that are pending in; the nop is the sti shadow. */
+void arch_irq_window(void) { __asm__ volatile("sti; nop; cli" ::: "memory"); }
+
+uint64_t arch_fault_address(void) { return read_cr2(); }
+uint64_t arch_timestamp(void) { return rdtsc(); }
+
+bool arch_frame_stepping(const struct trapframe *tf) { return (tf->rflags & RFLAGS_TF) != 0; }
+
+void arch_frame_set_step(struct trapframe *tf, bool on)
+{
+	tf->rflags = on ? tf->rflags | RFLAGS_TF : tf->rflags & ~RFLAGS_TF;
+}
+
+/* The flags a signal handler starts with: no single-step, direction
+ * forward, no resume flag (Linux's rule). */
+void arch_frame_enter_handler(struct trapframe *tf)
+{
+	tf->rflags &= ~(RFLAGS_TF | RFLAGS_DF | RFLAGS_RF);
+}
+
+/* Back up to the syscall instruction (2 bytes) so it runs again. */
+void arch_frame_restart_syscall(struct trapframe *tf)
+{
+	tf->rax = tf->orig_rax;
+	tf->rip -= 2;
+}
+
+/* The address of the int3 that trapped: the byte before rip. */
+uint64_t arch_breakpoint_address(const struct trapframe *tf) { return tf->rip - 1; }
+
+/* A fresh user frame at entry with stack sp, as execve leaves it. */
+void arch_frame_init_user(struct trapframe *tf, uint64_t entry, uint64_t sp)
+{
+	__builtin_memset(tf, 0, sizeof *tf);
+	tf->rip = entry;
+	tf->rsp = sp;
+	tf->cs = SEL_UCODE;
+	tf->ss = SEL_UDATA;
+	tf->rflags = RFLAGS_IF;
+	tf->vector = TRAP_SYSCALL;
+}
