@@ -240,6 +240,8 @@ static int procfs_open(struct file *f, const char *path, int flags, int mode)
 	if (!(row->flags & PF_WRITABLE) && acc != O_RDONLY)
 		return -EACCES;
 	if (!(row->flags & PF_PUBLIC)) {
+		if (!p)
+			return -ENOENT; /* only the root has no process, and it is public */
 		if (h.kind == PK_TRACE && p == current)
 			return -EINVAL;
 		if (h.opened_zombie)
