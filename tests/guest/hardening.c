@@ -439,18 +439,6 @@ static void signal_restorer_outside_user_space_segv(void)
 
 /* A minimal static ELF: one code segment at 0x401000 whose code exits 42,
  * plus extra PT_LOAD segments chosen by the test. */
-struct elf_hdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 #define CODE_VA 0x401000UL
 static const unsigned char exit42[] = {0xb8, 0x3c, 0, 0, 0, 0xbf, 0x2a, 0, 0, 0, 0x0f, 0x05};
 

@@ -172,30 +172,22 @@ static void getuid_setuid_drop(void)
 
 /* A minimal ELF64 x86_64 executable header with one PT_LOAD segment. */
 struct tiny_elf {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-	struct {
-		uint32_t type, flags;
-		uint64_t offset, vaddr, paddr, filesz, memsz, align;
-	} ph;
+	struct elf_hdr h;
+	struct elf_phdr ph;
 };
 
 static void tiny_elf_init(struct tiny_elf *e, uint64_t vaddr)
 {
 	memset(e, 0, sizeof *e);
-	memcpy(e->ident, "\177ELF\2\1\1", 7);
-	e->type = 2;     /* ET_EXEC */
-	e->machine = 62; /* EM_X86_64 */
-	e->version = 1;
-	e->entry = vaddr + offsetof(struct tiny_elf, ph);
-	e->phoff = offsetof(struct tiny_elf, ph);
-	e->ehsize = 64;
-	e->phentsize = sizeof e->ph;
-	e->phnum = 1;
+	memcpy(e->h.ident, "\177ELF\2\1\1", 7);
+	e->h.type = 2;     /* ET_EXEC */
+	e->h.machine = 62; /* EM_X86_64 */
+	e->h.version = 1;
+	e->h.entry = vaddr + offsetof(struct tiny_elf, ph);
+	e->h.phoff = offsetof(struct tiny_elf, ph);
+	e->h.ehsize = 64;
+	e->h.phentsize = sizeof e->ph;
+	e->h.phnum = 1;
 	e->ph.type = 1;  /* PT_LOAD */
 	e->ph.flags = 5; /* R+X */
 	e->ph.vaddr = e->ph.paddr = vaddr;
@@ -228,7 +220,7 @@ static void execve_bad_elf_enoexec(void)
 	err = exec_bytes_errno("/tmp/ktest_trunc_ph", &e, 64); /* program headers missing */
 	CHECK(err == ENOEXEC || err == EINVAL || err == EIO);
 
-	e.machine = 3; /* EM_386 */
+	e.h.machine = 3; /* EM_386 */
 	err = exec_bytes_errno("/tmp/ktest_wrong_arch", &e, sizeof e);
 	CHECK(err == ENOEXEC || err == EINVAL);
 }

@@ -34,6 +34,20 @@
 			      (unsigned long)b_);                                                  \
 	} while (0)
 
+/* An ELF64 file header and program header, for tests that write programs. */
+struct elf_hdr {
+	unsigned char ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct elf_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
 /* --- Files, proc: and sys: -------------------------------------------------- */
 /* Read a whole (small) file into buf, NUL-terminated on every return;
  * its length or -errno. */

@@ -77,24 +77,7 @@ static void access_other_uid_sibling_eperm(void)
 /* Fork a kid that becomes uid/gid and blocks in read; wait until it has. */
 static struct probe_kid spawn_probe_kid_as(unsigned uid, unsigned gid)
 {
-	int in[2], out[2];
-	CHECK(pipe(in) == 0 && pipe(out) == 0);
-	struct probe_kid k;
-	k.pid = fork();
-	CHECK(k.pid >= 0);
-	if (k.pid == 0) {
-		close(in[1]);
-		close(out[0]);
-		if (syscall(SYS_geteuid) == 0 || syscall(SYS_getuid) != uid ||
-		    syscall(SYS_getgid) != gid)
-			become(uid, gid);
-		kid_main(in[0], out[1], xmm_a);
-	}
-	close(in[0]);
-	close(out[1]);
-	k.in_w = in[1];
-	k.out_r = out[0];
-	wait_blocked_in_read(k.pid);
+	struct probe_kid k = spawn_probe_kid_ids(xmm_a, uid, gid);
 	CHECK(status_num(k.pid, "uid") == uid && status_num(k.pid, "gid") == gid);
 	return k;
 }

@@ -144,7 +144,7 @@ void kid_main(int in_r, int out_w, const uint8_t *xmm)
 	}
 }
 
-struct probe_kid spawn_probe_kid(const uint8_t *xmm)
+struct probe_kid spawn_probe_kid_ids(const uint8_t *xmm, long uid, long gid)
 {
 	int in[2], out[2];
 	CHECK(pipe(in) == 0 && pipe(out) == 0);
@@ -154,6 +154,9 @@ struct probe_kid spawn_probe_kid(const uint8_t *xmm)
 	if (k.pid == 0) {
 		close(in[1]);
 		close(out[0]);
+		if (uid >= 0 && (syscall(SYS_geteuid) == 0 || syscall(SYS_getuid) != uid ||
+		                 syscall(SYS_getgid) != gid))
+			become((unsigned)uid, (unsigned)gid);
 		kid_main(in[0], out[1], xmm);
 	}
 	close(in[0]);
@@ -163,6 +166,8 @@ struct probe_kid spawn_probe_kid(const uint8_t *xmm)
 	wait_blocked_in_read(k.pid);
 	return k;
 }
+
+struct probe_kid spawn_probe_kid(const uint8_t *xmm) { return spawn_probe_kid_ids(xmm, -1, -1); }
 
 void kid_cycle(const struct probe_kid *k, struct probe *pr)
 {

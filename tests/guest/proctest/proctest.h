@@ -118,6 +118,8 @@ void close_other_fds(int keep1, int keep2);
 void kid_main(int in_r, int out_w, const uint8_t *xmm);
 /* Start a kid (xmm0 = pattern) and wait until it is blocked in read. */
 struct probe_kid spawn_probe_kid(const uint8_t *xmm);
+/* The same, becoming uid/gid first (unless uid < 0). */
+struct probe_kid spawn_probe_kid_ids(const uint8_t *xmm, long uid, long gid);
 /* Let one read finish and collect the kid's report. */
 void kid_cycle(const struct probe_kid *k, struct probe *pr);
 /* One cycle that must show the kid's values intact. */
