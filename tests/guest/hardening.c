@@ -555,27 +555,23 @@ struct gapper {
 
 static struct gapper gap_start(int ms)
 {
-	int p[2];
-	CHECK(pipe(p) == 0);
-	int pid = fork();
-	CHECK(pid >= 0);
+	int fd;
+	int pid = fork_piped(&fd, 1);
 	if (pid == 0) {
-		close(p[0]);
 		long worst = 0, start = now_ns(), last = start;
-		CHECK(write(p[1], &worst, sizeof worst) == sizeof worst); /* running */
+		CHECK(write(fd, &worst, sizeof worst) == sizeof worst); /* running */
 		while (last - start < ms * 1000000L) {
 			long t = now_ns();
 			worst = t - last > worst ? t - last : worst;
 			last = t;
 		}
 		worst /= 1000000;
-		CHECK(write(p[1], &worst, sizeof worst) == sizeof worst);
+		CHECK(write(fd, &worst, sizeof worst) == sizeof worst);
 		_exit(0);
 	}
-	close(p[1]);
 	long dummy;
-	CHECK(read(p[0], &dummy, sizeof dummy) == sizeof dummy);
-	return (struct gapper){pid, p[0]};
+	CHECK(read(fd, &dummy, sizeof dummy) == sizeof dummy);
+	return (struct gapper){pid, fd};
 }
 
 static long gap_end(struct gapper *g)

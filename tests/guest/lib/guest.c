@@ -234,6 +234,14 @@ void pread_fpregs(int fd, struct user_fpregs *f)
 	CHECK(pread(fd, f, sizeof *f, 0) == (ssize_t)sizeof *f);
 }
 
+int regs_open(int pid, struct user_regs *r)
+{
+	int fd = proc_file(pid, "regs/int", O_RDWR);
+	CHECK(fd >= 0);
+	pread_regs(fd, r);
+	return fd;
+}
+
 void get_regs(int pid, struct user_regs *r)
 {
 	int fd = proc_file(pid, "regs/int", O_RDONLY);
@@ -281,6 +289,18 @@ void mem_poke(int pid, uint64_t addr, uint8_t b)
 }
 
 /* --- Processes -------------------------------------------------------------- */
+
+int fork_piped(int *fd, int child_writes)
+{
+	int p[2];
+	CHECK(pipe(p) == 0);
+	int pid = fork();
+	CHECK(pid >= 0);
+	int mine = (pid == 0) == !!child_writes; /* this side keeps the write end */
+	close(p[!mine]);
+	*fd = p[mine];
+	return pid;
+}
 
 int fork_helper(void (*fn)(long), long arg)
 {
@@ -395,21 +415,17 @@ void become(unsigned uid, unsigned gid)
 
 int spawn_sleeper_as(unsigned uid, unsigned gid)
 {
-	int p[2];
-	CHECK(pipe(p) == 0);
-	int pid = fork();
-	CHECK(pid >= 0);
+	int fd;
+	int pid = fork_piped(&fd, 1);
 	if (pid == 0) {
-		close(p[0]);
 		become(uid, gid);
-		CHECK(write(p[1], "r", 1) == 1);
+		CHECK(write(fd, "r", 1) == 1);
 		for (;;)
 			pause();
 	}
-	close(p[1]);
 	char c;
-	CHECK(read(p[0], &c, 1) == 1);
-	close(p[0]);
+	CHECK(read(fd, &c, 1) == 1);
+	close(fd);
 	return pid;
 }
 

@@ -109,6 +109,8 @@ void trace_expect(int t, uint64_t cause, struct ptrace_event *e, int ms);
 /* proc:PID/regs/int read and written whole. */
 void get_regs(int pid, struct user_regs *r);
 void set_regs(int pid, const struct user_regs *r);
+/* Open proc:PID/regs/int read-write and read its image into r: the fd. */
+int regs_open(int pid, struct user_regs *r);
 /* pread the whole register image from an open regs/int or regs/float. */
 void pread_regs(int fd, struct user_regs *r);
 void pread_fpregs(int fd, struct user_fpregs *f);
@@ -119,6 +121,10 @@ uint8_t mem_peek(int pid, uint64_t addr);
 void mem_poke(int pid, uint64_t addr, uint8_t b);
 
 /* --- Processes ---------------------------------------------------------------- */
+/* fork with a pipe to the child: in the child *fd is its end (the write
+ * end if child_writes, else the read end), in the parent the other one;
+ * the unused ends are closed. Returns fork's result; CHECKs pipe and fork. */
+int fork_piped(int *fd, int child_writes);
 /* Fork a helper that runs fn(arg) and exits 0; its pid. */
 int fork_helper(void (*fn)(long), long arg);
 /* The same, and wait for it: its wait status. */

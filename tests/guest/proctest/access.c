@@ -90,10 +90,8 @@ static void same_ids_ancestor(long unused)
 	check_all_allowed(k.pid);
 	/* and a real session works */
 	int t = attach_stopped(k.pid);
-	int fd = proc_file(k.pid, "regs/int", O_RDWR);
-	CHECK(fd >= 0);
 	struct user_regs r;
-	pread_regs(fd, &r);
+	int fd = regs_open(k.pid, &r);
 	CHECK(r.rbx == RBX_MAGIC);
 	CHECK(pwrite(fd, &r, sizeof r, 0) == (ssize_t)sizeof r);
 	close(fd);

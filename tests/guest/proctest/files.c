@@ -130,21 +130,17 @@ static void cmdline_self_is_argv(void)
  * is named to execve (path), and dir the directory to chdir to first. */
 static pid_t spawn_blocker(const char *dir, const char *path, char *const argv[], int *wfd)
 {
-	int p[2];
-	CHECK(pipe(p) == 0);
-	pid_t pid = fork();
-	CHECK(pid >= 0);
+	int fd;
+	pid_t pid = fork_piped(&fd, 0);
 	if (pid == 0) {
-		close(p[1]);
-		dup2(p[0], 0);
+		dup2(fd, 0);
 		if (dir && chdir(dir) != 0)
 			_exit(126);
 		char *envp[] = {NULL};
 		execve(path, argv, envp);
 		_exit(127);
 	}
-	close(p[0]);
-	*wfd = p[1];
+	*wfd = fd;
 	wait_until(pid, 'S', 0);
 	return pid;
 }

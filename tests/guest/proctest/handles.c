@@ -129,10 +129,8 @@ static void handle_regs_write_esrch_after_exit(void)
 {
 	struct probe_kid k = spawn_probe_kid(xmm_a);
 	int t = attach_stopped(k.pid);
-	int fd = proc_file(k.pid, "regs/int", O_RDWR);
-	CHECK(fd >= 0);
 	struct user_regs r;
-	pread_regs(fd, &r);
+	int fd = regs_open(k.pid, &r);
 	kill(k.pid, SIGKILL);
 	CHECK_KILLED_BY(wait_for(k.pid), SIGKILL);
 	CHECK_ERR(pwrite(fd, &r, sizeof r, 0), ESRCH);

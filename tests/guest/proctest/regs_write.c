@@ -10,10 +10,8 @@
 static void regs_write_non_tracer_eperm(void)
 {
 	struct probe_kid k = spawn_probe_kid(xmm_a);
-	int fd = proc_file(k.pid, "regs/int", O_RDWR);
-	CHECK(fd >= 0);
 	struct user_regs r;
-	pread_regs(fd, &r);
+	int fd = regs_open(k.pid, &r);
 	CHECK_ERR(pwrite(fd, &r, sizeof r, 0), EPERM);
 	int ff = proc_file(k.pid, "regs/float", O_RDWR);
 	CHECK(ff >= 0);
@@ -46,10 +44,8 @@ static void regs_write_other_tracers_target_eperm(void)
 	close(ctl[0]);
 	wait_until(k.pid, 'T', -2);
 	CHECK(status_num(k.pid, "tracer") == h);
-	int fd = proc_file(k.pid, "regs/int", O_RDWR);
-	CHECK(fd >= 0);
 	struct user_regs r;
-	pread_regs(fd, &r);
+	int fd = regs_open(k.pid, &r);
 	CHECK_ERR(pwrite(fd, &r, sizeof r, 0), EPERM);
 	close(fd);
 	close(ctl[1]);
@@ -84,10 +80,8 @@ static void regs_write_ebusy_after_resume(void)
 {
 	struct probe_kid k = spawn_probe_kid(xmm_a);
 	int t = attach_stopped(k.pid);
-	int fd = proc_file(k.pid, "regs/int", O_RDWR);
-	CHECK(fd >= 0);
 	struct user_regs r;
-	pread_regs(fd, &r);
+	int fd = regs_open(k.pid, &r);
 	CHECK(pwrite(fd, &r, sizeof r, 0) == (ssize_t)sizeof r);
 	trace_resume(t);
 	wait_blocked_in_read(k.pid);
@@ -126,10 +120,8 @@ static void regs_write_changed_rbx_seen_by_child(void)
 	const uint64_t newval = 0x0123456789abcdefUL;
 	struct probe_kid k = spawn_probe_kid(xmm_a);
 	int t = attach_stopped(k.pid);
-	int fd = proc_file(k.pid, "regs/int", O_RDWR);
-	CHECK(fd >= 0);
 	struct user_regs r;
-	pread_regs(fd, &r);
+	int fd = regs_open(k.pid, &r);
 	CHECK(r.rbx == RBX_MAGIC);
 	r.rbx = newval;
 	CHECK(pwrite(fd, &r, sizeof r, 0) == (ssize_t)sizeof r);

@@ -90,10 +90,8 @@ static void trace_otrunc_stops_running_process(void)
 	int t = attach(pid, O_TRUNC);
 	CHECK(t >= 0);
 	CHECK(status_state(pid) == 'T');
-	int fd = proc_file(pid, "regs/int", O_RDWR);
-	CHECK(fd >= 0);
 	struct user_regs r;
-	pread_regs(fd, &r);
+	int fd = regs_open(pid, &r);
 	CHECK(r.rip == (uint64_t)(uintptr_t)spin_loop && r.r12 == SPIN_MAGIC);
 	CHECK(pwrite(fd, &r, sizeof r, 0) == (ssize_t)sizeof r); /* stopped: writable */
 	close(fd);

@@ -142,20 +142,16 @@ static void drop_and_block(long fd)
 
 static void status_shows_uid_gid(void)
 {
-	int p[2];
-	CHECK(pipe(p) == 0);
-	pid_t pid = fork();
-	CHECK(pid >= 0);
+	int fd;
+	pid_t pid = fork_piped(&fd, 0);
 	if (pid == 0) {
-		close(p[1]);
-		drop_and_block(p[0]);
+		drop_and_block(fd);
 		_exit(0);
 	}
-	close(p[0]);
 	wait_blocked_in_read(pid);
 	CHECK(status_num(pid, "uid") == 1000);
 	CHECK(status_num(pid, "gid") == 1001);
-	close(p[1]);
+	close(fd);
 	CHECK_EXITED(wait_for(pid), 0);
 }
 
