@@ -1,7 +1,8 @@
 /* ktest: the in-guest test suite for Procyon's Linux-compatible system calls.
  * Each test runs in its own forked child (10 s timeout); the parent prints one
  * "[TEST] PASS name" or "[TEST] FAIL name: reason" line per test. Usage:
- * ktest (all), ktest NAME... (some), ktest -l (list). Also runs on Linux. */
+ * ktest (all), ktest NAME... (tests or areas), ktest -l (list), ktest -a
+ * (areas: the files of tests/guest/ktest/). Also runs on Linux. */
 #define _GNU_SOURCE
 #include "ktest.h"
 

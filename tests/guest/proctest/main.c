@@ -4,8 +4,8 @@
  * skeleton of a trace session, the access rules, handles bound to their
  * process, and bad input. Each test runs in its own forked child (10 s
  * timeout); the parent prints "[TEST] PASS name" or "[TEST] FAIL name:
- * reason" per test. Usage: proctest (all), proctest NAME... (some),
- * proctest -l (list). "proctest --block ARGS..." is a helper mode: it
+ * reason" per test. Usage: proctest (all), proctest NAME... (tests or areas),
+ * proctest -l (list), proctest -a (areas). "proctest --block ARGS..." is a helper mode: it
  * blocks reading fd 0 and exits (used to test cmdline and exe after exec).
  *
  * Synchronisation is by pipes and by polling proc:PID/status until the

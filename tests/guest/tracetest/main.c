@@ -7,7 +7,8 @@
  * stress run followed by leak checks). Each test runs in its own forked
  * child and process group (killed afterwards) with a timeout; the runner
  * prints "[TEST] PASS name" or "[TEST] FAIL name: reason" per test. Usage:
- * tracetest (all), tracetest NAME... (some), tracetest -l (list).
+ * tracetest (all), tracetest NAME... (tests or areas), tracetest -l (list),
+ * tracetest -a (areas: the files of tests/guest/tracetest/).
  *
  * Tracees ("kids") are forks of the test. Each one first blocks reading a
  * "go" byte, so the tracer can attach and set its requests while the kid is
