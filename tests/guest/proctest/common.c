@@ -199,19 +199,15 @@ void kid_end(struct probe_kid *k)
 
 pid_t spawn_spinner(void)
 {
-	int p[2];
-	CHECK(pipe(p) == 0);
-	pid_t pid = fork();
-	CHECK(pid >= 0);
+	int ready;
+	pid_t pid = fork_piped(&ready, 1);
 	if (pid == 0) {
-		close(p[0]);
-		write(p[1], "r", 1);
+		write(ready, "r", 1);
 		spin_forever(SPIN_MAGIC);
 	}
-	close(p[1]);
 	char c;
-	CHECK(read(p[0], &c, 1) == 1);
-	close(p[0]);
+	CHECK(read(ready, &c, 1) == 1);
+	close(ready);
 	int fd = proc_file(pid, "regs/int", O_RDONLY);
 	CHECK(fd >= 0);
 	struct user_regs r;
