@@ -23,10 +23,19 @@ KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(BUILD)/%.o,$(KSRC) $(KASM))
 USRC     := $(wildcard user/*.c)
 ULIB     := $(wildcard user/lib/*.c)
-ULIBA    := $(BUILD)/ulib/libprocyon.a
+ULIBA    := $(if $(ULIB),$(BUILD)/ulib/libprocyon.a)
+# In-guest suites: tests/guest/NAME.c (a suite in one file) or
+# tests/guest/NAME/*.c (a suite of area files and its main.c), each built
+# into /bin/NAME with tests/guest/lib/*.c. Fixtures: programs the host-side
+# tests run in the guest, kept beside those tests, also in /bin.
 GSRC     := $(wildcard tests/guest/*.c)
+GDIRS    := $(filter-out lib,$(patsubst tests/guest/%/,%,$(sort $(dir $(wildcard tests/guest/*/*.c)))))
+GDSRC    := $(foreach d,$(GDIRS),$(wildcard tests/guest/$(d)/*.c))
 GLIB     := $(wildcard tests/guest/lib/*.c)
-UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC))
+GHDR     := $(wildcard tests/guest/lib/*.h tests/guest/*/*.h)
+FIXTURES := tests/gdb/gdbtarget.c tests/demo/demo.c
+UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC)) \
+            $(patsubst %,$(BUILD)/user/%,$(GDIRS)) $(patsubst %.c,$(BUILD)/user/%,$(notdir $(FIXTURES)))
 HTESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
 EXTRA    ?=
@@ -63,20 +72,37 @@ $(BUILD)/ulib/%.o: user/lib/%.c $(wildcard user/lib/*.h include/procyon/*.h) | d
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(UCFLAGS) -c $< -o $@
 
+ifneq ($(ULIB),)
 $(ULIBA): $(patsubst user/lib/%.c,$(BUILD)/ulib/%.o,$(ULIB))
 	@mkdir -p $(dir $@)
 	ar rcs $@ $^
+endif
 
 $(BUILD)/user/%: user/%.c $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
 
-# In-guest test suites (tests/guest/NAME.c, one suite each) are built like
-# the user programs and land in /bin beside them; tests/guest/lib/ is their
-# shared code.
-$(BUILD)/user/%: tests/guest/%.c $(ULIBA) $(GLIB) $(wildcard user/lib/*.h tests/guest/lib/*.h include/procyon/*.h) | deps-musl
+# In-guest test suites (see GSRC, GDIRS above) land in /bin beside the user
+# programs; tests/guest/lib/ is their shared code (the runner, guest.h).
+GUEST_CC = $(MUSLCC) $(UCFLAGS) -Itests/guest/lib $(1) $(GLIB) $(ULIBA) -o $@
+$(BUILD)/user/%: tests/guest/%.c $(ULIBA) $(GLIB) $(GHDR) $(wildcard include/procyon/*.h) | deps-musl
 	@mkdir -p $(dir $@)
-	$(MUSLCC) $(UCFLAGS) -Itests/guest/lib $< $(GLIB) $(ULIBA) -o $@
+	$(call GUEST_CC,$<)
+
+define guest_suite
+$(BUILD)/user/$(1): $(wildcard tests/guest/$(1)/*.c) $(ULIBA) $(GLIB) $(GHDR) $(wildcard include/procyon/*.h) | deps-musl
+	@mkdir -p $$(dir $$@)
+	$$(call GUEST_CC,-Itests/guest/$(1) $(wildcard tests/guest/$(1)/*.c))
+endef
+$(foreach d,$(GDIRS),$(eval $(call guest_suite,$(d))))
+
+$(BUILD)/user/%: tests/gdb/%.c $(ULIBA) | deps-musl
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
+
+$(BUILD)/user/%: tests/demo/%.c $(ULIBA) | deps-musl
+	@mkdir -p $(dir $@)
+	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
 
 $(BUILD)/tools/mkinitfs: tools/mkinitfs.c include/procyon/initfs.h
 	@mkdir -p $(dir $@)
@@ -130,8 +156,13 @@ compdb:
 check-host: $(HTESTS)
 	@fail=0; for t in $(HTESTS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 
+# make check T=name[,name...]: only the in-guest suites holding those tests
+# or areas, running just them; SUITE=part[,part...]: only those parts
+# (host, kernel, busybox, gdb, or an in-guest suite). See docs/conventions.md.
+T       ?=
+SUITE   ?=
 check: deps all $(HTESTS)
-	@tools/run-tests
+	@T="$(T)" SUITE="$(SUITE)" tools/run-tests
 
 bench: deps all
 	@tools/run-bench
@@ -139,7 +170,7 @@ bench: deps all
 demo: deps all
 	@tools/run-demo
 
-FMTSRC := $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GLIB) tests/guest/lib/*.h tools/*.c)
+FMTSRC := $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GDSRC) $(GLIB) $(GHDR) $(FIXTURES) tools/*.c)
 format:
 	clang-format -i $(FMTSRC)
 
@@ -148,9 +179,9 @@ format:
 # build's flags less the gcc-only ones.
 lint:
 	@tools/deps lint
-	@LINT_KSRC="$(KSRC)" LINT_USRC="$(USRC) $(ULIB) $(GSRC) $(GLIB)" LINT_FMT="$(FMTSRC)" \
+	@LINT_KSRC="$(KSRC)" LINT_USRC="$(USRC) $(ULIB) $(GSRC) $(GDSRC) $(GLIB) $(FIXTURES)" LINT_FMT="$(FMTSRC)" \
 	  LINT_KFLAGS="$(filter-out -MMD -MP -mpreferred-stack-boundary=%,$(KCFLAGS))" \
-	  LINT_UFLAGS="$(filter-out -static,$(UCFLAGS)) -Itests/guest/lib" BUILD=$(BUILD) tools/lint
+	  LINT_UFLAGS="$(filter-out -static,$(UCFLAGS)) -Itests/guest/lib $(patsubst %,-Itests/guest/%,$(GDIRS))" BUILD=$(BUILD) tools/lint
 
 clean:
 	rm -rf $(BUILD)

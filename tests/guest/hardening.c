@@ -439,18 +439,6 @@ static void signal_restorer_outside_user_space_segv(void)
 
 /* A minimal static ELF: one code segment at 0x401000 whose code exits 42,
  * plus extra PT_LOAD segments chosen by the test. */
-struct elf_hdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
 #define CODE_VA 0x401000UL
 static const unsigned char exit42[] = {0xb8, 0x3c, 0, 0, 0, 0xbf, 0x2a, 0, 0, 0, 0x0f, 0x05};
 
@@ -567,27 +555,23 @@ struct gapper {
 
 static struct gapper gap_start(int ms)
 {
-	int p[2];
-	CHECK(pipe(p) == 0);
-	int pid = fork();
-	CHECK(pid >= 0);
+	int fd;
+	int pid = fork_piped(&fd, 1);
 	if (pid == 0) {
-		close(p[0]);
 		long worst = 0, start = now_ns(), last = start;
-		CHECK(write(p[1], &worst, sizeof worst) == sizeof worst); /* running */
+		CHECK(write(fd, &worst, sizeof worst) == sizeof worst); /* running */
 		while (last - start < ms * 1000000L) {
 			long t = now_ns();
 			worst = t - last > worst ? t - last : worst;
 			last = t;
 		}
 		worst /= 1000000;
-		CHECK(write(p[1], &worst, sizeof worst) == sizeof worst);
+		CHECK(write(fd, &worst, sizeof worst) == sizeof worst);
 		_exit(0);
 	}
-	close(p[1]);
 	long dummy;
-	CHECK(read(p[0], &dummy, sizeof dummy) == sizeof dummy);
-	return (struct gapper){pid, p[0]};
+	CHECK(read(fd, &dummy, sizeof dummy) == sizeof dummy);
+	return (struct gapper){pid, fd};
 }
 
 static long gap_end(struct gapper *g)

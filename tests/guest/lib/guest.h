@@ -1,21 +1,30 @@
 /* guest: helpers shared by the in-guest suites under tests/guest/ (beside
- * user/lib/testrun.h, the runner and its CHECK macros): proc: files and
- * status fields, trace sessions and events, kernel counters from sys:,
- * raw system calls that touch neither errno nor TLS (for children whose
- * TLS base is deliberately odd), credentials, and gated children that wait
- * for a "go" before they run. Every helper CHECKs its own steps, so a test
- * reads as the scenario it is. */
+ * testrun.h, the runner and its CHECK macros): proc: files and status
+ * fields, trace sessions and events, registers and memory of another
+ * process, kernel counters from sys:, raw system calls that touch neither
+ * errno nor TLS (for children whose TLS base is deliberately odd),
+ * credentials, and gated children ("kids") that wait for a "go" before they
+ * run. Every helper CHECKs its own steps, so a test reads as the scenario it
+ * is. */
 #ifndef GUEST_H
 #define GUEST_H
 #include "procyon/ptrace.h"
+#include "procyon/user_regs.h"
 #include "testrun.h"
 #include <stddef.h>
 #include <stdint.h>
 
+/* --- Shared constants ------------------------------------------------------ */
 #define PAGE 4096UL
 #define USER_TOP 0x0000800000000000UL
 #define KERNEL_ADDR 0xffff800000000000UL /* the direct map: never a user address */
 #define NONCANONICAL 0x0000900000000000UL
+#define FL_TF 0x100UL                  /* RFLAGS trap flag */
+#define EV sizeof(struct ptrace_event) /* one trace event record */
+#define ANY_SYSCALL (-2L)              /* wait_until: any syscall field */
+#define NO_SYSCALL ((uint64_t)-1)      /* orig_rax / syscall of "none" */
+#define U64(x) ((uint64_t)(uintptr_t)(x))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 #define CHECK_EQ(a, b)                                                                             \
 	do {                                                                                       \
@@ -25,37 +34,133 @@
 			      (unsigned long)b_);                                                  \
 	} while (0)
 
-/* --- proc: and sys: ------------------------------------------------------ */
+/* An ELF64 file header and program header, for tests that write programs. */
+struct elf_hdr {
+	unsigned char ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct elf_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+/* --- Files, proc: and sys: -------------------------------------------------- */
+/* Read a whole (small) file into buf, NUL-terminated on every return;
+ * its length or -errno. */
+long read_path(const char *path, char *buf, size_t cap);
 /* open("proc:PID/name", flags); -1 with errno on failure. */
 int proc_file(int pid, const char *name, int flags);
-/* A numeric field of proc:PID/status ("ppid", "uid", "tracer", ...); -1 if
- * the process or the field is missing. */
+/* read_path of proc:PID/name. */
+long read_proc(int pid, const char *name, char *buf, size_t cap);
+/* The value of "key" in a status text, copied to out; 0 if missing. */
+int status_field(const char *text, const char *key, char *out, size_t cap);
+/* The text of proc:PID/status; FAILs if unreadable. */
+void status_read(int pid, char *text, size_t cap);
+/* A numeric field / the state letter of proc:PID/status; FAIL if missing. */
+long status_num(int pid, const char *key);
+char status_state(int pid);
+/* The same, but -1 (or 0 for the state) if the process or field is missing. */
 long proc_status_num(int pid, const char *key);
-/* The state letter of proc:PID/status (R, S, T, Z), or 0 if gone. */
 char proc_state(int pid);
+/* Poll (5 s) until pid is in state and, unless nr is ANY_SYSCALL, in
+ * syscall nr; FAILs with the last status text otherwise. */
+void wait_until(int pid, char state, long nr);
 /* Wait up to ms for pid's state letter to become want; CHECKs it did. */
 void proc_wait_state(int pid, char want, int ms);
-/* A decimal value of sys:NAME (free_frames, sessions, procs, ...). */
+/* A decimal value of sys:NAME (free_frames, sessions, procs, ...): -1 if
+ * unreadable (as on Linux) / FAILing then. */
+long sys_number(const char *name);
 long sys_value(const char *name);
 
 /* --- Trace sessions -------------------------------------------------------- */
-/* Open proc:PID/trace (O_RDWR | extra); CHECKs it succeeded. */
+/* open("proc:PID/trace", O_RDWR | extra): -1 with errno on failure. */
+int attach(int pid, int extra);
+/* The same; FAILs if it did not open. */
 int trace_attach(int pid, int extra);
-/* Write the request flags; CHECKs the write. */
+/* Attach with O_TRUNC: the target must be stopped (state T) on return. */
+int attach_stopped(int pid);
+/* Write the request flags: the write's result / CHECKing it. */
+long write_flags(int t, uint64_t flags);
 void trace_set(int t, uint64_t flags);
+/* Write no flags: resume a stopped target, and stop nowhere. */
+void trace_resume(int t);
+/* Read one event (blocking); FAILs on anything but one whole record. */
+void next_event(int t, struct ptrace_event *e);
+/* The next event must have this cause (failures name the caller's line). */
+void expect_event_at(const char *file, int line, int t, uint64_t cause, struct ptrace_event *e);
+#define EXPECT_EVENT(t, cause, e) expect_event_at(__FILE__, __LINE__, t, cause, e)
+/* A syscall stop of the given kind for syscall nr. */
+#define EXPECT_SYSCALL_STOP(t, cause, nr, e)                                                       \
+	do {                                                                                       \
+		EXPECT_EVENT(t, cause, e);                                                         \
+		if ((e)->data[0] != (uint64_t)(nr))                                                \
+			FAILF("syscall stop for %ld, want %ld", (long)(e)->data[0], (long)(nr));   \
+	} while (0)
+/* poll fd for POLLIN up to ms: its revents, 0 on timeout; CHECKs poll. */
+short poll_one(int fd, int ms);
 /* Read the next event within ms; CHECKs its cause. */
 void trace_expect(int t, uint64_t cause, struct ptrace_event *e, int ms);
 
+/* --- Registers and memory of another process ----------------------------- */
+/* proc:PID/regs/int read and written whole. */
+void get_regs(int pid, struct user_regs *r);
+void set_regs(int pid, const struct user_regs *r);
+/* Open proc:PID/regs/int read-write and read its image into r: the fd. */
+int regs_open(int pid, struct user_regs *r);
+/* pread the whole register image from an open regs/int or regs/float. */
+void pread_regs(int fd, struct user_regs *r);
+void pread_fpregs(int fd, struct user_fpregs *f);
+/* pread of proc:PID/mem at addr (errno kept); one byte of it; poke one
+ * byte (the caller must be the tracer). */
+long mem_read(int pid, uint64_t addr, void *buf, size_t n);
+uint8_t mem_peek(int pid, uint64_t addr);
+void mem_poke(int pid, uint64_t addr, uint8_t b);
+
 /* --- Processes ---------------------------------------------------------------- */
+/* fork with a pipe to the child: in the child *fd is its end (the write
+ * end if child_writes, else the read end), in the parent the other one;
+ * the unused ends are closed. Returns fork's result; CHECKs pipe and fork. */
+int fork_piped(int *fd, int child_writes);
+/* Fork a helper that runs fn(arg) and exits 0; its pid. */
+int fork_helper(void (*fn)(long), long arg);
+/* The same, and wait for it: its wait status. */
+int run_sub(void (*fn)(long), long arg);
+
+/* Kids: children that block reading a "go" byte, then run body(arg, out)
+ * and exit 0 (100 if the go pipe closed first). spawn_kid returns once the
+ * kid is blocked in that read, so none of its set-up is ever traced; the
+ * body reports longs on out. */
+struct kid {
+	int pid;
+	int go;  /* write end: one byte starts the body */
+	int out; /* read end of the kid's report pipe */
+};
+typedef void (*kid_body)(long arg, int out);
+struct kid spawn_kid(kid_body body, long arg);
+void kid_go(const struct kid *k);
+void report(int out, long v);
+/* The next value the kid reported (FAILs if it reported nothing). */
+long kid_result(const struct kid *k);
+/* True if the kid writes nothing on its report pipe within ms. */
+int kid_silent_for(const struct kid *k, int ms);
+/* Wait (5 s) for the kid; its status. kid_kill: SIGKILL, then reap. */
+int kid_reap(struct kid *k);
+void kid_kill(struct kid *k);
+
 /* A child that waits for a byte on a pipe before it runs fn(arg) and exits
- * 0: the test can attach or look at it first. */
+ * 0: the test can attach or look at it first (it may not be blocked yet). */
 struct gated {
 	int pid;
 	int go; /* write end of the gate */
 };
 struct gated gated_spawn(void (*fn)(long), long arg);
 void gated_go(struct gated *g);
-/* Drop root for good: setgid(gid) then setuid(uid); CHECKs both. */
+
+/* Drop root for good: setgid(gid) then setuid(uid); CHECKs all four ids. */
 void become(unsigned uid, unsigned gid);
 /* A child that becomes uid/gid and pauses until killed; returns its pid. */
 int spawn_sleeper_as(unsigned uid, unsigned gid);

@@ -1,10 +1,13 @@
-/* testrun: the runner shared by the in-guest test suites (ktest, proctest,
- * tracetest, stracetest). Each test runs in a forked child, in a process
+/* testrun: the runner shared by the in-guest test suites (tests/guest/).
+ * Each test runs in a forked child, in a process
  * group of its own, with a timeout; a failing check writes its reason on
  * testrun_reason_fd and exits non-zero. The runner prints one
  * "[TEST] PASS name" or "[TEST] FAIL name: reason" line per test (the lines
  * tools/run-tests counts) and "SUITE: N passed, M failed" at the end.
- * Usage of every suite: SUITE (all), SUITE NAME... (some), SUITE -l (list). */
+ * A suite is one table of tests, or several areas (one file each, see
+ * TEST_AREA). Usage of every suite: SUITE (all), SUITE NAME... (the tests
+ * or areas named, in that order), SUITE -l (list the tests), SUITE -a (list
+ * the areas). */
 #ifndef TESTRUN_H
 #define TESTRUN_H
 #include <stddef.h>
@@ -25,11 +28,27 @@ struct test {
 #fn, fn, secs                                                                      \
 	}
 
+/* One area of a suite: the tests of one file, exported by that file as
+ *     const struct test_area NAME_area = TEST_AREA("NAME", tests);
+ * and listed in the suite's main.c. */
+struct test_area {
+	const char *name;
+	const struct test *tests;
+	size_t n;
+};
+#define TEST_AREA(name, table)                                                                     \
+	{                                                                                          \
+		(name), (table), sizeof(table) / sizeof((table)[0])                                \
+	}
+
 /* Write end of the pipe on which the running test reports why it failed
  * (-1 outside a test). */
 extern int testrun_reason_fd;
 
-/* Run the tests argv names (all without names); 0 if all passed, else 1. */
+/* Run the tests or areas argv names (all without names); 0 if all passed,
+ * else 1. testrun_main: a suite of one table. */
+int testrun_areas(int argc, char **argv, const char *suite, const struct test_area *const *areas,
+                  size_t nareas);
 int testrun_main(int argc, char **argv, const char *suite, const struct test *tests, size_t n);
 
 /* --- Checks, usable in a test and in any process it forks. --------------- */

@@ -2,7 +2,7 @@
  * small command, with its output in a /tmp file, and checks the lines a
  * Linux user expects (syscalls with quoted strings and buffers, errno
  * names, exit and signal lines, [pid N] prefixes under -f) and strace's own
- * exit status. The runner is lib/testrun (one forked child per test,
+ * exit status. The runner is tests/guest/lib/testrun (one forked child per test,
  * "[TEST] PASS/FAIL" lines). Usage: stracetest [-l] [NAME...]. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "testrun.h"
+#include "guest.h"
 
 #define STRACE "/bin/strace"
 #define RUN_TIMEOUT_S 60
@@ -39,33 +39,6 @@ static _Noreturn void fail(const char *fmt, ...)
 	if (testrun_reason_fd >= 0 && n > 0 && write(testrun_reason_fd, buf, (size_t)n) < 0)
 		_exit(2);
 	_exit(1);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-/* Wait for pid with a deadline; SIGKILL it when the deadline passes. */
-static int wait_deadline(pid_t pid, int seconds)
-{
-	long deadline = now_ms() + seconds * 1000L;
-	int st;
-	for (;;) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			return st;
-		if (r < 0 && errno != EINTR)
-			fail("waitpid %d: %s", pid, strerror(errno));
-		if (now_ms() > deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			fail("pid %d timed out", pid);
-		}
-		sleep_ms(10);
-	}
 }
 
 static void redirect(int fd, const char *path)
@@ -96,7 +69,7 @@ static pid_t spawn(char *const argv[], const char *out, const char *err)
 /* Run argv to completion; returns its wait status. */
 static int run(char *const argv[], const char *out, const char *err)
 {
-	return wait_deadline(spawn(argv, out, err), RUN_TIMEOUT_S);
+	return wait_within(spawn(argv, out, err), RUN_TIMEOUT_S, "its deadline");
 }
 
 static void expect_exit(int st, int code)
@@ -181,59 +154,22 @@ static void expect_last(const char *text, const char *path, const char *want)
 		fail("%s: last line '%s', expected '%s'", path, last_line(text), want);
 }
 
-/* The value of "key" in proc:PID/status, or -1. */
-static long status_field(pid_t pid, const char *key)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "proc:%d/status", pid);
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	size_t klen = strlen(key);
-	for (char *line = buf; line && *line;
-	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0)
-		if (strncmp(line, key, klen) == 0 && line[klen] == ' ')
-			return strtol(line + klen + 1, NULL, 10);
-	return -1;
-}
-
 /* Wait until pid has a tracer. */
 static void wait_traced(pid_t pid)
 {
 	long deadline = now_ms() + RUN_TIMEOUT_S * 1000L;
-	while (status_field(pid, "tracer") <= 0) {
+	while (proc_status_num(pid, "tracer") <= 0) {
 		if (now_ms() > deadline)
 			fail("pid %d never got a tracer", pid);
 		sleep_ms(10);
 	}
 }
 
-/* A child that waits for one byte on the returned fd's pipe, then calls
- * getppid and exits with code. */
-static pid_t start_waiter(int *wake, int code)
+/* A gated child's work: getppid (a call strace shows), then exit code. */
+static void getppid_exit(long code)
 {
-	int p[2];
-	if (pipe(p) < 0)
-		fail("pipe: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0)
-		fail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		char c;
-		close(p[1]);
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		getppid();
-		_exit(code);
-	}
-	close(p[0]);
-	*wake = p[1];
-	return pid;
+	getppid();
+	_exit((int)code);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -385,8 +321,8 @@ static void attach_errors(void)
 		fail("strace -p 1 succeeded");
 	expect_line(slurp("/tmp/st.err"), "st.err", "proc:1/trace", "not permitted");
 
-	int wake;
-	pid_t w = start_waiter(&wake, 0);
+	struct gated g = gated_spawn(getppid_exit, 0);
+	int w = g.pid, wake = g.go;
 	char path[64], pidarg[16];
 	snprintf(path, sizeof path, "proc:%d/trace", w);
 	int fd = open(path, O_RDWR);
@@ -407,8 +343,8 @@ static void attach_errors(void)
  * status passed on. */
 static void attach_running(void)
 {
-	int wake;
-	pid_t w = start_waiter(&wake, 3);
+	struct gated g = gated_spawn(getppid_exit, 3);
+	int w = g.pid, wake = g.go;
 	char pidarg[16];
 	snprintf(pidarg, sizeof pidarg, "%d", w);
 	char *argv[] = {STRACE, "-o", "/tmp/st.out", "-p", pidarg, NULL};
@@ -416,7 +352,7 @@ static void attach_running(void)
 	wait_traced(w);
 	if (write(wake, "x", 1) != 1)
 		fail("wake: %s", strerror(errno));
-	int st = wait_deadline(s, RUN_TIMEOUT_S);
+	int st = wait_within(s, RUN_TIMEOUT_S, "its deadline");
 	close(wake);
 	int wst;
 	waitpid(w, &wst, 0);
@@ -433,8 +369,8 @@ static void attach_running(void)
 /* -p then SIGINT: strace detaches, the process runs on untraced. */
 static void detach_on_sigint(void)
 {
-	int wake;
-	pid_t w = start_waiter(&wake, 4);
+	struct gated g = gated_spawn(getppid_exit, 4);
+	int w = g.pid, wake = g.go;
 	char pidarg[16];
 	snprintf(pidarg, sizeof pidarg, "%d", w);
 	char *argv[] = {STRACE, "-o", "/tmp/st.out", "-p", pidarg, NULL};
@@ -442,11 +378,11 @@ static void detach_on_sigint(void)
 	wait_traced(w);
 	sleep_ms(100);
 	kill(s, SIGINT);
-	int st = wait_deadline(s, RUN_TIMEOUT_S);
-	long tracer = status_field(w, "tracer");
+	int st = wait_within(s, RUN_TIMEOUT_S, "its deadline");
+	long tracer = proc_status_num(w, "tracer");
 	if (write(wake, "x", 1) != 1)
 		fail("wake: %s", strerror(errno));
-	int wst = wait_deadline(w, RUN_TIMEOUT_S);
+	int wst = wait_within(w, RUN_TIMEOUT_S, "its deadline");
 	close(wake);
 	expect_exit(st, 0);
 	if (tracer != 0)

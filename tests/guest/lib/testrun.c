@@ -179,30 +179,63 @@ static int run_test(const struct test *t)
 	return 0;
 }
 
-int testrun_main(int argc, char **argv, const char *suite, const struct test *tests, size_t n)
+/* Run every test of an area; count into *passed / *failed. */
+static void run_area(const struct test_area *a, int *passed, int *failed)
+{
+	for (size_t i = 0; i < a->n; i++)
+		run_test(&a->tests[i]) ? (*passed)++ : (*failed)++;
+}
+
+/* The test called name, or NULL. */
+static const struct test *find_test(const struct test_area *const *areas, size_t nareas,
+                                    const char *name)
+{
+	for (size_t a = 0; a < nareas; a++)
+		for (size_t i = 0; i < areas[a]->n; i++)
+			if (strcmp(areas[a]->tests[i].name, name) == 0)
+				return &areas[a]->tests[i];
+	return NULL;
+}
+
+int testrun_areas(int argc, char **argv, const char *suite, const struct test_area *const *areas,
+                  size_t nareas)
 {
 	int passed = 0, failed = 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
-		for (size_t i = 0; i < n; i++)
-			printf("%s\n", tests[i].name);
+	if (argc == 2 && strcmp(argv[1], "-a") == 0) {
+		for (size_t a = 0; a < nareas; a++)
+			printf("%s\n", areas[a]->name);
 		return 0;
 	}
-	if (argc == 1) {
-		for (size_t i = 0; i < n; i++)
-			run_test(&tests[i]) ? passed++ : failed++;
+	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
+		for (size_t a = 0; a < nareas; a++)
+			for (size_t i = 0; i < areas[a]->n; i++)
+				printf("%s\n", areas[a]->tests[i].name);
+		return 0;
 	}
-	for (int a = 1; a < argc; a++) { /* named tests, in the order given */
-		size_t i = 0;
-		while (i < n && strcmp(argv[a], tests[i].name) != 0)
-			i++;
-		if (i == n) {
-			printf("[TEST] FAIL %s: no such test\n", argv[a]);
-			failed++;
+	if (argc == 1)
+		for (size_t a = 0; a < nareas; a++)
+			run_area(areas[a], &passed, &failed);
+	for (int arg = 1; arg < argc; arg++) { /* named tests and areas, in the order given */
+		const struct test *t = find_test(areas, nareas, argv[arg]);
+		size_t a = 0;
+		while (!t && a < nareas && strcmp(argv[arg], areas[a]->name) != 0)
+			a++;
+		if (t) {
+			run_test(t) ? passed++ : failed++;
+		} else if (a < nareas) {
+			run_area(areas[a], &passed, &failed);
 		} else {
-			run_test(&tests[i]) ? passed++ : failed++;
+			printf("[TEST] FAIL %s: no such test\n", argv[arg]);
+			failed++;
 		}
 	}
 	printf("%s: %d passed, %d failed\n", suite, passed, failed);
 	return failed ? 1 : 0;
+}
+
+int testrun_main(int argc, char **argv, const char *suite, const struct test *tests, size_t n)
+{
+	const struct test_area all = {suite, tests, n}, *const areas[] = {&all};
+	return testrun_areas(argc, argv, suite, areas, 1);
 }

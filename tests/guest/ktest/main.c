@@ -1,0 +1,13 @@
+/* ktest: the in-guest test suite for Procyon's Linux-compatible system calls.
+ * Each test runs in its own forked child (10 s timeout); the parent prints one
+ * "[TEST] PASS name" or "[TEST] FAIL name: reason" line per test. Usage:
+ * ktest (all), ktest NAME... (tests or areas), ktest -l (list), ktest -a
+ * (areas: the files of tests/guest/ktest/). Also runs on Linux. */
+#define _GNU_SOURCE
+#include "ktest.h"
+
+extern const struct test_area area_proc, area_fs, area_signals, area_mem, area_efault, area_misc;
+static const struct test_area *const areas[] = {&area_proc, &area_fs,     &area_signals,
+                                                &area_mem,  &area_efault, &area_misc};
+
+int main(int argc, char **argv) { return testrun_areas(argc, argv, "ktest", areas, NELEM(areas)); }
