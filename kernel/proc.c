@@ -250,12 +250,11 @@ _Noreturn void proc_exit(int wait_status)
 	proc_reparent_children(p);
 	p->exit_status = wait_status;
 	p->state = P_ZOMBIE;
-	if (p->parent) {
-		struct k_sigaction *sa = &p->parent->sigactions[SIGCHLD];
-		if (sa->handler != 1 /* SIG_IGN */)
-			signal_send(p->parent, SIGCHLD);
-		waitq_wake(&p->parent->child_exit);
-	}
+	if ((wait_status & 0x7f) == 0)
+		signal_child_event(p, CLD_EXITED, (wait_status >> 8) & 0xff);
+	else
+		signal_child_event(p, (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED,
+		                   wait_status & 0x7f);
 	sched_block();
 	panic("zombie %d scheduled", p->pid);
 }

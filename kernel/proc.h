@@ -27,6 +27,32 @@ struct k_sigaction {
 	uint64_t handler, flags, restorer, mask;
 };
 
+/* What a signal carries (Linux's siginfo, the fields Procyon fills):
+ * signal_info_to_user() lays it out as the 128-byte siginfo_t. */
+struct ksiginfo {
+	int32_t signo, code;
+	int32_t pid;    /* SI_USER/SI_TKILL: the sender; SIGCHLD: the child */
+	uint32_t uid;   /* the sender's (the child's) real uid */
+	int32_t status; /* SIGCHLD: exit code, or the signal */
+	uint64_t addr;  /* faults and traps: the address */
+};
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRALN 1
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
+#define TRAP_HWBKPT 4
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
 struct vma {
 	uint64_t start, end; /* page aligned, end exclusive */
 	int prot;            /* PROT_READ | PROT_WRITE | PROT_EXEC */
@@ -93,14 +119,13 @@ struct proc {
 	uint64_t saved_sigmask; /* rt_sigsuspend: the mask to restore after the handler */
 	bool restore_sigmask;
 	struct k_sigaction sigactions[NSIG];
-	int stop_sig;              /* group-stop signal being reported, 0 if none */
-	bool stop_reported;        /* WUNTRACED has reported the stop */
-	bool cont_reported;        /* WCONTINUED pending */
-	int exit_status;           /* wait status once a zombie */
-	struct proc *vfork_parent; /* suspended in vfork until we exec or exit */
-	int fault_sig;             /* signal raised by the last user fault, and where */
-	uint64_t fault_addr;
-	struct waitq child_exit; /* parent sleeps here in wait4 */
+	int stop_sig;                  /* group-stop signal being reported, 0 if none */
+	bool stop_reported;            /* WUNTRACED has reported the stop */
+	bool cont_reported;            /* WCONTINUED pending */
+	int exit_status;               /* wait status once a zombie */
+	struct proc *vfork_parent;     /* suspended in vfork until we exec or exit */
+	struct ksiginfo siginfo[NSIG]; /* of each pending signal (first one wins) */
+	struct waitq child_exit;       /* parent sleeps here in wait4 */
 
 	/* Scheduling and sleeping. */
 	struct proc *run_next;
@@ -110,9 +135,11 @@ struct proc {
 	bool timed_out;
 
 	/* Tracing (ptrace.c). */
-	bool trace_stopped;    /* parked in a ptrace stop */
-	bool clone_held;       /* reported by EVENT_CLONE, waiting for a tracer */
-	uint64_t resume_flags; /* request flags the tracer resumed it with */
+	bool trace_stopped;        /* parked in a ptrace stop */
+	bool clone_held;           /* reported by EVENT_CLONE, waiting for a tracer */
+	uint64_t resume_flags;     /* request flags the tracer resumed it with */
+	uint64_t stop_cause;       /* the PTRACE_STOP_* of the current or last stop */
+	struct ksiginfo stop_info; /* what proc:PID/siginfo shows at that stop */
 };
 /* The syscall fast path reads these (layout.h). */
 _Static_assert(offsetof(struct proc, sig_pending) == PROC_SIG_PENDING, "PROC_SIG_PENDING");
@@ -209,13 +236,19 @@ _Noreturn void sched_idle_loop(void);
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 int signal_send(struct proc *p, int sig);
+int signal_send_info(struct proc *p, const struct ksiginfo *info);
+void signal_child_event(struct proc *child, int code, int status);
+void signal_info_to_user(const struct ksiginfo *k, uint8_t out[128]);
+void signal_info_from_user(const uint8_t in[128], struct ksiginfo *k);
+bool signal_info_is_fault(const struct ksiginfo *k);
 int signal_send_pgrp(int pgid, int sig);
 bool signal_pending(struct proc *p);
 bool proc_should_wake(struct proc *p);
 void signal_deliver(struct trapframe *tf);
-void signal_fault(int sig, uint64_t addr);
+void signal_fault(int sig, int code, uint64_t addr);
 /* The architecture's signal frame (arch/.../sigframe.c): build sig's
  * handler frame on the user stack and point the registers at the handler;
  * false if it cannot be done (the process then dies of SIGSEGV). */
-bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa, uint64_t addr);
+bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa,
+                       const struct ksiginfo *info);
 #endif

@@ -61,6 +61,16 @@ static uint64_t ptrace_stop_here(uint64_t cause, const uint64_t *data, int n)
 	if (!s || (p->sig_pending & SIGBIT(SIGKILL)))
 		return 0;
 	p->resume_flags = 0;
+	p->stop_cause = cause;
+	/* What proc:PID/siginfo shows: the signal's own at a SIGNAL stop, the
+	 * SIGTRAP a trap would deliver at a breakpoint or step, else zeroes. */
+	if (cause == PTRACE_STOP_BREAKPOINT || cause == PTRACE_STOP_SINGLESTEP)
+		p->stop_info = (struct ksiginfo){
+		    .signo = SIGTRAP,
+		    .code = cause == PTRACE_STOP_SINGLESTEP ? TRAP_TRACE : TRAP_BRKPT,
+		    .addr = data[0]};
+	else if (cause != PTRACE_STOP_SIGNAL)
+		p->stop_info = (struct ksiginfo){0};
 	s->stopped = true;
 	p->trace_stopped = true;
 	if (cause)
@@ -369,14 +379,47 @@ void ptrace_on_exec(struct proc *p)
 /* Traced processes keep signals they ignore, so the tracer sees them. */
 bool ptrace_wants_signal(struct proc *p) { return ptrace_wants(p, PTRACE_STOP_SIGNAL); }
 
-/* A signal is about to be acted on. True if the tracer discarded it. */
-bool ptrace_signal_stop(struct proc *p, int sig)
+/* A signal is about to be acted on: the SIGNAL stop, with si_code and the
+ * fault address or sender in the event. Returns the signal to act on: 0 if
+ * the tracer discarded it, another one if it wrote proc:PID/siginfo. */
+int ptrace_signal_stop(struct proc *p, int sig)
 {
 	if (!ptrace_wants(p, PTRACE_STOP_SIGNAL))
-		return false;
-	uint64_t data[2] = {(uint64_t)sig, p->sigactions[sig].handler};
-	uint64_t rf = ptrace_stop_here(PTRACE_STOP_SIGNAL, data, 2);
-	return (rf & PTRACE_FLAG_IGNORE) != 0;
+		return sig;
+	const struct ksiginfo *k = &p->siginfo[sig];
+	p->stop_info = *k;
+	uint64_t data[4] = {(uint64_t)sig, p->sigactions[sig].handler, (uint64_t)(int64_t)k->code,
+	                    signal_info_is_fault(k) ? k->addr : (uint64_t)k->pid};
+	uint64_t rf = ptrace_stop_here(PTRACE_STOP_SIGNAL, data, 4);
+	if (rf & PTRACE_FLAG_IGNORE)
+		return 0;
+	int chosen = p->stop_info.signo;
+	if (chosen > 0 && chosen < NSIG)
+		p->siginfo[chosen] = p->stop_info;
+	return chosen > 0 && chosen < NSIG ? chosen : 0;
+}
+
+/* proc:PID/siginfo: the stop's siginfo (EBUSY unless in a ptrace stop). */
+int ptrace_siginfo_get(struct proc *p, struct ksiginfo *out)
+{
+	if (!p->tracee_session || !p->tracee_session->stopped || !p->trace_stopped)
+		return -EBUSY;
+	*out = p->stop_info;
+	return 0;
+}
+
+/* Replace the signal of a SIGNAL stop (signo 0 discards it): the tracer
+ * only, at a SIGNAL stop only. */
+int ptrace_siginfo_set(struct proc *p, const struct ksiginfo *in)
+{
+	if (!ptrace_is_tracer(p, current))
+		return -EPERM;
+	if (!p->tracee_session->stopped || !p->trace_stopped)
+		return -EBUSY;
+	if (p->stop_cause != PTRACE_STOP_SIGNAL || in->signo < 0 || in->signo >= NSIG)
+		return -EINVAL;
+	p->stop_info = *in;
+	return 0;
 }
 
 /* int3 or a debug trap in user mode. True if tracing consumed it. */

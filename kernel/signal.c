@@ -25,9 +25,19 @@ bool signal_pending(struct proc *p)
 /* Whether a sleep of p must end early: a signal, or a tracer's interrupt. */
 bool proc_should_wake(struct proc *p) { return signal_pending(p) || p->trace_interrupt; }
 
-/* Queue sig for p (0 only checks that p exists). Wakes p if it sleeps. */
+/* Queue a signal the kernel sends on its own account (SI_KERNEL). */
 int signal_send(struct proc *p, int sig)
 {
+	struct ksiginfo info = {.signo = sig, .code = SI_KERNEL};
+	return signal_send_info(p, &info);
+}
+
+/* Queue info->signo for p with its siginfo (signo 0 only checks that p
+ * exists). A signal already pending keeps the siginfo it came with, as
+ * Linux keeps the first of a standard signal. Wakes p if it sleeps. */
+int signal_send_info(struct proc *p, const struct ksiginfo *info)
+{
+	int sig = info->signo;
 	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
 	if (!p || p->state == P_UNUSED)
@@ -44,9 +54,7 @@ int signal_send(struct proc *p, int sig)
 			p->cont_reported = true;
 			if (!ptrace_holds(p)) /* SIGCONT never ends a ptrace stop */
 				sched_ready(p);
-			if (p->parent) {
-				waitq_wake(&p->parent->child_exit);
-			}
+			signal_child_event(p, CLD_CONTINUED, SIGCONT);
 		}
 	}
 	uint64_t handler = p->sigactions[sig].handler;
@@ -56,12 +64,78 @@ int signal_send(struct proc *p, int sig)
 	if (!traced_sig && sig != SIGKILL && sig != SIGSTOP &&
 	    (handler == SIG_IGN || (handler == SIG_DFL && (bit & IGNORED_BY_DEFAULT))))
 		return 0; /* discarded at once, as Linux does */
+	if (!(p->sig_pending & bit))
+		p->siginfo[sig] = *info;
 	p->sig_pending |= bit;
 	if (sig == SIGKILL && p->state == P_STOPPED)
 		sched_ready(p);
 	else if (p->state == P_SLEEPING && signal_pending(p))
 		sched_ready(p);
 	return 0;
+}
+
+/* Tell child's parent that the child exited, was killed, stopped or
+ * continued: SIGCHLD with the CLD_* code (unless the parent ignores it, or
+ * asked for no stop notices), and a wake-up for its wait4. */
+void signal_child_event(struct proc *child, int code, int status)
+{
+	struct proc *parent = child->parent;
+	if (!parent)
+		return;
+	const struct k_sigaction *sa = &parent->sigactions[SIGCHLD];
+	bool quiet = sa->handler == SIG_IGN ||
+	             ((code == CLD_STOPPED || code == CLD_CONTINUED) && (sa->flags & SA_NOCLDSTOP));
+	if (!quiet) {
+		struct ksiginfo info = {.signo = SIGCHLD,
+		                        .code = code,
+		                        .pid = child->pid,
+		                        .uid = child->uid,
+		                        .status = status};
+		signal_send_info(parent, &info);
+	}
+	waitq_wake(&parent->child_exit);
+}
+
+/* Linux's 128-byte siginfo_t for x86_64: signo, errno, code, then the
+ * union at offset 16 (kill: pid, uid; SIGCHLD: pid, uid, status at 24;
+ * faults: the address). Every byte is written. */
+/* Whether the siginfo's union holds an address (a fault or a trap) rather
+ * than a sender: kernel-made SEGV/BUS/ILL/FPE/TRAP signals. */
+bool signal_info_is_fault(const struct ksiginfo *k)
+{
+	bool fault_sig = k->signo == SIGSEGV || k->signo == SIGBUS || k->signo == SIGILL ||
+	                 k->signo == SIGFPE || k->signo == SIGTRAP;
+	return fault_sig && k->code > 0 && k->code != SI_KERNEL;
+}
+
+void signal_info_to_user(const struct ksiginfo *k, uint8_t out[128])
+{
+	memset(out, 0, 128);
+	int32_t head[3] = {k->signo, 0, k->code};
+	memcpy(out, head, sizeof head);
+	if (signal_info_is_fault(k)) {
+		memcpy(out + 16, &k->addr, 8);
+		return;
+	}
+	memcpy(out + 16, &k->pid, 4);
+	memcpy(out + 20, &k->uid, 4);
+	if (k->signo == SIGCHLD)
+		memcpy(out + 24, &k->status, 4);
+}
+
+/* The reverse, for a tracer's write of proc:PID/siginfo. */
+void signal_info_from_user(const uint8_t in[128], struct ksiginfo *k)
+{
+	int32_t head[3];
+	memcpy(head, in, sizeof head);
+	*k = (struct ksiginfo){.signo = head[0], .code = head[2]};
+	if (signal_info_is_fault(k)) {
+		memcpy(&k->addr, in + 16, 8);
+		return;
+	}
+	memcpy(&k->pid, in + 16, 4);
+	memcpy(&k->uid, in + 20, 4);
+	memcpy(&k->status, in + 24, 4);
 }
 
 /* Send sig to every process in group pgid; -ESRCH if there is none. */
@@ -84,11 +158,7 @@ static void signal_do_stop(struct proc *p, int sig)
 	p->state = P_STOPPED;
 	p->stop_sig = sig;
 	p->stop_reported = false;
-	if (p->parent) {
-		if (!(p->parent->sigactions[SIGCHLD].flags & SA_NOCLDSTOP))
-			signal_send(p->parent, SIGCHLD);
-		waitq_wake(&p->parent->child_exit);
-	}
+	signal_child_event(p, CLD_STOPPED, sig);
 	sched_block();
 }
 
@@ -115,7 +185,7 @@ void signal_deliver(struct trapframe *tf)
 		uint64_t ready = p->sig_pending & ~(p->sig_blocked & ~UNBLOCKABLE);
 		int sig = __builtin_ctzll(ready) + 1;
 		p->sig_pending &= ~SIGBIT(sig);
-		if (sig != SIGKILL && ptrace_signal_stop(p, sig))
+		if (sig != SIGKILL && !(sig = ptrace_signal_stop(p, sig)))
 			continue; /* the tracer discarded it */
 		if (p->sig_pending & SIGBIT(SIGKILL))
 			proc_exit(SIGKILL); /* killed while stopped for the tracer */
@@ -133,9 +203,7 @@ void signal_deliver(struct trapframe *tf)
 		if (sa->handler == SIG_IGN)
 			continue;
 		signal_fix_syscall_restart(tf, true, sa);
-		uint64_t addr = sig == p->fault_sig ? p->fault_addr : 0;
-		p->fault_sig = 0;
-		if (!arch_signal_frame(tf, sig, sa, addr)) {
+		if (!arch_signal_frame(tf, sig, sa, &p->siginfo[sig])) {
 			p->sigactions[SIGSEGV].handler = SIG_DFL;
 			proc_exit(SIGSEGV);
 		}
@@ -156,11 +224,10 @@ void signal_deliver(struct trapframe *tf)
 /* A fault in user mode (trap.c decoded it): sig is forced through. A
  * fault the process cannot handle (blocked, ignored, or raised inside its
  * own handler) reverts to the default action, so it kills. */
-void signal_fault(int sig, uint64_t addr)
+void signal_fault(int sig, int code, uint64_t addr)
 {
 	struct proc *p = current;
-	p->fault_sig = sig;
-	p->fault_addr = addr;
+	p->siginfo[sig] = (struct ksiginfo){.signo = sig, .code = code, .addr = addr};
 	struct k_sigaction *sa = &p->sigactions[sig];
 	if ((p->sig_blocked & SIGBIT(sig)) || sa->handler == SIG_IGN) {
 		sa->handler = SIG_DFL;
@@ -199,14 +266,17 @@ static bool signal_may_signal(const struct proc *from, const struct proc *to)
 	       from->uid == to->uid || from->uid == to->suid;
 }
 
-/* Send sig from the current process to p, if it may (sig 0: only check). */
-static int signal_kill_one(struct proc *p, int sig)
+/* Send sig from the current process to p, if it may (sig 0: only check),
+ * with the sender in its siginfo (code SI_USER for kill, SI_TKILL). */
+static int signal_kill_one(struct proc *p, int sig, int code)
 {
 	if (!p || p->state == P_UNUSED)
 		return -ESRCH;
 	if (!signal_may_signal(current, p))
 		return -EPERM;
-	return signal_send(p, sig);
+	struct ksiginfo info = {
+	    .signo = sig, .code = code, .pid = current->pid, .uid = current->uid};
+	return signal_send_info(p, &info);
 }
 
 /* kill(-1) and process groups: every target the sender may signal gets it;
@@ -221,7 +291,7 @@ static int signal_kill_many(int pgid, int sig)
 		    (pgid ? p->pgid != pgid || p->state == P_ZOMBIE : p == current || p->pid == 1))
 			continue;
 		found = true;
-		sent |= signal_kill_one(p, sig) == 0;
+		sent |= signal_kill_one(p, sig, SI_USER) == 0;
 	}
 	return sent ? 0 : found ? -EPERM : -ESRCH;
 }
@@ -231,7 +301,7 @@ long sys_kill(int pid, int sig)
 	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
 	if (pid > 0)
-		return signal_kill_one(proc_find(pid), sig);
+		return signal_kill_one(proc_find(pid), sig, SI_USER);
 	if (pid == -1)
 		return signal_kill_many(0, sig);
 	if (pid == INT32_MIN)
@@ -245,7 +315,7 @@ long sys_tkill(int tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	return signal_kill_one(proc_find(tid), sig);
+	return signal_kill_one(proc_find(tid), sig, SI_TKILL);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)

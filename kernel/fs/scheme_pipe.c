@@ -66,7 +66,11 @@ static long pipe_write(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 	size_t done = 0;
 	while (done < n) {
 		if (p->readers == 0) {
-			signal_send(current, SIGPIPE);
+			struct ksiginfo info = {.signo = SIGPIPE,
+			                        .code = SI_USER,
+			                        .pid = current->pid,
+			                        .uid = current->uid};
+			signal_send_info(current, &info); /* as Linux's send_sig */
 			return done ? (long)done : -EPIPE;
 		}
 		size_t space = PIPE_SIZE - p->len;

@@ -34,6 +34,7 @@ enum procfs_kind {
 	PK_MEM,
 	PK_TRACE,
 	PK_SYSFILTER,
+	PK_SIGINFO,
 	PK_COUNT
 };
 
@@ -96,6 +97,10 @@ static long procfs_read_sysfilter(struct file *, struct proc_handle *, struct pr
                                   size_t, uint64_t *);
 static long procfs_write_sysfilter(struct file *, struct proc_handle *, struct proc *, uint64_t,
                                    size_t, uint64_t *);
+static long procfs_read_siginfo(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                size_t, uint64_t *);
+static long procfs_write_siginfo(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                 size_t, uint64_t *);
 
 /* clang-format off */
 static const struct procfs_row procfs_files[PK_COUNT] = {
@@ -121,6 +126,8 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	                   procfs_read_trace, procfs_write_trace},
 	[PK_SYSFILTER]  = {"sysfilter", PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_THREAD,
 	                   PTRACE_SYSFILTER_BYTES, procfs_read_sysfilter, procfs_write_sysfilter},
+	[PK_SIGINFO]    = {"siginfo",   PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_THREAD, 128,
+	                   procfs_read_siginfo, procfs_write_siginfo},
 };
 /* clang-format on */
 
@@ -522,6 +529,37 @@ static long procfs_write_sysfilter(struct file *f, struct proc_handle *h, struct
 		return -EFAULT;
 	int err = ptrace_sysfilter_set(p, bits);
 	return err ? err : (long)sizeof bits;
+}
+
+/* siginfo: the 128-byte siginfo_t of the current ptrace stop (EBUSY when
+ * not stopped); the tracer may replace it at a SIGNAL stop to change the
+ * signal acted on (signo 0 discards it). */
+static long procfs_read_siginfo(struct file *f, struct proc_handle *h, struct proc *p,
+                                uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)h;
+	struct ksiginfo k;
+	int err = ptrace_siginfo_get(p, &k);
+	if (err)
+		return err;
+	uint8_t bytes[128];
+	signal_info_to_user(&k, bytes);
+	return file_read_window(f, ubuf, n, off, bytes, sizeof bytes);
+}
+
+static long procfs_write_siginfo(struct file *f, struct proc_handle *h, struct proc *p,
+                                 uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)h;
+	uint8_t bytes[128];
+	if (n != sizeof bytes || *off != 0)
+		return -EINVAL;
+	if (file_copy_in(f, bytes, ubuf, sizeof bytes))
+		return -EFAULT;
+	struct ksiginfo k;
+	signal_info_from_user(bytes, &k);
+	int err = ptrace_siginfo_set(p, &k);
+	return err ? err : (long)sizeof bytes;
 }
 
 /* --- Metadata, listings, poll, seek --------------------------------------- */

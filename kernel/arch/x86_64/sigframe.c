@@ -27,10 +27,8 @@ struct ucontext_k {
 	struct sigcontext_k mc;
 	uint64_t sigmask;
 };
-struct siginfo_k {
-	int32_t signo, errno_, code, pad;
-	uint64_t addr; /* si_pid/si_uid for kill, si_addr for faults */
-	uint8_t rest[128 - 24];
+struct siginfo_k { /* Linux siginfo_t: filled by signal_info_to_user */
+	uint8_t bytes[128];
 };
 struct rt_sigframe {
 	uint64_t pretcode;
@@ -42,7 +40,8 @@ _Static_assert(sizeof(struct siginfo_k) == 128, "Linux siginfo");
 
 /* Build the handler's frame on the user stack and point the registers at
  * the handler. Returns false if the stack is unusable. */
-bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa, uint64_t addr)
+bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa,
+                       const struct ksiginfo *info)
 {
 	struct proc *p = current;
 	uint64_t sp = tf->rsp - 128; /* skip the red zone */
@@ -61,15 +60,13 @@ bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *
 	mc->rip = tf->rip, mc->eflags = tf->rflags;
 	mc->cs = (uint16_t)tf->cs, mc->ss = (uint16_t)tf->ss;
 	mc->err = tf->error, mc->trapno = tf->vector < 32 ? tf->vector : 0;
-	mc->cr2 = tf->vector == 14 ? addr : 0;
-	f.info.code = addr ? 1 /* SEGV_MAPERR and friends */ : 0;
+	mc->cr2 = tf->vector == TRAP_PAGE_FAULT ? info->addr : 0;
 	uint64_t old_mask = p->restore_sigmask ? p->saved_sigmask : p->sig_blocked;
 	p->restore_sigmask = false; /* sigreturn restores the mask from the frame */
 	mc->oldmask = old_mask;
 	mc->fpstate = fpstate;
 	f.uc.sigmask = old_mask;
-	f.info.signo = sig;
-	f.info.addr = addr;
+	signal_info_to_user(info, f.info.bytes);
 
 	arch_fpu_save(p->fpu);
 	if (copy_to_user(fpstate, p->fpu, 512) || copy_to_user(sp, &f, sizeof f))
@@ -127,8 +124,7 @@ long sys_rt_sigreturn(void)
 	p->sig_blocked = f.uc.sigmask & ~UNBLOCKABLE;
 	return (long)tf->rax;
 bad:
+	signal_fault(SIGSEGV, SI_KERNEL, 0); /* Linux's force_sig: no handler may catch it */
 	p->sigactions[SIGSEGV].handler = SIG_DFL;
-	p->sig_blocked &= ~SIGBIT(SIGSEGV);
-	signal_send(p, SIGSEGV);
 	return (long)tf->rax;
 }

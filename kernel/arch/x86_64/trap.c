@@ -102,33 +102,37 @@ static void trap_kernel_fault(struct trapframe *tf)
 }
 
 /* An exception in user mode: demand paging, a tracer's trap, or the
- * matching signal, forced through (signal_fault). */
+ * matching signal with Linux's si_code and address, forced through
+ * (signal_fault). */
 void proc_user_fault(struct trapframe *tf)
 {
-	int sig;
+	int sig, code;
 	uint64_t addr = tf->rip;
 	switch (tf->vector) {
-	case TRAP_DIVIDE:
+	case TRAP_DIVIDE: sig = SIGFPE, code = FPE_INTDIV; break;
 	case TRAP_X87:
-	case TRAP_SIMD: sig = SIGFPE; break;
+	case TRAP_SIMD: sig = SIGFPE, code = 7 /* FPE_FLTINV */; break;
 	case TRAP_DEBUG:
 	case TRAP_BREAKPOINT:
 		if (ptrace_trap(tf))
 			return;
 		sig = SIGTRAP;
+		code = tf->vector == TRAP_DEBUG ? TRAP_TRACE : SI_KERNEL; /* int3: as Linux */
+		if (code == SI_KERNEL)
+			addr = 0;
 		break;
-	case TRAP_INVALID_OPCODE: sig = SIGILL; break;
-	case TRAP_ALIGNMENT: sig = SIGBUS; break;
+	case TRAP_INVALID_OPCODE: sig = SIGILL, code = ILL_ILLOPN; break;
+	case TRAP_ALIGNMENT: sig = SIGBUS, code = BUS_ADRALN; break;
 	case TRAP_PAGE_FAULT:
 		addr = read_cr2();
 		if (user_page_fault(addr, tf->error))
 			return;
 		sig = SIGSEGV;
+		code = (tf->error & 1) ? SEGV_ACCERR : SEGV_MAPERR; /* present: a protection */
 		break;
-	case TRAP_GENERAL_PROTECTION: addr = 0, sig = SIGSEGV; break;
-	default: sig = SIGSEGV; break;
+	default: sig = SIGSEGV, code = SI_KERNEL, addr = 0; break; /* #GP and the rest */
 	}
-	signal_fault(sig, addr);
+	signal_fault(sig, code, addr);
 }
 
 /* Common C entry for every interrupt and exception. */
