@@ -35,7 +35,7 @@ APPEND   ?=
 QEMUFLAGS := -accel tcg -m 256M -no-reboot -display none -monitor none \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all deps run check check-host bench demo debug clean format
+.PHONY: all deps run check check-host bench demo debug fuzz clean format
 all: $(BUILD)/kernel.elf $(BUILD)/initfs.img
 
 deps:
@@ -113,6 +113,15 @@ check-host: $(HTESTS)
 
 check: deps all $(HTESTS)
 	@tools/run-tests
+
+# The syscall fuzzer (tests/guest/fuzz.c) booted as init's program:
+# make fuzz SEED=N ITER=M [NPROC=8] [VERBOSE=1]; prints a summary.
+SEED    ?= 1
+ITER    ?= 100000
+NPROC   ?= 8
+VERBOSE ?= 0
+fuzz: deps all
+	@tools/run-fuzz $(SEED) $(ITER) $(NPROC) $(VERBOSE)
 
 bench: deps all
 	@tools/run-bench
