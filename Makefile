@@ -116,12 +116,14 @@ check: deps all $(HTESTS)
 
 # The syscall fuzzer (tests/guest/fuzz.c) booted as init's program:
 # make fuzz SEED=N ITER=M [NPROC=8] [VERBOSE=1]; prints a summary.
+# REPLAY=R,W replays worker W of round R alone, every call printed.
 SEED    ?= 1
 ITER    ?= 100000
 NPROC   ?= 8
 VERBOSE ?= 0
+REPLAY  ?=
 fuzz: deps all
-	@tools/run-fuzz $(SEED) $(ITER) $(NPROC) $(VERBOSE)
+	@REPLAY=$(REPLAY) tools/run-fuzz $(SEED) $(ITER) $(NPROC) $(VERBOSE)
 
 bench: deps all
 	@tools/run-bench

@@ -193,6 +193,7 @@ struct call_rec {
 static struct {
 	uint64_t progress; /* calls started */
 	struct call_rec ring[RING];
+	uint16_t count[512], ok[512]; /* calls and successes per number (coverage) */
 } wstate;
 
 static uint64_t rng;
@@ -593,7 +594,11 @@ static const char *const fixed_paths[] = {"/tmp/fz",
                                           ".",
                                           "..",
                                           "fz",
-                                          "/tmp/fz/../../tmp/fz/./a"};
+                                          "/tmp/fz/../../tmp/fz/./a",
+                                          "/tmp/fz",
+                                          "/tmp/fz/a",
+                                          "/tmp/q",
+                                          "/tmp/fz/b/d"};
 
 /* Write a path into the arena and return its address (or a bad pointer). */
 static uint64_t arg_path(void)
@@ -704,6 +709,10 @@ static long do_call(long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		log_call(c);
 	long r = sc6(nr, (long)a0, (long)a1, (long)a2, (long)a3, (long)a4, (long)a5);
 	c->ret = r;
+	if (nr >= 0 && nr < 512) {
+		wstate.count[nr]++;
+		wstate.ok[nr] += r >= 0 || r < -4095;
+	}
 	return r;
 }
 
@@ -1033,6 +1042,8 @@ static void fork_call(long nr)
 	if (r == 0)
 		child_body();
 	c->ret = r;
+	wstate.count[nr]++;
+	wstate.ok[nr] += r >= 0;
 	if (r > 0)
 		kid_pids[nkids++] = (int)r;
 }
@@ -1261,17 +1272,20 @@ static void random_call(void)
 		if (chance(80))
 			a[0] = (uint64_t)(uintptr_t)pfd;
 		a[1] = chance(90) ? (uint64_t)n : arg_len();
-		if (nr == SYS_poll)
+		if (nr == SYS_poll) {
 			a[2] = chance(90) ? rn(30) : arg_int();
-		else
+		} else {
 			a[2] = arg_timespec();
+			a[3] = chance(60) ? 0 : random_blob(8);
+			a[4] = chance(85) ? 8 : arg_len();
+		}
 		break;
 	}
 	case SYS_select:
 	case SYS_pselect6: {
 		uint64_t *sets = (uint64_t *)(uintptr_t)(ARENA + 800);
 		for (int i = 0; i < 12; i++)
-			sets[i] = chance(50) ? rnd() : rn(1024);
+			sets[i] = chance(20) ? rnd() : rn(1024) & rnd();
 		a[0] = chance(80) ? rn(70) : arg_int();
 		for (int i = 1; i < 4; i++)
 			a[i] = chance(70) ? (uint64_t)(uintptr_t)&sets[4 * (i - 1)] : arg_ptr(128);
@@ -1282,7 +1296,11 @@ static void random_call(void)
 			a[4] = chance(85) ? (uint64_t)(uintptr_t)tv : arg_ptr(16);
 		} else {
 			a[4] = arg_timespec();
-			a[5] = chance(70) ? 0 : arg_ptr(16);
+			uint64_t *sm = (uint64_t *)(uintptr_t)(ARENA + 940);
+			sm[0] = chance(70) ? random_blob(8) : bad_ptr();
+			sm[1] = chance(80) ? 8 : arg_len();
+			a[5] =
+			    chance(40) ? 0 : (chance(80) ? (uint64_t)(uintptr_t)sm : arg_ptr(16));
 		}
 		break;
 	}
@@ -1563,8 +1581,10 @@ struct wslot {
 	long start, last_change, last_poke, killed_at;
 	uint64_t progress;
 	struct call_rec ring[RING];
-	int have_ring;
+	int have_ring, polls;
+	uint16_t count[512], ok[512];
 };
+static uint64_t tot_count[512], tot_ok[512]; /* coverage over the run */
 
 static void print_ring(const struct wslot *s, int round, int index)
 {
@@ -1591,6 +1611,14 @@ static int read_worker(struct wslot *s)
 	s->progress = st[0];
 	memcpy(s->ring, &st[1], sizeof s->ring);
 	s->have_ring = 1;
+	if (s->polls++ % 10 == 0) {
+		uint16_t cnt[1024];
+		if (pread(s->memfd, cnt, sizeof cnt, (off_t)(uintptr_t)&wstate.count) ==
+		    (ssize_t)sizeof cnt) {
+			memcpy(s->count, cnt, sizeof s->count);
+			memcpy(s->ok, cnt + 512, sizeof s->ok);
+		}
+	}
 	return 0;
 }
 
@@ -1698,10 +1726,38 @@ static int run_round(int round, int chunk)
 	}
 	for (int i = 0; i < nproc_arg; i++) {
 		calls_made += (long)ws[i].progress;
+		for (int n = 0; n < 512; n++) {
+			tot_count[n] += ws[i].count[n];
+			tot_ok[n] += ws[i].ok[n];
+		}
 		if (ws[i].memfd >= 0)
 			close(ws[i].memfd);
 	}
 	return rc;
+}
+
+/* Calls and successes per syscall, as the driver last saw them in the
+ * workers (calls in their forked children are not seen). */
+static void print_coverage(void)
+{
+	char line[200];
+	size_t at = 0;
+	printf("fuzz: coverage, calls/succeeded per syscall (workers only, not their children):\n");
+	for (size_t i = 0; i < NSC; i++) {
+		int nr = sc_list[i].nr;
+		at += (size_t)snprintf(line + at, sizeof line - at, " %s %llu/%llu",
+		                       sc_list[i].name, (unsigned long long)tot_count[nr],
+		                       (unsigned long long)tot_ok[nr]);
+		if (at > 90 || i + 1 == NSC) {
+			printf("fuzz: %s\n", line);
+			at = 0;
+		}
+	}
+	uint64_t unknown = 0;
+	for (int nr = 0; nr < 512; nr++)
+		if (!strcmp(sc_name(nr), "unknown"))
+			unknown += tot_count[nr];
+	printf("fuzz:  unknown numbers below 512: %llu calls\n", (unsigned long long)unknown);
 }
 
 static int failures;
@@ -1797,6 +1853,7 @@ static int drive(uint64_t seed, long iter, int nproc, int verbose)
 		if (ends_sig[i])
 			printf(" %d:%ld", i, ends_sig[i]);
 	printf("\n");
+	print_coverage();
 	printf("fuzz: after: free_frames %ld sessions %ld procs %ld heap_bytes %ld\n", c.frames,
 	       c.sessions, c.procs, c.heap);
 	char name[64];
