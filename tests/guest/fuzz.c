@@ -693,6 +693,19 @@ static void log_call(const struct call_rec *c)
 	at = put_s(b, at, sizeof b, ": ");
 	size_t n = format_call(b + at, sizeof b - at - 1, c, 0);
 	at += n;
+	const char *kinds = "";
+	for (size_t i = 0; i < NSC; i++)
+		if (sc_list[i].nr == c->nr)
+			kinds = sc_list[i].kinds;
+	for (int i = 0; kinds[i] && i < 6; i++) { /* paths in our arena, shown */
+		if (kinds[i] != 's' || c->a[i] < ARENA || c->a[i] >= GUARD - 64)
+			continue;
+		const char *str = (const char *)(uintptr_t)c->a[i];
+		at = put_s(b, at, sizeof b - 1, " \"");
+		for (int k = 0; str[k] && k < 60 && at + 2 < sizeof b; k++)
+			b[at++] = str[k] >= 32 && str[k] < 127 ? str[k] : '?';
+		at = put_s(b, at, sizeof b - 1, "\"");
+	}
 	b[at++] = '\n';
 	sc3(SYS_write, LOG_FD, b, at);
 }
@@ -1470,6 +1483,16 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* The driver keeps SIGALRM blocked, so a worker poked before it has
+ * installed its handler (restore_alarm unblocks it) is not killed. */
+static void block_alarm(void)
+{
+	sigset_t m;
+	sigemptyset(&m);
+	sigaddset(&m, SIGALRM);
+	sigprocmask(SIG_BLOCK, &m, NULL);
+}
+
 static void nap_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -1804,6 +1827,7 @@ static int drive(uint64_t seed, long iter, int nproc, int verbose)
 	prot_pid[nprot++] = getpid();
 	prot_pid[nprot++] = getppid();
 	setpgid(0, 0);
+	block_alarm();
 	if (getpgrp() != getpid())
 		prot_pid[nprot++] = getpgrp();
 	if (verbose)
@@ -1881,6 +1905,7 @@ static int replay(uint64_t seed, int round, int index)
 	prot_pid[nprot++] = getpid();
 	prot_pid[nprot++] = getppid();
 	setpgid(0, 0);
+	block_alarm();
 	w_verbose = 1;
 	w_nproc = DEFAULT_NPROC;
 	dup2(1, LOG_FD);
@@ -1896,8 +1921,9 @@ static int replay(uint64_t seed, int round, int index)
 			waitpid(pid, &st, 0);
 			break;
 		}
-		kill(pid, SIGALRM);
 		nap_ms(POKE_MS);
+		kill(pid, SIGCONT);
+		kill(pid, SIGALRM);
 	}
 	seed_arg = seed;
 	sweep(round, -1);
