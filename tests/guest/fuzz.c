@@ -375,7 +375,7 @@ static uint64_t arg_ptr(uint64_t len)
 		return GUARD - (len < ARENA_SIZE ? len : 64) + (chance(50) ? rn(64) : 0);
 	case 6: return (uint64_t)(uintptr_t)&fuzz_restorer; /* read-only text */
 	case 7: return (uint64_t)(uintptr_t) "read-only string";
-	case 8: return (uint64_t)(uintptr_t)&wstate; /* our own live state */
+	case 8: return (uint64_t)(uintptr_t)fds; /* our own live state */
 	default: return bad_ptr();
 	}
 }
@@ -1748,10 +1748,14 @@ static int run_round(int round, int chunk)
 		}
 	}
 	for (int i = 0; i < nproc_arg; i++) {
+		/* A sibling tracing a worker may have written its counters
+		 * through proc:PID/mem: never trust more than a chunk. */
+		if (ws[i].progress > (uint64_t)chunk)
+			ws[i].progress = (uint64_t)chunk;
 		calls_made += (long)ws[i].progress;
 		for (int n = 0; n < 512; n++) {
-			tot_count[n] += ws[i].count[n];
-			tot_ok[n] += ws[i].ok[n];
+			tot_count[n] += ws[i].count[n] <= chunk ? ws[i].count[n] : 0;
+			tot_ok[n] += ws[i].ok[n] <= ws[i].count[n] ? ws[i].ok[n] : 0;
 		}
 		if (ws[i].memfd >= 0)
 			close(ws[i].memfd);
