@@ -44,7 +44,7 @@ APPEND   ?=
 QEMUFLAGS := -accel tcg -m 256M -no-reboot -display none -monitor none \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all deps run check check-host bench demo debug qemu-gdb compdb clean format lint
+.PHONY: all deps run check check-host bench demo debug qemu-gdb compdb fuzz clean format lint
 all: $(BUILD)/kernel.elf $(BUILD)/initfs.img
 
 deps:
@@ -163,6 +163,17 @@ T       ?=
 SUITE   ?=
 check: deps all $(HTESTS)
 	@T="$(T)" SUITE="$(SUITE)" tools/run-tests
+
+# The syscall fuzzer (tests/guest/fuzz.c) booted as init's program:
+# make fuzz SEED=N ITER=M [NPROC=8] [VERBOSE=1]; prints a summary.
+# REPLAY=R,W replays worker W of round R alone, every call printed.
+SEED    ?= 1
+ITER    ?= 100000
+NPROC   ?= 8
+VERBOSE ?= 0
+REPLAY  ?=
+fuzz: deps all
+	@REPLAY=$(REPLAY) tools/run-fuzz $(SEED) $(ITER) $(NPROC) $(VERBOSE)
 
 bench: deps all
 	@tools/run-bench
