@@ -162,7 +162,7 @@ struct sc_info {
 	int nr;
 	const char *name, *kinds;
 };
-#define SC_ENTRY(num, nm, k) {num, #nm, k},
+#define SC_ENTRY(num, nm, k, props, params) {num, #nm, k},
 static const struct sc_info sc_list[] = {PROCYON_SYSCALLS(SC_ENTRY)};
 #define NSC (sizeof sc_list / sizeof sc_list[0])
 
