@@ -279,6 +279,10 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	 * address belongs to the old image, so it is forgotten (as on Linux):
 	 * nothing is ever stored through it into the new one. */
 	p->clear_child_tid = 0;
+	memset(p->debugreg, 0, sizeof p->debugreg); /* execve disarms them */
+	p->debug_hit = 0;
+	if (p == current)
+		arch_debug_switch(p);
 	mm.brk_start = mm.brk = ALIGN_UP(top, PAGE_SIZE);
 	if (p == current)
 		vm_activate(mm.space);

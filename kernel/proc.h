@@ -110,6 +110,10 @@ struct proc {
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	uint64_t fs_base, gs_base;
 	uint64_t clear_child_tid;
+	/* Debug registers as proc:PID/regs/debug shows them (DR0-DR7; [4], [5]
+	 * are 0, [6] the status of the last hit), loaded while it runs. */
+	uint64_t debugreg[8];
+	uint64_t debug_hit; /* DR6 bits of a hit the kernel took for it, to report */
 
 	struct file *files[NOFILE];
 	bool cloexec[NOFILE];

@@ -64,7 +64,10 @@ static uint64_t ptrace_stop_here(uint64_t cause, const uint64_t *data, int n)
 	p->stop_cause = cause;
 	/* What proc:PID/siginfo shows: the signal's own at a SIGNAL stop, the
 	 * SIGTRAP a trap would deliver at a breakpoint or step, else zeroes. */
-	if (cause == PTRACE_STOP_BREAKPOINT || cause == PTRACE_STOP_SINGLESTEP)
+	if (cause == PTRACE_STOP_BREAKPOINT && n >= 3) /* a debug register hit */
+		p->stop_info =
+		    (struct ksiginfo){.signo = SIGTRAP, .code = TRAP_HWBKPT, .addr = data[2]};
+	else if (cause == PTRACE_STOP_BREAKPOINT || cause == PTRACE_STOP_SINGLESTEP)
 		p->stop_info = (struct ksiginfo){
 		    .signo = SIGTRAP,
 		    .code = cause == PTRACE_STOP_SINGLESTEP ? TRAP_TRACE : TRAP_BRKPT,
@@ -441,6 +444,29 @@ bool ptrace_trap(struct trapframe *tf)
 		return true;
 	}
 	return false;
+}
+
+/* A debug register hit (dr6's B0-B3), in user mode or taken by the kernel
+ * on the process's behalf (reported on its way back): a BREAKPOINT stop
+ * with rip, DR6 and the watched address when the tracer asked for
+ * breakpoints, else SIGTRAP with si_code TRAP_HWBKPT. An execute
+ * breakpoint resumes with RF set, so the instruction runs once. */
+void ptrace_debug_hit(struct trapframe *tf, uint64_t dr6)
+{
+	struct proc *p = current;
+	int i = __builtin_ctzll(dr6 & DR6_HITS);
+	uint64_t addr = p->debugreg[i];
+	p->debugreg[6] = dr6 & (DR6_HITS | DR6_STEP);
+	if (arch_debug_is_exec(p, i) && tf->rip == addr) {
+		arch_frame_set_resume(tf);
+		p->force_iret = true;
+	}
+	if (ptrace_wants(p, PTRACE_STOP_BREAKPOINT)) {
+		uint64_t data[3] = {tf->rip, dr6 & DR6_HITS, addr};
+		ptrace_stop_here(PTRACE_STOP_BREAKPOINT, data, 3);
+		return;
+	}
+	signal_fault(SIGTRAP, TRAP_HWBKPT, addr);
 }
 
 /* On the way to user mode: interrupt stops, and the step over a syscall. */

@@ -33,6 +33,7 @@ int ptrace_signal_stop(struct proc *p, int sig);
 int ptrace_siginfo_get(struct proc *p, struct ksiginfo *out);
 int ptrace_siginfo_set(struct proc *p, const struct ksiginfo *in);
 bool ptrace_trap(struct trapframe *tf);
+void ptrace_debug_hit(struct trapframe *tf, uint64_t dr6);
 void ptrace_user_return(struct trapframe *tf);
 void ptrace_arm_step(struct trapframe *tf);
 bool ptrace_syscall_enter(struct trapframe *tf);

@@ -19,5 +19,6 @@ void regs_get(struct proc *p, struct user_regs *out);
 int regs_validate(const struct user_regs *cur, const struct user_regs *want);
 int regs_set(struct proc *p, const struct user_regs *want);
 int regs_validate_fpu(const struct user_fpregs *f);
+int regs_validate_debug(const uint64_t dr[8]);
 void regs_fpu_init(void);
 #endif

@@ -63,6 +63,7 @@ static void sched_switch_to(struct proc *next)
 		vm_activate(next->mm.space);
 	arch_fpu_restore(next->fpu);
 	arch_set_tls_base(next->fs_base, next->gs_base);
+	arch_debug_switch(next);
 	context_switch(&prev->ctx, next->ctx);
 }
 

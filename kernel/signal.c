@@ -248,6 +248,11 @@ _Noreturn void proc_bad_user_frame(void)
 void proc_user_return(struct trapframe *tf)
 {
 	sched_preempt_point();
+	if (current->debug_hit) { /* a watchpoint the kernel's own copy touched */
+		uint64_t dr6 = current->debug_hit;
+		current->debug_hit = 0;
+		ptrace_debug_hit(tf, dr6);
+	}
 	if (current->tracee_session || current->step_tf || current->trace_interrupt)
 		ptrace_user_return(tf);
 	if (signal_pending(current) || (int64_t)tf->rax == -ERESTARTSYS)

@@ -31,6 +31,7 @@ enum procfs_kind {
 	PK_REGS,
 	PK_REGS_INT,
 	PK_REGS_FLOAT,
+	PK_REGS_DEBUG,
 	PK_MEM,
 	PK_TRACE,
 	PK_SYSFILTER,
@@ -43,6 +44,7 @@ enum procfs_kind {
 #define PF_BIND_MM 0x04  /* bound to the address space it was opened on (mem) */
 #define PF_OUTLIVES 0x08 /* reads go on after the process is gone (trace) */
 #define PF_THREAD 0x10   /* per thread (registers, trace, sysfilter); else per process */
+#define PF_SESSION 0x20  /* opening starts a trace session: read-write only */
 
 struct proc_handle {
 	enum procfs_kind kind;
@@ -99,6 +101,10 @@ static long procfs_write_sysfilter(struct file *, struct proc_handle *, struct p
                                    size_t, uint64_t *);
 static long procfs_read_siginfo(struct file *, struct proc_handle *, struct proc *, uint64_t,
                                 size_t, uint64_t *);
+static long procfs_read_regs_debug(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                   size_t, uint64_t *);
+static long procfs_write_regs_debug(struct file *, struct proc_handle *, struct proc *, uint64_t,
+                                    size_t, uint64_t *);
 static long procfs_write_siginfo(struct file *, struct proc_handle *, struct proc *, uint64_t,
                                  size_t, uint64_t *);
 
@@ -120,9 +126,11 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	                   sizeof(struct user_regs), procfs_read_regs_int, procfs_write_regs_int},
 	[PK_REGS_FLOAT] = {"float",     PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD,
 	                   sizeof(struct user_fpregs), procfs_read_regs_float, procfs_write_regs_float},
+	[PK_REGS_DEBUG] = {"debug",     PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD, 64,
+	                   procfs_read_regs_debug, procfs_write_regs_debug},
 	[PK_MEM]        = {"mem",       PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_BIND_MM,      0,
 	                   procfs_read_mem, procfs_write_mem},
-	[PK_TRACE]      = {"trace",     PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_OUTLIVES | PF_THREAD, 0,
+	[PK_TRACE]      = {"trace",     PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_OUTLIVES | PF_THREAD | PF_SESSION, 0,
 	                   procfs_read_trace, procfs_write_trace},
 	[PK_SYSFILTER]  = {"sysfilter", PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_THREAD,
 	                   PTRACE_SYSFILTER_BYTES, procfs_read_sysfilter, procfs_write_sysfilter},
@@ -178,7 +186,11 @@ static int procfs_may_access(struct proc *p)
 		return 0;
 	if (me->euid == 0)
 		return p->pid == 1 ? -EPERM : 0;
-	if (me->euid == p->uid && me->egid == p->gid && procfs_is_ancestor(me, p))
+	/* Every id of the target (real, effective, saved) must be the
+	 * caller's: a target that gained privilege is never opened. */
+	bool same_user = me->euid == p->uid && me->euid == p->euid && me->euid == p->suid;
+	bool same_group = me->egid == p->gid && me->egid == p->egid && me->egid == p->sgid;
+	if (same_user && same_group && procfs_is_ancestor(me, p))
 		return 0;
 	return -EPERM;
 }
@@ -232,8 +244,6 @@ static int procfs_open(struct file *f, const char *path, int flags, int mode)
 		return -EISDIR;
 	if ((flags & O_DIRECTORY) && !procfs_is_dir(h.kind))
 		return -ENOTDIR;
-	if (flags & O_CREAT)
-		return -EACCES;
 	struct proc *p = 0;
 	if (h.kind != PK_ROOT) {
 		p = proc_find(h.pid);
@@ -244,8 +254,12 @@ static int procfs_open(struct file *f, const char *path, int flags, int mode)
 		h.opened_zombie = p->state == P_ZOMBIE;
 		h.mm_gen = p->mm.gen;
 	}
+	if (flags & O_CREAT)
+		return -EACCES;
 	if (!(row->flags & PF_WRITABLE) && acc != O_RDONLY)
 		return -EACCES;
+	if ((row->flags & PF_SESSION) && acc != O_RDWR)
+		return -EACCES; /* a session reads events and writes requests */
 	if (!(row->flags & PF_PUBLIC)) {
 		if (!p)
 			return -ENOENT; /* only the root has no process, and it is public */
@@ -261,7 +275,7 @@ static int procfs_open(struct file *f, const char *path, int flags, int mode)
 	if (!ph)
 		return -ENOMEM;
 	*ph = h;
-	if (h.kind == PK_TRACE) {
+	if (row->flags & PF_SESSION) {
 		err = ptrace_attach(p, flags, &ph->session);
 		if (err) {
 			kfree(ph);
@@ -531,6 +545,33 @@ static long procfs_write_sysfilter(struct file *f, struct proc_handle *h, struct
 	return err ? err : (long)sizeof bits;
 }
 
+/* regs/debug: DR0-DR7 (struct user_debugregs), read like regs/int; a
+ * write is validated whole (regs_validate_debug) and loaded when the
+ * process next runs. */
+static long procfs_read_regs_debug(struct file *f, struct proc_handle *h, struct proc *p,
+                                   uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)h;
+	return file_read_window(f, ubuf, n, off, p->debugreg, sizeof p->debugreg);
+}
+
+static long procfs_write_regs_debug(struct file *f, struct proc_handle *h, struct proc *p,
+                                    uint64_t ubuf, size_t n, uint64_t *off)
+{
+	(void)h;
+	uint64_t dr[8];
+	int err = procfs_regs_write_ok(p, n, *off, sizeof dr);
+	if (err)
+		return err;
+	if (file_copy_in(f, dr, ubuf, sizeof dr))
+		return -EFAULT;
+	err = regs_validate_debug(dr);
+	if (err)
+		return err;
+	memcpy(p->debugreg, dr, sizeof dr);
+	return (long)sizeof dr;
+}
+
 /* siginfo: the 128-byte siginfo_t of the current ptrace stop (EBUSY when
  * not stopped); the tracer may replace it at a SIGNAL stop to change the
  * signal acted on (signo 0 discards it). */
@@ -616,7 +657,8 @@ static long procfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 				continue;
 			char name[16];
 			ksnprintf(name, sizeof name, "%d", p->pid);
-			if (!dirent_emit(&d, (uint64_t)p->pid << 8, (uint64_t)i + 1, DT_DIR, name))
+			uint64_t ino = ((uint64_t)p->pid << 8) | PK_PID; /* as its stat says */
+			if (!dirent_emit(&d, ino, (uint64_t)i + 1, DT_DIR, name))
 				return dirent_done(&d);
 			*off = (uint64_t)i + 1;
 		}
@@ -634,7 +676,8 @@ static long procfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 			continue;
 		if (seen++ < *off)
 			continue;
-		if (!dirent_emit(&d, seen, seen, procfs_files[k].dtype, procfs_files[k].name))
+		uint64_t ino = ((uint64_t)h->pid << 8) | (uint64_t)k;
+		if (!dirent_emit(&d, ino, seen, procfs_files[k].dtype, procfs_files[k].name))
 			break;
 		*off = seen;
 	}

@@ -13,10 +13,14 @@ struct proc *current = &me;
 static int last_signal, signals_sent, sleeps, wakes;
 static int (*sleep_hook)(void); /* what "another process" does; NULL: -EINTR */
 
-int signal_send(struct proc *p, int sig)
+static int last_code, last_sender;
+
+int signal_send_info(struct proc *p, const struct ksiginfo *info)
 {
 	CHECK(p == current);
-	last_signal = sig;
+	last_signal = info->signo;
+	last_code = info->code;
+	last_sender = info->pid;
 	signals_sent++;
 	return 0;
 }
@@ -159,6 +163,8 @@ TEST(no_readers_epipe)
 	rd_end = NULL;
 	CHECK_EQ(pw("x", 1), -EPIPE);
 	CHECK_EQ(last_signal, SIGPIPE);
+	CHECK_EQ(last_code, SI_USER); /* as Linux's send_sig: the writer itself sent it */
+	CHECK_EQ(last_sender, current->pid);
 	CHECK_EQ(signals_sent, 1);
 	CHECK_EQ(wr_end->ops->poll(wr_end, POLLOUT), POLLERR);
 	done();

@@ -88,6 +88,14 @@ void arch_frame_restart_syscall(struct trapframe *tf);
 uint64_t arch_breakpoint_address(const struct trapframe *tf);
 void arch_frame_init_user(struct trapframe *tf, uint64_t entry, uint64_t sp);
 void arch_syscall_init(void);
+struct proc;
+#define DR7_ENABLES 0x55ULL /* L0-L3 */
+#define DR6_HITS 0xfULL     /* B0-B3 */
+#define DR6_STEP 0x4000ULL  /* BS */
+void arch_debug_switch(const struct proc *next);
+uint64_t arch_debug_status(void);
+_Bool arch_debug_is_exec(const struct proc *p, int i);
+void arch_frame_set_resume(struct trapframe *tf);
 
 /* machine.c */
 _Noreturn void machine_exit(int code);

@@ -19,6 +19,7 @@ static struct tss tss;
 static uint64_t gdt[7];
 static uint8_t ist_df_stack[8192] __attribute__((aligned(16)));
 static uint8_t ist_nmi_stack[8192] __attribute__((aligned(16)));
+uint8_t ist_db_stack[8192] __attribute__((aligned(16))); /* trap_entry.S reads its top */
 
 /* Load the GDT, reload segments and the task register. */
 void gdt_init(void)
@@ -37,6 +38,7 @@ void gdt_init(void)
 
 	tss.ist[0] = (uint64_t)(ist_df_stack + sizeof ist_df_stack);
 	tss.ist[1] = (uint64_t)(ist_nmi_stack + sizeof ist_nmi_stack);
+	tss.ist[2] = (uint64_t)(ist_db_stack + sizeof ist_db_stack);
 	tss.iomap_base = sizeof tss; /* no I/O bitmap: every port faults in user mode */
 
 	struct {

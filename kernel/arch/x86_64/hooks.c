@@ -6,6 +6,7 @@
  * entry state). A second architecture implements this file's functions. */
 #include "arch.h"
 #include "cpu.h"
+#include "proc.h"
 #include <stdbool.h>
 
 void arch_set_tls_base(uint64_t fs_base, uint64_t gs_base)
@@ -69,3 +70,39 @@ void arch_frame_init_user(struct trapframe *tf, uint64_t entry, uint64_t sp)
 	tf->rflags = RFLAGS_IF;
 	tf->vector = TRAP_SYSCALL;
 }
+
+/* Debug registers: load next's while it runs, and disarm the CPU when it
+ * has none (so one process's watchpoints never fire for another). */
+static bool debug_armed;
+
+void arch_debug_switch(const struct proc *next)
+{
+	if (next->debugreg[7] & DR7_ENABLES) {
+		write_dr(7, 0);
+		for (int i = 0; i < 4; i++)
+			write_dr(i, next->debugreg[i]);
+		write_dr(6, 0);
+		write_dr(7, next->debugreg[7]);
+		debug_armed = true;
+	} else if (debug_armed) {
+		write_dr(7, 0);
+		debug_armed = false;
+	}
+}
+
+/* The debug status of the trap being handled, cleared for the next one
+ * (the CPU never clears DR6 itself). */
+uint64_t arch_debug_status(void)
+{
+	uint64_t dr6 = read_dr(6);
+	write_dr(6, 0);
+	return dr6;
+}
+
+/* Whether debug register i is an execute breakpoint (RW = 00). */
+bool arch_debug_is_exec(const struct proc *p, int i)
+{
+	return ((p->debugreg[7] >> (16 + 4 * i)) & 3) == 0;
+}
+
+void arch_frame_set_resume(struct trapframe *tf) { tf->rflags |= RFLAGS_RF; }

@@ -34,6 +34,7 @@ void idt_init(void)
 	idt_set_gate(3, trap_vectors[3], 3, 0); /* int3 from user code */
 	idt_set_gate(2, trap_vectors[2], 0, 2); /* NMI: IST2 */
 	idt_set_gate(8, trap_vectors[8], 0, 1); /* double fault: IST1 */
+	idt_set_gate(1, trap_vectors[1], 0, 3); /* #DB: IST3 (see trap_entry.S) */
 	struct {
 		uint16_t limit;
 		uint64_t base;

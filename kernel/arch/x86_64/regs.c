@@ -76,3 +76,27 @@ int regs_validate_fpu(const struct user_fpregs *f)
 {
 	return (f->mxcsr & ~cpu_mxcsr_mask) ? -EINVAL : 0;
 }
+
+/* A debug-register image a tracer may load (proc:PID/regs/debug), all or
+ * nothing: addresses in user space, each enabled one with its length
+ * below USER_TOP and aligned to it; only the local enables L0-L3 and their
+ * RW/LEN fields in DR7, RW never 10 (I/O) and an execute breakpoint of
+ * length 1; no global enables, GD, LE/GE or reserved bits (so no image can
+ * make the kernel trap on its own accesses); DR4/DR5 zero, DR6 only
+ * cleared. 0 or -EINVAL. */
+int regs_validate_debug(const uint64_t dr[8])
+{
+	static const uint64_t len_bytes[4] = {1, 2, 8, 4}; /* LEN 00, 01, 10, 11 */
+	uint64_t dr7 = dr[7];
+	if (dr[4] || dr[5] || dr[6] || (dr7 & ~(DR7_ENABLES | 0xffff0000ULL)))
+		return -EINVAL;
+	for (int i = 0; i < 4; i++) {
+		uint64_t rw = (dr7 >> (16 + 4 * i)) & 3, len = len_bytes[(dr7 >> (18 + 4 * i)) & 3];
+		if (!regs_user_address(dr[i]) || rw == 2 || (rw == 0 && len != 1))
+			return -EINVAL;
+		bool on = (dr7 >> (2 * i)) & 1;
+		if (on && ((dr[i] & (len - 1)) || dr[i] > USER_TOP - len))
+			return -EINVAL;
+	}
+	return 0;
+}

@@ -81,6 +81,21 @@ static void trap_kernel_fault(struct trapframe *tf)
 {
 	if (tf->vector == TRAP_PAGE_FAULT && user_page_fault(read_cr2(), tf->error))
 		return; /* a user page touched for the first time by a copy */
+	/* A debug trap in kernel mode, on its own IST stack: a watchpoint the
+	 * kernel touched on the process's behalf (copy_to_user into a watched
+	 * buffer: reported on the way back to user mode), or a user's trap held
+	 * back by the MOV SS / POP SS shadow onto the first instruction of a
+	 * kernel entry (CVE-2018-8897's shape). Neither is the kernel's: note
+	 * it and go on. */
+	if (tf->vector == TRAP_DEBUG) {
+		uint64_t dr6 = arch_debug_status();
+		if (current && (dr6 & DR6_HITS)) {
+			current->debug_hit |= dr6 & DR6_HITS;
+			current->force_iret = true; /* the syscall fast path must see it */
+		}
+		tf->rflags &= ~RFLAGS_TF;
+		return;
+	}
 	/* The final iretq to user mode faulted (#NP, #SS or #GP on a frame
 	 * that every check before it should have refused): the process dies of
 	 * SIGSEGV and the kernel goes on, as with Linux's bad_iret fixup. Only
@@ -114,6 +129,13 @@ void proc_user_fault(struct trapframe *tf)
 	case TRAP_SIMD: sig = SIGFPE, code = 7 /* FPE_FLTINV */; break;
 	case TRAP_DEBUG:
 	case TRAP_BREAKPOINT:
+		if (tf->vector == TRAP_DEBUG) {
+			uint64_t dr6 = arch_debug_status();
+			if (dr6 & DR6_HITS) {
+				ptrace_debug_hit(tf, dr6);
+				return;
+			}
+		}
 		if (ptrace_trap(tf))
 			return;
 		sig = SIGTRAP;

@@ -22,7 +22,25 @@ vec_\n:
 
 	.text
 VEC_NOERR 0
-VEC_NOERR 1
+/* #DB runs on its own IST stack: it can arrive on the first instruction of
+ * a kernel entry, before the entry has switched stacks (a trap held back by
+ * the MOV SS shadow, CVE-2018-8897), so the interrupted stack cannot be
+ * trusted. From user mode, the CPU frame is moved to the process's kernel
+ * stack top, where every user frame lives; from the kernel it is handled
+ * where it is. */
+	.align 16
+vec_1:
+	testb $3, 8(%rsp)               /* the interrupted CS: user mode? */
+	jz 1f
+	mov cpu_kstack_top(%rip), %rsp
+	pushq ist_db_stack+8192-8(%rip)  /* ss */
+	pushq ist_db_stack+8192-16(%rip) /* rsp */
+	pushq ist_db_stack+8192-24(%rip) /* rflags */
+	pushq ist_db_stack+8192-32(%rip) /* cs */
+	pushq ist_db_stack+8192-40(%rip) /* rip */
+1:	pushq $0                        /* trapframe.error */
+	pushq $TRAP_DEBUG               /* trapframe.vector */
+	jmp trap_common
 VEC_NOERR 2
 VEC_NOERR 3
 VEC_NOERR 4

@@ -313,6 +313,57 @@ static void bad_size_max_lengths(void)
 	kid_end(&k);
 }
 
+/* A trace session reads events and writes requests: opening trace for
+ * reading or writing only is EACCES and attaches nothing (it used to make a
+ * session whose handle could never resume the target). */
+static void bad_trace_open_needs_read_write(void)
+{
+	struct probe_kid k = spawn_probe_kid(xmm_a);
+	long sessions = sys_value("sessions");
+	CHECK_ERR(proc_file(k.pid, "trace", O_RDONLY), EACCES);
+	CHECK_ERR(proc_file(k.pid, "trace", O_WRONLY), EACCES);
+	CHECK(sys_value("sessions") == sessions);
+	CHECK(status_num(k.pid, "tracer") == 0);
+	kid_end(&k);
+}
+
+/* O_CREAT on a missing pid is ENOENT (no such process), as on Linux. */
+static void bad_creat_missing_pid_enoent(void)
+{
+	CHECK_ERR(open("proc:2147483647/status", O_RDONLY | O_CREAT, 0644), ENOENT);
+	CHECK_ERR(open("proc:self/status", O_RDONLY | O_CREAT, 0644), EACCES);
+}
+
+/* d_ino of a listing is the st_ino of the file it names. */
+static void listing_inodes_match_stat(void)
+{
+	const char *dirs[] = {"proc:", "proc:self", "proc:self/regs"};
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
+		int fd = open(dirs[d], O_RDONLY | O_DIRECTORY);
+		CHECK(fd >= 0);
+		char buf[4096];
+		long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+		CHECK(n > 0);
+		for (long off = 0; off < n;) {
+			struct {
+				uint64_t ino;
+				int64_t off;
+				uint16_t reclen;
+				uint8_t type;
+				char name[];
+			} *e = (void *)(buf + off);
+			char path[128];
+			struct stat st;
+			snprintf(path, sizeof path, "%s%s%s", dirs[d], d ? "/" : "", e->name);
+			if (stat(path, &st) == 0 && st.st_ino != e->ino)
+				FAILF("%s: d_ino %lu, st_ino %lu", path, (unsigned long)e->ino,
+				      (unsigned long)st.st_ino);
+			off += e->reclen;
+		}
+		close(fd);
+	}
+}
+
 static void bad_input_kernel_still_alive(void)
 {
 	/* After everything above, the kernel still answers. */
@@ -336,6 +387,9 @@ static const struct test tests[] = {
     T(bad_directory_read_write_eisdir),
     T(bad_write_readonly_files),
     T(bad_size_max_lengths),
+    T(bad_trace_open_needs_read_write),
+    T(bad_creat_missing_pid_enoent),
+    T(listing_inodes_match_stat),
     T(bad_input_kernel_still_alive),
 };
 

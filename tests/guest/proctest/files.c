@@ -32,8 +32,9 @@ static void list_scheme_path_root_same(void)
 	CHECK(strcmp(a, b) == 0);
 }
 
-static const char *const pid_files[] = {"status", "cmdline", "exe",   "maps",
-                                        "regs",   "mem",     "trace", "sysfilter"};
+static const char *const pid_files[] = {"status", "cmdline", "exe",       "maps",   "regs",
+                                        "mem",    "trace",   "sysfilter", "siginfo"};
+#define PID_FILES (int)(sizeof pid_files / sizeof pid_files[0])
 
 static void check_pid_dir_listing(const char *path)
 {
@@ -44,8 +45,8 @@ static void check_pid_dir_listing(const char *path)
 	for (size_t i = 0; i < sizeof pid_files / sizeof pid_files[0]; i++)
 		if (!list_has(list, pid_files[i]))
 			FAILF("%s lacks %s: %s", path, pid_files[i], list);
-	if (count_lines(list) != 8)
-		FAILF("%s lists %d entries, want 8: %s", path, count_lines(list), list);
+	if (count_lines(list) != PID_FILES)
+		FAILF("%s lists %d entries, want %d: %s", path, count_lines(list), PID_FILES, list);
 }
 
 static void list_pid_dir_files(void)
@@ -66,7 +67,8 @@ static void list_regs_dir_int_float(void)
 	char list[256], path[64];
 	snprintf(path, sizeof path, "proc:%d/regs", (int)getpid());
 	CHECK(list_dir(path, list, sizeof list) == 0);
-	CHECK(list_has(list, "int") && list_has(list, "float") && count_lines(list) == 2);
+	CHECK(list_has(list, "int") && list_has(list, "float") && list_has(list, "debug") &&
+	      count_lines(list) == 3);
 	CHECK(list_dir("proc:self/regs", list, sizeof list) == 0);
 	CHECK(list_has(list, "int") && list_has(list, "float"));
 }
