@@ -383,6 +383,41 @@ static void bench_breakpoint_roundtrip(long iters, struct span *s)
 	finish_traced(&t);
 }
 
+static volatile uint64_t watched_word __attribute__((aligned(8)));
+
+static void body_write_loop(void)
+{
+	for (long i = 0; i < body_iters; i++)
+		watched_word = (uint64_t)i;
+}
+
+/* A hardware write watchpoint (DR0 through proc:PID/regs/debug): the
+ * tracee writes the watched word, stops, the tracer reads the event and
+ * resumes. One op = one hit. (Linux: PTRACE_POKEUSER of DR0/DR7, then
+ * waitpid and PTRACE_CONT per hit.) */
+static void bench_watchpoint_hit(long iters, struct span *s)
+{
+	body_iters = iters + 1;
+	struct traced t = start_traced(body_write_loop);
+	int dbg = open_proc(t.pid, "regs/debug", O_RDWR);
+	uint64_t dr[8] = {(uint64_t)&watched_word,      0, 0, 0, 0, 0, 0,
+	                  1 | (1UL << 16) | (2UL << 18)}; /* L0, write, 8 bytes */
+	if (pwrite(dbg, dr, sizeof dr, 0) != sizeof dr)
+		die("regs/debug");
+	resume(&t, PTRACE_STOP_BREAKPOINT);
+	if (write(t.wake, "x", 1) != 1)
+		die("wake");
+	struct ptrace_event e;
+	span_begin(s);
+	for (long i = 0; i < iters; i++) {
+		next_event(&t, &e);
+		resume(&t, PTRACE_STOP_BREAKPOINT);
+	}
+	span_end(s);
+	close(dbg);
+	finish_traced(&t);
+}
+
 #define MEM_BENCH_BYTES (1 << 20)
 static uint8_t *mem_region;
 
@@ -429,6 +464,7 @@ static const struct bench benches[] = {
     {"single_step", bench_single_step, 2000},
     {"breakpoint_roundtrip", bench_breakpoint_roundtrip, 1000},
     {"mem_read_1mib", bench_mem_read_1mib, 20},
+    {"watchpoint_hit", bench_watchpoint_hit, 2000},
 };
 
 #define NBENCH (sizeof benches / sizeof benches[0])

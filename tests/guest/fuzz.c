@@ -688,12 +688,13 @@ static void log_call(const struct call_rec *c)
 	for (size_t i = 0; i < NSC; i++)
 		if (sc_list[i].nr == c->nr)
 			kinds = sc_list[i].kinds;
-	for (int i = 0; kinds[i] && i < 6; i++) { /* paths in our arena, shown */
+	for (size_t i = 0, nk = strlen(kinds); i < 6 && i < nk;
+	     i++) { /* paths in our arena, shown */
 		if (kinds[i] != 's' || c->a[i] < ARENA || c->a[i] >= GUARD - 64)
 			continue;
 		const char *str = (const char *)(uintptr_t)c->a[i];
 		at = put_s(b, at, sizeof b - 1, " \"");
-		for (int k = 0; str[k] && k < 60 && at + 2 < sizeof b; k++)
+		for (int k = 0; k < 60 && str[k] && at + 2 < sizeof b; k++)
 			b[at++] = str[k] >= 32 && str[k] < 127 ? str[k] : '?';
 		at = put_s(b, at, sizeof b - 1, "\"");
 	}
