@@ -136,6 +136,11 @@ struct proc {
 	struct waitq *sleeping_on;
 	struct proc *wait_next;
 	uint64_t wake_at_ns; /* timed sleep deadline, 0 if none */
+	/* An interrupted nanosleep, for restart_syscall: when it ends and where
+	 * the time left goes (as Linux's restart_block). deadline 0: none. */
+	struct {
+		uint64_t deadline, urem;
+	} restart;
 	bool timed_out;
 
 	/* Tracing (ptrace.c). */

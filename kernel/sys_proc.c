@@ -317,8 +317,11 @@ static int proc_timespec_ns(uint64_t uts, uint64_t *ns)
 	return 0;
 }
 
-/* Sleep until the clock_ns() deadline; on a signal, -EINTR with the time
- * left written to urem (if given). */
+/* Sleep until the clock_ns() deadline. Interrupted, it writes the time
+ * left to urem (if given) and keeps the deadline for restart_syscall:
+ * -ERESTART_RESTARTBLOCK becomes EINTR if a handler runs, and otherwise (a
+ * stop, a tracer's interrupt or attach) the call goes on as
+ * restart_syscall for the time that is left, as on Linux. */
 static long proc_sleep_until(uint64_t deadline, uint64_t urem)
 {
 	struct waitq never = {0};
@@ -326,16 +329,27 @@ static long proc_sleep_until(uint64_t deadline, uint64_t urem)
 		int r = waitq_sleep_until(&never, deadline);
 		if (r == -EINTR) {
 			if (urem) {
-				uint64_t left = deadline - clock_ns();
+				uint64_t now = clock_ns(), left = deadline > now ? deadline - now : 0;
 				struct timespec_k rem = {(int64_t)(left / 1000000000),
 				                         (int64_t)(left % 1000000000)};
 				if (copy_to_user(urem, &rem, sizeof rem))
 					return -EFAULT;
 			}
-			return -EINTR;
+			current->restart.deadline = deadline;
+			current->restart.urem = urem;
+			return -ERESTART_RESTARTBLOCK;
 		}
 	}
 	return 0;
+}
+
+/* The rest of an interrupted sleep (see proc_sleep_until); -EINTR when
+ * there is none, as Linux's do_no_restart_syscall. */
+long sys_restart_syscall(void)
+{
+	uint64_t deadline = current->restart.deadline, urem = current->restart.urem;
+	current->restart.deadline = 0;
+	return deadline ? proc_sleep_until(deadline, urem) : -EINTR;
 }
 
 long sys_nanosleep(uint64_t ureq, uint64_t urem)

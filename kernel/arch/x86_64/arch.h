@@ -85,6 +85,7 @@ _Bool arch_frame_stepping(const struct trapframe *tf);
 void arch_frame_set_step(struct trapframe *tf, _Bool on);
 void arch_frame_enter_handler(struct trapframe *tf);
 void arch_frame_restart_syscall(struct trapframe *tf);
+void arch_frame_restart_as(struct trapframe *tf, uint64_t nr);
 uint64_t arch_breakpoint_address(const struct trapframe *tf);
 void arch_frame_init_user(struct trapframe *tf, uint64_t entry, uint64_t sp);
 void arch_syscall_init(void);
