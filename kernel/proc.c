@@ -5,7 +5,6 @@
  * Zombies keep their slot (and kernel stack) until the parent reaps them. */
 #include "proc.h"
 #include "cmdline.h"
-#include "cpu.h"
 #include "errno.h"
 #include "exec.h"
 #include "heap.h"

@@ -329,7 +329,8 @@ static long proc_sleep_until(uint64_t deadline, uint64_t urem)
 		int r = waitq_sleep_until(&never, deadline);
 		if (r == -EINTR) {
 			if (urem) {
-				uint64_t now = clock_ns(), left = deadline > now ? deadline - now : 0;
+				uint64_t now = clock_ns(),
+				         left = deadline > now ? deadline - now : 0;
 				struct timespec_k rem = {(int64_t)(left / 1000000000),
 				                         (int64_t)(left % 1000000000)};
 				if (copy_to_user(urem, &rem, sizeof rem))

@@ -82,7 +82,7 @@
 	X(186, gettid, "", "", (void))                                                             \
 	X(200, tkill, "ii", "", (int tid, int sig))                                                \
 	X(217, getdents64, "fxu", "", (int fd, uint64_t ubuf, size_t n))                           \
-	X(219, restart_syscall, "", "", (void))                                                   \
+	X(219, restart_syscall, "", "", (void))                                                    \
 	X(218, set_tid_address, "x", "", (uint64_t uaddr))                                         \
 	X(228, clock_gettime, "ix", "", (int clk, uint64_t uts))                                   \
 	X(230, clock_nanosleep, "iixx", "", (int clk, int flags, uint64_t ureq, uint64_t urem))    \
