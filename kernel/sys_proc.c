@@ -143,6 +143,7 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 	if ((ustatus && !user_range_ok(ustatus, sizeof(int))) ||
 	    (urusage && !user_range_ok(urusage, 144)))
 		return -EFAULT; /* at once, not after the wait */
+	bool interrupted = false;
 	for (;;) {
 		bool any = false;
 		for (int i = 1; i < NPROC; i++) {
@@ -180,8 +181,12 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		if (waitq_sleep(&current->child_exit) < 0)
+		/* A signal ends the wait only if no child can be reported after
+		 * it: the SIGCHLD of the very child that exited (kept pending
+		 * for a tracer) never interrupts the wait4 it completes. */
+		if (interrupted)
 			return -EINTR;
+		interrupted = waitq_sleep(&current->child_exit) < 0;
 	}
 }
 

@@ -161,6 +161,44 @@ static void fd_directory_names_descriptors(void)
 	unlink("/tmp/tt_fd_name");
 }
 
+static void body_fork_wait(long arg, int out)
+{
+	(void)arg;
+	int pid = fork();
+	if (pid == 0) {
+		sleep_ms(50); /* the parent is asleep in wait4 when it exits */
+		_exit(7);
+	}
+	int st = 0;
+	long r = wait4(pid, &st, 0, NULL);
+	report(out, r == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+}
+
+/* Regression (issue 12): a traced parent's wait4 was interrupted
+ * (ERESTARTSYS) by the SIGCHLD of the very child it waited for, because
+ * the signal is kept pending for the tracer; Linux reports the child. */
+static void wait4_not_interrupted_by_its_childs_sigchld(void)
+{
+	struct kid k = spawn_kid(body_fork_wait, 0);
+	int t = trace_attach(k.pid, 0);
+	trace_set(t, PTRACE_STOP_POST_SYSCALL | PTRACE_STOP_SIGNAL);
+	kid_go(&k);
+	for (;;) {
+		struct ptrace_event e;
+		next_event(t, &e);
+		if (e.cause == PTRACE_STOP_POST_SYSCALL && e.data[0] == SYS_wait4) {
+			if ((int64_t)e.data[1] <= 0)
+				FAILF("wait4 returned %ld", (long)e.data[1]);
+			break;
+		}
+		CHECK(e.cause == PTRACE_STOP_POST_SYSCALL || e.cause == PTRACE_STOP_SIGNAL);
+		trace_set(t, PTRACE_STOP_POST_SYSCALL | PTRACE_STOP_SIGNAL);
+	}
+	trace_set(t, 0);
+	CHECK(kid_result(&k) == 1);
+	CHECK_EXITED(kid_reap(&k), 0);
+}
+
 static const struct test tests[] = {
     T(nanosleep_resumes_after_attach),
     T(clock_nanosleep_resumes_after_attach),
@@ -168,5 +206,6 @@ static const struct test tests[] = {
     T(nanosleep_handler_still_eintr_with_remainder),
     T(restart_syscall_without_a_sleep_eintr),
     T(fd_directory_names_descriptors),
+    T(wait4_not_interrupted_by_its_childs_sigchld),
 };
 const struct test_area area_restart = TEST_AREA("restart", tests);
