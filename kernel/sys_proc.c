@@ -1,6 +1,7 @@
 /* Process system calls: fork family, execve, exit, wait4, identity,
  * credentials, time, and the small per-process settings. */
 #include "syscall.h"
+#include "time.h"
 #include "errno.h"
 #include "exec.h"
 #include "heap.h"
@@ -306,7 +307,6 @@ struct timespec_k {
 
 #define CLOCK_REALTIME 0
 #define TIMER_ABSTIME 1
-#define EPOCH_NS (1700000000ULL * 1000000000ULL) /* boot time stands in for the epoch */
 
 /* A user timespec as nanoseconds (huge values saturate). */
 static int proc_timespec_ns(uint64_t uts, uint64_t *ns)
@@ -382,7 +382,7 @@ long sys_clock_nanosleep(int clk, int flags, uint64_t ureq, uint64_t urem)
 	if (!(flags & TIMER_ABSTIME))
 		return proc_sleep_until(clock_ns() + ns, urem);
 	if (clk == CLOCK_REALTIME || clk == 5)
-		ns = ns > EPOCH_NS ? ns - EPOCH_NS : 0;
+		ns = time_realtime_to_monotonic(ns);
 	return proc_sleep_until(ns, 0);
 }
 
@@ -390,9 +390,7 @@ long sys_clock_gettime(int clk, uint64_t uts)
 {
 	if (clk < 0 || clk > 7)
 		return -EINVAL;
-	uint64_t ns = clock_ns();
-	if (clk == CLOCK_REALTIME || clk == 5)
-		ns += EPOCH_NS;
+	uint64_t ns = clk == CLOCK_REALTIME || clk == 5 ? time_realtime_ns() : clock_ns();
 	struct timespec_k ts = {(int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000)};
 	return copy_to_user(uts, &ts, sizeof ts);
 }

@@ -98,6 +98,9 @@ uint64_t arch_debug_status(void);
 _Bool arch_debug_is_exec(const struct proc *p, int i);
 void arch_frame_set_resume(struct trapframe *tf);
 
+/* rtc.c */
+uint64_t arch_rtc_epoch_seconds(void);
+
 /* machine.c */
 _Noreturn void machine_exit(int code);
 void arch_fpu_init(void);
