@@ -75,7 +75,7 @@ def main():
     st.s.sendall(b"$g#00")
     result("bad_checksum_nak", st.reply() == b"-", "no '-'")
     r = st.ask(b"g")
-    result("g_length", len(r) == 2 * 536, f"{len(r)} hex digits")
+    result("g_length", len(r) == 2 * 560, f"{len(r)} hex digits")
     rip_hex = r[256:272]
     rip = int.from_bytes(bytes.fromhex(rip_hex.decode()), "little")
     result("g_rip_user", 0x400000 <= rip < 0x800000000000, hex(rip))
@@ -89,7 +89,7 @@ def main():
     result("X_probe", st.ask(b"X%x,0:" % rip) == b"OK", "X not supported")
     result("G_bad_length", st.ask(b"G123").startswith(b"E"), "no error")
     result("p_rip", st.ask(b"p10") == r[256:272], "p10 differs from g")
-    result("p_out_of_range", st.ask(b"p99") == b"", "not empty")
+    result("p_out_of_range", st.ask(b"p99").startswith(b"E"), "no error")
     bad_rip = (0x0000900000000000).to_bytes(8, "little").hex().encode()
     result("P_noncanonical_rip_einval", st.ask(b"P10=" + bad_rip) == b"E01", "not E01")
     result("P_rip_unchanged", st.ask(b"p10") == r[256:272], "rip changed")
