@@ -291,7 +291,7 @@ static void q_supported(const char *args, size_t len)
 	g.vfork_events = strstr(args, "vfork-events+") != NULL;
 	g.exec_events = strstr(args, "exec-events+") != NULL;
 	send_fmt("PacketSize=%x;QStartNoAckMode+;swbreak+;vContSupported+;qXfer:features:read+;"
-	         "qXfer:exec-file:read+;QCatchSyscalls+%s%s%s%s",
+	         "qXfer:exec-file:read+;qXfer:threads:read+;QCatchSyscalls+%s%s%s%s",
 	         PKT_MAX, g.multiprocess ? ";multiprocess+" : "",
 	         g.multiprocess && g.fork_events ? ";fork-events+" : "",
 	         g.multiprocess && g.vfork_events ? ";vfork-events+" : "",
@@ -349,6 +349,42 @@ static void q_ok(const char *args, size_t len)
 	send_str("OK");
 }
 
+/* The name line of proc:PID/status. */
+static void proc_name(pid_t pid, char *name, size_t cap)
+{
+	char buf[512];
+	int fd = proc_open(pid, "status", O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	name[0] = '\0';
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	const char *l = strstr(buf, "\nname ");
+	if (l)
+		snprintf(name, cap, "%.*s", (int)strcspn(l + 6, "\n<>&\""), l + 6);
+}
+
+/* qXfer:threads:read: every thread, with its name (what `info threads`
+ * and "Thread N "name" hit" show). */
+static void qxfer_threads(const char *args)
+{
+	static char xml[MAX_PROCS * 96 + 64];
+	size_t n = (size_t)snprintf(xml, sizeof xml, "<?xml version=\"1.0\"?>\n<threads>\n");
+	for (int i = 0; i < MAX_PROCS; i++) {
+		char name[40];
+		if (!g.procs[i].used)
+			continue;
+		proc_name(g.procs[i].pid, name, sizeof name);
+		n += (size_t)snprintf(xml + n, sizeof xml - n,
+		                      "<thread id=\"%s\" core=\"0\" name=\"%s\"/>\n",
+		                      thread_id(&g.procs[i]), name);
+	}
+	n += (size_t)snprintf(xml + n, sizeof xml - n, "</threads>\n");
+	send_qxfer(xml, n, args);
+}
+
 /* qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH */
 static void q_xfer(const char *args, size_t len)
 {
@@ -369,7 +405,9 @@ static void q_xfer(const char *args, size_t len)
 		goto bad;
 	memcpy(annex, p, (size_t)(colon - p));
 	annex[colon - p] = '\0';
-	if (!strcmp(object, "features"))
+	if (!strcmp(object, "threads") && !annex[0])
+		qxfer_threads(colon + 1);
+	else if (!strcmp(object, "features"))
 		qxfer_features(annex, colon + 1);
 	else if (!strcmp(object, "exec-file"))
 		qxfer_exec_file(annex, colon + 1);

@@ -5,8 +5,8 @@
  * does). Events: breakpoints (rip moved back to the int3: swbreak), steps,
  * signals, exit, exec (exec-events), children (EVENT_CLONE: fork-events,
  * vfork-events; a child nobody asked for loses our breakpoints and runs
- * free), syscalls (QCatchSyscalls, through the tracee's sysfilter; a vfork
- * parent's return from vfork is its vforkdone). */
+ * free; a vfork parent reports vforkdone when resumed), syscalls
+ * (QCatchSyscalls, through the tracee's sysfilter). */
 #include "gdbserver.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +23,6 @@
 	 PTRACE_EVENT_CLONE)
 #define CLONE_VM_ 0x100
 #define CLONE_VFORK_ 0x4000
-#define NR_CLONE 56
-#define NR_VFORK 58
 
 static bool filter_has(const uint8_t *f, uint64_t nr)
 {
@@ -41,18 +39,12 @@ static uint64_t run_flags(struct proc *p, bool step)
 {
 	uint64_t flags = RUN_FLAGS | (step ? PTRACE_STOP_SINGLESTEP : 0);
 	uint8_t filter[PTRACE_SYSFILTER_BYTES];
-	if (!g.catch_syscalls && !p->vfork_wait)
+	if (!g.catch_syscalls)
 		return flags;
 	memset(filter, g.catch_any ? 0xff : 0, sizeof filter);
-	if (g.catch_syscalls && !g.catch_any)
+	if (!g.catch_any)
 		memcpy(filter, g.catch_filter, sizeof filter);
-	if (g.catch_syscalls)
-		flags |= PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL;
-	if (p->vfork_wait) {
-		filter[NR_CLONE / 8] |= 1u << (NR_CLONE % 8);
-		filter[NR_VFORK / 8] |= 1u << (NR_VFORK % 8);
-		flags |= PTRACE_STOP_POST_SYSCALL;
-	}
+	flags |= PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL;
 	int fd = proc_open(p->pid, "sysfilter", O_WRONLY);
 	if (fd >= 0) {
 		if (pwrite(fd, filter, sizeof filter, 0) != (ssize_t)sizeof filter)
@@ -173,12 +165,6 @@ bool handle_event(struct proc *p, const struct ptrace_event *e)
 		set_stop_reply(p, "T05syscall_entry:%x;", (unsigned)e->data[0]);
 		return true;
 	case PTRACE_STOP_POST_SYSCALL:
-		if (p->vfork_wait && (e->data[0] == NR_VFORK || e->data[0] == NR_CLONE)) {
-			p->vfork_wait = false;
-			p->stop = STOP_SYSCALL;
-			set_stop_reply(p, "T05vforkdone:;");
-			return true;
-		}
 		if (!syscall_caught(e->data[0]))
 			return false;
 		p->stop = STOP_SYSCALL;
@@ -322,11 +308,23 @@ static bool start(struct proc *p, struct action a)
 static void resume_all(const struct action *acts)
 {
 	bool any = false;
-	for (int i = 0; i < MAX_PROCS; i++)
-		if (g.procs[i].used && acts[i].what && g.procs[i].pending) {
-			send_stop(&g.procs[i]);
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = &g.procs[i];
+		if (!p->used || !acts[i].what)
+			continue;
+		if (p->vfork_wait) {
+			/* A vfork child has its own copy of memory on Procyon, so
+			 * the parent's breakpoints may go back at once: its
+			 * vforkdone is due as soon as GDB resumes it. */
+			p->vfork_wait = false;
+			set_stop_reply(p, "T05vforkdone:;");
+			p->pending = true;
+		}
+		if (p->pending) {
+			send_stop(p);
 			return;
 		}
+	}
 	for (int i = 0; i < MAX_PROCS; i++) {
 		if (!g.procs[i].used || !acts[i].what)
 			continue;
