@@ -22,6 +22,10 @@ KSRC     := $(wildcard kernel/*.c kernel/fs/*.c kernel/arch/x86_64/*.c)
 KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(BUILD)/%.o,$(KSRC) $(KASM))
 USRC     := $(wildcard user/*.c)
+# A program of several files: user/NAME/*.c (and its headers) into /bin/NAME.
+UDIRS    := $(filter-out lib,$(patsubst user/%/,%,$(sort $(dir $(wildcard user/*/*.c)))))
+UDSRC    := $(foreach d,$(UDIRS),$(wildcard user/$(d)/*.c))
+UDHDR    := $(foreach d,$(UDIRS),$(wildcard user/$(d)/*.h))
 ULIB     := $(wildcard user/lib/*.c)
 ULIBA    := $(if $(ULIB),$(BUILD)/ulib/libprocyon.a)
 # In-guest suites: tests/guest/NAME.c (a suite in one file) or
@@ -33,8 +37,8 @@ GDIRS    := $(filter-out lib,$(patsubst tests/guest/%/,%,$(sort $(dir $(wildcard
 GDSRC    := $(foreach d,$(GDIRS),$(wildcard tests/guest/$(d)/*.c))
 GLIB     := $(wildcard tests/guest/lib/*.c)
 GHDR     := $(wildcard tests/guest/lib/*.h tests/guest/*/*.h)
-FIXTURES := tests/gdb/gdbtarget.c tests/demo/demo.c
-UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC)) \
+FIXTURES := tests/gdb/gdbtarget.c tests/gdb/gdbparity.c tests/demo/demo.c
+UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst %,$(BUILD)/user/%,$(UDIRS)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC)) \
             $(patsubst %,$(BUILD)/user/%,$(GDIRS)) $(patsubst %.c,$(BUILD)/user/%,$(notdir $(FIXTURES)))
 HTESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
@@ -82,6 +86,13 @@ $(BUILD)/user/%: user/%.c $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) 
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
 
+define user_dir_prog
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c user/$(1)/*.h) $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
+	@mkdir -p $$(dir $$@)
+	$(MUSLCC) $(UCFLAGS) -Iuser/$(1) $(wildcard user/$(1)/*.c) $(ULIBA) -o $$@
+endef
+$(foreach d,$(UDIRS),$(eval $(call user_dir_prog,$(d))))
+
 # In-guest test suites (see GSRC, GDIRS above) land in /bin beside the user
 # programs; tests/guest/lib/ is their shared code (the runner, guest.h).
 GUEST_CC = $(MUSLCC) $(UCFLAGS) -Itests/guest/lib $(1) $(GLIB) $(ULIBA) -o $@
@@ -95,6 +106,11 @@ $(BUILD)/user/$(1): $(wildcard tests/guest/$(1)/*.c) $(ULIBA) $(GLIB) $(GHDR) $(
 	$$(call GUEST_CC,-Itests/guest/$(1) $(wildcard tests/guest/$(1)/*.c))
 endef
 $(foreach d,$(GDIRS),$(eval $(call guest_suite,$(d))))
+
+# The parity sessions run this one binary on the host too: -O0, no ulib.
+$(BUILD)/user/gdbparity: tests/gdb/gdbparity.c | deps-musl
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -static -O0 -g -Wall -Wextra -Werror $< -o $@
 
 $(BUILD)/user/%: tests/gdb/%.c $(ULIBA) | deps-musl
 	@mkdir -p $(dir $@)
@@ -150,7 +166,7 @@ qemu-gdb: deps all
 
 # compile_commands.json for clangd and friends, from the flags above.
 compdb:
-	@tools/compdb "$(KCFLAGS)" "$(UCFLAGS)" "$(HCFLAGS)" -- $(KSRC) $(KASM) -- $(USRC) $(ULIB) $(GSRC) $(GLIB) -- $(wildcard tests/host/test_*.c) > compile_commands.json
+	@tools/compdb "$(KCFLAGS)" "$(UCFLAGS)" "$(HCFLAGS)" -- $(KSRC) $(KASM) -- $(USRC) $(UDSRC) $(ULIB) $(GSRC) $(GLIB) -- $(wildcard tests/host/test_*.c) > compile_commands.json
 	@echo "wrote compile_commands.json"
 
 check-host: $(HTESTS)
@@ -181,7 +197,7 @@ bench: deps all
 demo: deps all
 	@tools/run-demo
 
-FMTSRC := $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GDSRC) $(GLIB) $(GHDR) $(FIXTURES) tools/*.c)
+FMTSRC := $(KSRC) $(USRC) $(UDSRC) $(UDHDR) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GDSRC) $(GLIB) $(GHDR) $(FIXTURES) tools/*.c)
 format:
 	clang-format -i $(FMTSRC)
 
@@ -190,9 +206,9 @@ format:
 # build's flags less the gcc-only ones.
 lint:
 	@tools/deps lint
-	@LINT_KSRC="$(KSRC)" LINT_USRC="$(USRC) $(ULIB) $(GSRC) $(GDSRC) $(GLIB) $(FIXTURES)" LINT_FMT="$(FMTSRC)" \
+	@LINT_KSRC="$(KSRC)" LINT_USRC="$(USRC) $(UDSRC) $(ULIB) $(GSRC) $(GDSRC) $(GLIB) $(FIXTURES)" LINT_FMT="$(FMTSRC)" \
 	  LINT_KFLAGS="$(filter-out -MMD -MP -mpreferred-stack-boundary=%,$(KCFLAGS))" \
-	  LINT_UFLAGS="$(filter-out -static,$(UCFLAGS)) -Itests/guest/lib $(patsubst %,-Itests/guest/%,$(GDIRS))" BUILD=$(BUILD) tools/lint
+	  LINT_UFLAGS="$(filter-out -static,$(UCFLAGS)) -Itests/guest/lib $(patsubst %,-Itests/guest/%,$(GDIRS)) $(patsubst %,-Iuser/%,$(UDIRS))" BUILD=$(BUILD) tools/lint
 
 clean:
 	rm -rf $(BUILD)
