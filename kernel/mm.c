@@ -262,6 +262,28 @@ int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const cha
 	return 0;
 }
 
+/* MAP_SHARED|MAP_ANONYMOUS: like mm_map_anon, but every page is a frame
+ * made now and shared by every process that inherits the region through
+ * fork (so a page first touched after the fork is still one page for all).
+ * The frames are counted (vm.c): the last mapping to go frees each. */
+int mm_map_shared(struct mm *mm, uint64_t start, uint64_t len, int prot, const char *name)
+{
+	int err = mm_map_anon(mm, start, len, prot, name);
+	if (err)
+		return err;
+	uint64_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	for (uint64_t va = start; va < end && !err; va += PAGE_SIZE)
+		err = vm_map_shared_page(mm->space, va, prot);
+	if (err) {
+		mm_unmap(mm, start, end - start);
+		return err;
+	}
+	struct vma *v = (struct vma *)mm_vma_at(mm, start);
+	if (v)
+		v->shared = true;
+	return 0;
+}
+
 /* munmap: unmapping nothing is fine; a hole that would take the table
  * past MM_MAX_VMAS is ENOMEM, as on Linux. */
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)

@@ -21,6 +21,7 @@ int mm_copy(struct mm *dst, const struct mm *src);
 void mm_release(struct mm *mm);
 int mm_map_anon(struct mm *mm, uint64_t start, uint64_t len, int prot, const char *name);
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len);
+int mm_map_shared(struct mm *mm, uint64_t start, uint64_t len, int prot, const char *name);
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 uint64_t mm_find_free(struct mm *mm, uint64_t len);
 const struct vma *mm_vma_at(const struct mm *mm, uint64_t addr);

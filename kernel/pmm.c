@@ -158,6 +158,9 @@ void pmm_free_contig(uint64_t pa, size_t n)
 		pmm_free(pa + i * PAGE_SIZE);
 }
 
+/* One past the highest frame number managed. */
+size_t pmm_frame_limit(void) { return nframes; }
+
 /* Frames free now. */
 size_t pmm_free_count(void) { return free_count; }
 

@@ -25,5 +25,6 @@ void pmm_free(uint64_t pa);
 void pmm_free_contig(uint64_t pa, size_t n);
 /* Frames free now / frames of RAM managed (added, minus reserved). */
 size_t pmm_free_count(void);
+size_t pmm_frame_limit(void);
 size_t pmm_total_count(void);
 #endif

@@ -62,6 +62,7 @@ struct ksiginfo {
 struct vma {
 	uint64_t start, end; /* page aligned, end exclusive */
 	int prot;            /* PROT_READ | PROT_WRITE | PROT_EXEC */
+	bool shared;         /* MAP_SHARED|MAP_ANONYMOUS: its frames are shared with children */
 	char name[48];       /* path, "[heap]", "[stack]" or "" */
 };
 /* The most regions a process may have (Linux's vm.max_map_count default). */

@@ -1,4 +1,5 @@
-/* Memory system calls: brk, anonymous private mmap, munmap, mprotect. */
+/* Memory system calls: brk, anonymous private and shared mmap, munmap,
+ * mprotect, msync. */
 #include "syscall.h"
 #include "errno.h"
 #include "lib.h"
@@ -38,8 +39,9 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t 
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS))
 		return fd < 0 ? -EBADF : -ENODEV; /* file mappings are not supported */
-	if ((flags & MAP_SHARED) || !(flags & MAP_PRIVATE))
-		return -EINVAL;
+	bool shared = (flags & MAP_SHARED) != 0;
+	if (shared == !!(flags & MAP_PRIVATE))
+		return -EINVAL; /* exactly one of MAP_SHARED and MAP_PRIVATE */
 	struct mm *mm = &current->mm;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	uint64_t at;
@@ -57,7 +59,8 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t 
 		if (!at)
 			return -ENOMEM;
 	}
-	int err = mm_map_anon(mm, at, len, prot, "");
+	int err = shared ? mm_map_shared(mm, at, len, prot, "/dev/zero (deleted)")
+	                 : mm_map_anon(mm, at, len, prot, "");
 	return err ? err : (long)at;
 }
 
@@ -68,4 +71,21 @@ long sys_mprotect(uint64_t addr, uint64_t len, int prot)
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
 	return mm_protect(&current->mm, addr, len, prot);
+}
+
+/* msync: anonymous memory has no file to write back; the range is checked. */
+long sys_msync(uint64_t addr, uint64_t len, int flags)
+{
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~7) || ((flags & 1) && (flags & 4)))
+		return -EINVAL; /* MS_ASYNC | MS_INVALIDATE | MS_SYNC, not ASYNC with SYNC */
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (end < addr)
+		return -ENOMEM;
+	for (uint64_t va = addr; va < end;) {
+		const struct vma *v = mm_vma_at(&current->mm, va);
+		if (!v)
+			return -ENOMEM;
+		va = v->end;
+	}
+	return 0;
 }

@@ -418,6 +418,29 @@ static void bench_watchpoint_hit(long iters, struct span *s)
 	finish_traced(&t);
 }
 
+/* A MAP_SHARED|MAP_ANONYMOUS page written by a child and read by the
+ * parent: fork, the child's store, its exit, the parent's wait and load.
+ * One op = one round. */
+static void bench_map_shared_round(long iters, struct span *s)
+{
+	volatile long *page =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED)
+		die("mmap shared");
+	span_begin(s);
+	for (long i = 0; i < iters; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			page[0] = i;
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, NULL, 0) != pid || page[0] != i)
+			die("shared round");
+	}
+	span_end(s);
+	munmap((void *)page, 4096);
+}
+
 #define MEM_BENCH_BYTES (1 << 20)
 static uint8_t *mem_region;
 
@@ -465,6 +488,7 @@ static const struct bench benches[] = {
     {"breakpoint_roundtrip", bench_breakpoint_roundtrip, 1000},
     {"mem_read_1mib", bench_mem_read_1mib, 20},
     {"watchpoint_hit", bench_watchpoint_hit, 2000},
+    {"map_shared_round", bench_map_shared_round, 200},
 };
 
 #define NBENCH (sizeof benches / sizeof benches[0])

@@ -41,6 +41,7 @@
 	X(302, prlimit64, "iuxx", "", (int pid, unsigned res, uint64_t unew, uint64_t uold))       \
 	X(318, getrandom, "bux", "", (uint64_t ubuf, size_t n, unsigned flags))                    \
 	X(334, rseq, "xuix", "", (uint64_t rseq, uint32_t len, int flags, uint32_t sig))           \
+	X(26, msync, "xui", "", (uint64_t addr, uint64_t len, int flags))                          \
 	X(0, read, "fbu", "r", (int fd, uint64_t buf, size_t n))                                   \
 	X(1, write, "fbu", "r", (int fd, uint64_t buf, size_t n))                                  \
 	X(2, open, "sox", "r", (uint64_t upath, int flags, int mode))                              \

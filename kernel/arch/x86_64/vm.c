@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "errno.h"
 #include "lib.h"
+#include "heap.h"
 #include "pmm.h"
 #include "proc.h"
 
@@ -181,11 +182,62 @@ uint64_t vm_prot_flags(int prot)
 	return f;
 }
 
+/* MAP_SHARED frames are mapped by several spaces: each mapping holds one
+ * count, and the last one to go frees the frame. Counts live in a table
+ * indexed by frame, made at the first shared mapping. */
+static uint16_t *vm_share_count;
+
+/* A new zeroed frame with one shared mapping's count, or 0. */
+uint64_t vm_shared_frame(void)
+{
+	if (!vm_share_count) {
+		vm_share_count = kzalloc(pmm_frame_limit() * sizeof *vm_share_count);
+		if (!vm_share_count)
+			return 0;
+	}
+	uint64_t pa = vm_zeroed_frame();
+	if (pa)
+		vm_share_count[pa / PAGE_SIZE] = 1;
+	return pa;
+}
+
+/* Map a new zeroed shared frame (one count) at va with protection prot
+ * (PROT_*): a page of a MAP_SHARED|MAP_ANONYMOUS region. 0 or -ENOMEM. */
+int vm_map_shared_page(uint64_t space, uint64_t va, int prot)
+{
+	uint64_t pa = vm_shared_frame();
+	if (!pa)
+		return -ENOMEM;
+	uint64_t flags = (vm_prot_flags(prot) & ~PTE_OWNED) | PTE_SHARED;
+	if (vm_map(space, va, pa, flags) < 0) {
+		vm_share_count[pa / PAGE_SIZE] = 0;
+		pmm_free(pa);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void vm_share_get(uint64_t pa) { vm_share_count[pa / PAGE_SIZE]++; }
+
+static void vm_share_put(uint64_t pa)
+{
+	if (--vm_share_count[pa / PAGE_SIZE] == 0)
+		pmm_free(pa);
+}
+
+/* Drop what a PTE holds: an owned frame is freed, a shared one loses a count. */
+static void vm_release_pte(uint64_t pte)
+{
+	if (pte & PTE_OWNED)
+		pmm_free(pte & PTE_ADDR);
+	else if (pte & PTE_SHARED)
+		vm_share_put(pte & PTE_ADDR);
+}
+
 static void vm_unmap_pte(uint64_t va, uint64_t *pte, void *arg)
 {
 	(void)va, (void)arg;
-	if (*pte & PTE_OWNED)
-		pmm_free(*pte & PTE_ADDR);
+	vm_release_pte(*pte);
 	*pte = 0;
 }
 
@@ -200,7 +252,8 @@ static void vm_protect_pte(uint64_t va, uint64_t *pte, void *arg)
 {
 	(void)va;
 	uint64_t flags = *(const uint64_t *)arg;
-	*pte = (*pte & (PTE_ADDR | PTE_OWNED)) | (flags & ~(PTE_ADDR | PTE_OWNED)) | PTE_P;
+	uint64_t keep = PTE_ADDR | PTE_OWNED | PTE_SHARED;
+	*pte = (*pte & keep) | (flags & ~keep) | PTE_P;
 }
 
 /* Give every mapped page of [start, end) the flags (from vm_prot_flags). */
@@ -221,6 +274,13 @@ static void vm_copy_pte(uint64_t va, uint64_t *pte, void *arg)
 	struct copy_state *c = arg;
 	if (c->err)
 		return;
+	if (*pte & PTE_SHARED) { /* MAP_SHARED: the child maps the same frame */
+		if (vm_map(c->dst_space, va, *pte & PTE_ADDR, *pte & ~PTE_ADDR & ~PTE_P) < 0)
+			c->err = -ENOMEM;
+		else
+			vm_share_get(*pte & PTE_ADDR);
+		return;
+	}
 	uint64_t dpa = pmm_alloc();
 	if (!dpa || vm_map(c->dst_space, va, dpa, *pte & ~PTE_ADDR & ~PTE_P) < 0) {
 		if (dpa)
@@ -251,8 +311,8 @@ static void vm_free_level(uint64_t pa, int level)
 			continue;
 		if (level > 1)
 			vm_free_level(t[i] & PTE_ADDR, level - 1);
-		else if (t[i] & PTE_OWNED)
-			pmm_free(t[i] & PTE_ADDR);
+		else
+			vm_release_pte(t[i]);
 	}
 	pmm_free(pa);
 }
