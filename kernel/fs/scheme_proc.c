@@ -398,11 +398,11 @@ static long procfs_read_maps(struct file *f, struct proc_handle *h, struct proc 
 	for (int i = 0; i < p->mm.nvmas && done < n; i++) {
 		const struct vma *v = &p->mm.vmas[i];
 		char line[128];
-		int len = ksnprintf(
-		    line, sizeof line, "%08lx-%08lx %c%c%c%c 00000000%s%s\n", v->start, v->end,
-		    (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
-		    (v->prot & PROT_EXEC) ? 'x' : '-', v->shared ? 's' : 'p', v->name[0] ? " " : "",
-		    v->name);
+		int len =
+		    ksnprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c 00000000%s%s\n", v->start,
+		              v->end, (v->prot & PROT_READ) ? 'r' : '-',
+		              (v->prot & PROT_WRITE) ? 'w' : '-', (v->prot & PROT_EXEC) ? 'x' : '-',
+		              v->shared ? 's' : 'p', v->name[0] ? " " : "", v->name);
 		size_t l = MIN((size_t)len, sizeof line - 1);
 		if (at < pos + l) {
 			size_t from = (size_t)(at - pos), cnt = MIN(l - from, n - done);

@@ -7,8 +7,8 @@
 #define PTE_W 0x2ULL
 #define PTE_U 0x4ULL
 #define PTE_PS 0x80ULL
-#define PTE_OWNED 0x200ULL
-#define PTE_SHARED 0x400ULL /* available bit: a MAP_SHARED frame, counted in vm.c */ /* available bit: the space frees this frame */
+#define PTE_OWNED 0x200ULL  /* available bit: the space frees this frame */
+#define PTE_SHARED 0x400ULL /* available bit: a MAP_SHARED frame, counted in vm.c */
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000FFFFFFFFFF000ULL
 #endif
