@@ -8,8 +8,8 @@
 
 extern const struct test_area area_proc, area_fs, area_signals, area_siginfo, area_mem, area_efault,
     area_misc, area_linuxcalls, area_shared;
-static const struct test_area *const areas[] = {&area_proc,    &area_fs,        &area_signals,
-                                                &area_siginfo, &area_mem,       &area_efault,
+static const struct test_area *const areas[] = {&area_proc,    &area_fs,         &area_signals,
+                                                &area_siginfo, &area_mem,        &area_efault,
                                                 &area_misc,    &area_linuxcalls, &area_shared};
 
 int main(int argc, char **argv) { return testrun_areas(argc, argv, "ktest", areas, NELEM(areas)); }
