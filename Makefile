@@ -22,6 +22,9 @@ KSRC     := $(wildcard kernel/*.c kernel/fs/*.c kernel/arch/x86_64/*.c)
 KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(BUILD)/%.o,$(KSRC) $(KASM))
 USRC     := $(wildcard user/*.c)
+# Programs of several files: user/NAME/*.c built into /bin/NAME.
+UDIRS    := $(filter-out lib,$(patsubst user/%/,%,$(sort $(dir $(wildcard user/*/*.c)))))
+UDSRC    := $(foreach d,$(UDIRS),$(wildcard user/$(d)/*.c))
 ULIB     := $(wildcard user/lib/*.c)
 ULIBA    := $(if $(ULIB),$(BUILD)/ulib/libprocyon.a)
 # In-guest suites: tests/guest/NAME.c (a suite in one file) or
@@ -34,7 +37,7 @@ GDSRC    := $(foreach d,$(GDIRS),$(wildcard tests/guest/$(d)/*.c))
 GLIB     := $(wildcard tests/guest/lib/*.c)
 GHDR     := $(wildcard tests/guest/lib/*.h tests/guest/*/*.h)
 FIXTURES := tests/gdb/gdbtarget.c tests/demo/demo.c
-UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC)) \
+UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst %,$(BUILD)/user/%,$(UDIRS)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC)) \
             $(patsubst %,$(BUILD)/user/%,$(GDIRS)) $(patsubst %.c,$(BUILD)/user/%,$(notdir $(FIXTURES)))
 HTESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
@@ -81,6 +84,13 @@ endif
 $(BUILD)/user/%: user/%.c $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
+
+define user_dir
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c user/$(1)/*.h) $(ULIBA) $(wildcard include/procyon/*.h) | deps-musl
+	@mkdir -p $$(dir $$@)
+	$$(MUSLCC) $$(UCFLAGS) -Iuser/$(1) $(wildcard user/$(1)/*.c) $$(ULIBA) -o $$@
+endef
+$(foreach d,$(UDIRS),$(eval $(call user_dir,$(d))))
 
 # In-guest test suites (see GSRC, GDIRS above) land in /bin beside the user
 # programs; tests/guest/lib/ is their shared code (the runner, guest.h).
@@ -181,7 +191,7 @@ bench: deps all
 demo: deps all
 	@tools/run-demo
 
-FMTSRC := $(KSRC) $(USRC) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GDSRC) $(GLIB) $(GHDR) $(FIXTURES) tools/*.c)
+FMTSRC := $(KSRC) $(USRC) $(UDSRC) $(wildcard user/*/*.h) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GDSRC) $(GLIB) $(GHDR) $(FIXTURES) tools/*.c)
 format:
 	clang-format -i $(FMTSRC)
 
@@ -190,9 +200,9 @@ format:
 # build's flags less the gcc-only ones.
 lint:
 	@tools/deps lint
-	@LINT_KSRC="$(KSRC)" LINT_USRC="$(USRC) $(ULIB) $(GSRC) $(GDSRC) $(GLIB) $(FIXTURES)" LINT_FMT="$(FMTSRC)" \
+	@LINT_KSRC="$(KSRC)" LINT_USRC="$(USRC) $(UDSRC) $(ULIB) $(GSRC) $(GDSRC) $(GLIB) $(FIXTURES)" LINT_FMT="$(FMTSRC)" \
 	  LINT_KFLAGS="$(filter-out -MMD -MP -mpreferred-stack-boundary=%,$(KCFLAGS))" \
-	  LINT_UFLAGS="$(filter-out -static,$(UCFLAGS)) -Itests/guest/lib $(patsubst %,-Itests/guest/%,$(GDIRS))" BUILD=$(BUILD) tools/lint
+	  LINT_UFLAGS="$(filter-out -static,$(UCFLAGS)) -Itests/guest/lib $(patsubst %,-Itests/guest/%,$(GDIRS)) $(patsubst %,-Iuser/%,$(UDIRS))" BUILD=$(BUILD) tools/lint
 
 clean:
 	rm -rf $(BUILD)
