@@ -33,7 +33,6 @@ static int ntracees, nlive;
 static FILE *out;
 static uint64_t trace_flags;
 static struct tracee *open_line; /* the tracee whose line awaits its result */
-static size_t open_col;          /* that line's column */
 static volatile sig_atomic_t interrupted;
 static int nprocs_seen; /* processes traced so far (for [pid N]) */
 static uint64_t start_ns, last_ns;
@@ -169,6 +168,19 @@ static void fmt_prefix(struct sbuf *b, struct tracee *t)
 				sb_printf(b, "%s ", buf);
 		}
 	}
+}
+
+static int line_is_open(const struct tracee *t)
+{
+	return t->out == out ? open_line == t : t->line_open;
+}
+
+static void close_line(struct tracee *t)
+{
+	if (t->out == out)
+		open_line = NULL;
+	else
+		t->line_open = 0;
 }
 
 /* Cut the open line (another tracee's, or one that never got its exit). */
@@ -340,9 +352,9 @@ static void drop_tracee(struct tracee *t)
 {
 	if (t->gone)
 		return;
-	if (open_line == t) {
+	if (line_is_open(t) && !(t->detach_exec && t->out == out)) {
 		emit(t->out, "\n");
-		open_line = NULL;
+		close_line(t);
 	}
 	close(t->trace_fd);
 	if (t->mem_fd >= 0)
@@ -401,11 +413,15 @@ static struct inject *inject_for(uint64_t nr)
 	return NULL;
 }
 
+static void sigreturn_line(struct tracee *t);
+static void pad_to_column(struct sbuf *b, size_t col);
+
 static void on_syscall_entry(struct tracee *t, const struct ptrace_event *e, uint64_t *flags)
 {
 	t->nr = e->data[0];
 	memcpy(t->args, &e->data[1], sizeof t->args);
 	t->in_syscall = 1;
+	t->skip_exit = 0;
 	t->injected = 0;
 	t->entry_ns = now_ns();
 	if (t->nr == 59)
@@ -427,6 +443,10 @@ static void on_syscall_entry(struct tracee *t, const struct ptrace_event *e, uin
 	if (t->hidden && !t->quiet)
 		return;
 	decode_entry(&t->entry, t);
+	if (t->nr == 15 && !nset_has(&opt.raw, 15) && !t->quiet) {
+		sigreturn_line(t);
+		return;
+	}
 	if (t->quiet || !printing() || opt.zflag || (opt.status_mask && opt.status_mask != 0x1f))
 		return; /* shown whole at exit (or never) */
 	if (t->out == out)
@@ -437,13 +457,42 @@ static void on_syscall_entry(struct tracee *t, const struct ptrace_event *e, uin
 	sb_puts(&b, t->entry.s);
 	emit(t->out, b.s);
 	t->entry_col = b.n;
-	if (t->out == out) {
+	if (t->out == out)
 		open_line = t;
-		open_col = b.n;
-	} else
-		open_col = b.n;
+	else
+		t->line_open = 1;
 	if (fflush(t->out) == EOF) /* a blocking call shows while it blocks */
 		die_out();
+}
+
+/* rt_sigreturn({mask=[...]}) = rax: strace reads the frame at the entry
+ * (the mask it restores, the rax it returns) and prints the whole line. */
+static void sigreturn_line(struct tracee *t)
+{
+	uint64_t regs[27], mask, rax;
+	struct sbuf b;
+	t->skip_exit = 1;
+	t->in_syscall = 0;
+	if (!printing() || opt.zflag == 2 || (opt.status_mask && !(opt.status_mask & 1)))
+		return;
+	sb_clear(&b);
+	fmt_prefix(&b, t);
+	sb_puts(&b, t->entry.s);
+	int ok = peek_regs(t, regs, sizeof regs) == 0 &&
+	         peek(t, regs[19] + 296, &mask, sizeof mask) == (ssize_t)sizeof mask &&
+	         peek(t, regs[19] + 144, &rax, sizeof rax) == (ssize_t)sizeof rax;
+	if (ok) {
+		sb_puts(&b, "{mask=");
+		fmt_sigset(&b, &mask, 1);
+		sb_puts(&b, "}");
+	}
+	sb_puts(&b, ")");
+	pad_to_column(&b, b.n);
+	if (ok)
+		sb_printf(&b, "%ld\n", (long)rax);
+	else
+		sb_puts(&b, "?\n");
+	line(t, b.s + 0);
 }
 
 static void pad_to_column(struct sbuf *b, size_t col)
@@ -461,6 +510,10 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 	struct sbuf b;
 	int64_t ret = (int64_t)e->data[1];
 	int was = t->in_syscall;
+	if (t->skip_exit) {
+		t->skip_exit = 0;
+		return;
+	}
 	uint64_t exit_ns = now_ns();
 	if (!was || t->nr != e->data[0]) { /* attached inside the call */
 		t->in_syscall = 0;
@@ -478,7 +531,7 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 	if (t->injected && t->inj_signal)
 		kill(t->pid, t->inj_signal);
 	int failed = ret < 0 && ret >= -4095;
-	if (opt.count && !t->quiet && traced(t->nr))
+	if (opt.count && traced(t->nr) && (!t->quiet || (t->nr == 59 && t->exec_seen && !ret)))
 		summary_add(t->nr, exit_ns - t->entry_ns, failed);
 	if (t->quiet) {
 		if (t->nr != 59 || !t->exec_seen || ret != 0)
@@ -490,7 +543,7 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 			return;
 	} else if (t->hidden || !printing())
 		return;
-	int whole = open_line != t &&
+	int whole = !line_is_open(t) &&
 	            (opt.zflag || (opt.status_mask && opt.status_mask != 0x1f) || was == 1);
 	if (opt.zflag == 1 && failed)
 		return;
@@ -500,9 +553,9 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 		return;
 	sb_clear(&b);
 	size_t col;
-	if (open_line == t) {
-		col = open_col;
-		open_line = NULL;
+	if (line_is_open(t)) {
+		col = t->entry_col;
+		close_line(t);
 	} else {
 		if (t->out == out)
 			cut_open_line();
@@ -556,13 +609,14 @@ static int on_exit_event(struct tracee *t, const struct ptrace_event *e)
 {
 	int st = (int)e->data[0];
 	char buf[96];
-	if (t->in_syscall && !t->quiet && !t->hidden && printing()) { /* exit, exit_group */
+	int show_unfinished = !opt.zflag && (!opt.status_mask || (opt.status_mask & 0xc));
+	if (t->in_syscall && !t->quiet && !t->hidden && printing() && show_unfinished) {
 		struct sbuf b;
 		sb_clear(&b);
 		size_t col = 0;
-		if (open_line == t) {
-			col = open_col;
-			open_line = NULL;
+		if (line_is_open(t)) {
+			col = t->entry_col;
+			close_line(t);
 		} else {
 			if (t->out == out)
 				cut_open_line();
@@ -586,17 +640,17 @@ static int on_exit_event(struct tracee *t, const struct ptrace_event *e)
 		         WCOREDUMP(st) ? " (core dumped)" : "");
 	else
 		snprintf(buf, sizeof buf, "+++ exited with %d +++\n", WEXITSTATUS(st));
-	if (!t->quiet && printing() && opt.qflag < 2 &&
-	    (!WIFSIGNALED(st) || signal_shown(WTERMSIG(st))))
+	if (!t->quiet && printing() &&
+	    (WIFSIGNALED(st) ? signal_shown(WTERMSIG(st)) : opt.qflag < 2))
 		line(t, buf);
 	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
 static void detach(struct tracee *t)
 {
-	if (open_line == t) {
+	if (line_is_open(t) && !t->detach_exec) {
 		emit(t->out, " <detached ...>\n");
-		open_line = NULL;
+		close_line(t);
 	}
 	int pid = t->pid;
 	drop_tracee(t);
@@ -613,16 +667,17 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 	switch (e->cause) {
 	case PTRACE_STOP_PRE_SYSCALL:
 		on_syscall_entry(t, e, &flags);
-		if (opt.bexecve && t->nr == 59 && !t->quiet) {
-			if (!t->hidden && printing() && open_line != t)
-				line(t, t->entry.s), open_line = NULL;
-			detach(t);
-			return -1;
-		}
+		/* -b execve: detach once the exec is done; the line stays open
+		 * (the next line of another process cuts it, as on Linux) */
+		t->detach_exec = opt.bexecve && t->nr == 59 && !t->quiet;
 		break;
 	case PTRACE_STOP_POST_SYSCALL: on_syscall_exit(t, e); break;
 	case PTRACE_STOP_SIGNAL: on_signal(t, e); break;
 	case PTRACE_STOP_EXEC:
+		if (t->detach_exec) {
+			detach(t);
+			return -1;
+		}
 		t->exec_seen = 1;
 		if (t->mem_fd >= 0)
 			close(t->mem_fd); /* bound to the old image */

@@ -127,6 +127,9 @@ struct tracee {
 	uint64_t entry_ns; /* entry time (-T, -c) */
 	struct sbuf entry; /* the entry text */
 	size_t entry_col;  /* its column */
+	int line_open;     /* -ff: its entry line awaits the result */
+	int detach_exec;   /* -b execve: detach at this execve's EXEC stop */
+	int skip_exit;     /* the exit stop of a call already shown whole */
 };
 
 /* Decoding (decode.c). */

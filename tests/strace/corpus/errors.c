@@ -3,18 +3,19 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 int main(void)
 {
 	char buf[8];
-	syscall(SYS_open, "/nonexistent/file", O_RDONLY);
+	syscall(SYS_open, "/tmp/nonexistent/file", O_RDONLY);
 	syscall(SYS_close, -1);
 	syscall(SYS_read, 99, buf, sizeof buf);
 	syscall(SYS_mkdir, "/tmp", 0700);
-	syscall(SYS_rmdir, "/nonexistent");
-	syscall(SYS_chdir, "/nonexistent");
+	syscall(SYS_rmdir, "/tmp/nonexistent");
+	syscall(SYS_chdir, "/tmp/nonexistent");
 	syscall(SYS_lseek, -5, 0, SEEK_SET);
 	syscall(SYS_kill, 999999, 0);
 	syscall(SYS_wait4, -1, 0, WNOHANG, 0);

@@ -10,7 +10,7 @@ int main(void)
 	mprotect(p, 4096, PROT_READ);
 	mprotect(p, 4096, PROT_NONE);
 	munmap(p, 8192);
-	mmap(0, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	mmap(0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	syscall(SYS_brk, 0);
 	return 0;
 }
