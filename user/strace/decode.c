@@ -232,13 +232,9 @@ static void fmt_file_type(struct sbuf *b, uint32_t mode)
 		sb_printf(b, "%#o|", mode & 0170000);
 	uint32_t rest = mode & 07777;
 	if (rest & 07000) {
-		const char *sep = "";
-		if (rest & 04000)
-			sb_printf(b, "%sS_ISUID", sep), sep = "|";
-		if (rest & 02000)
-			sb_printf(b, "%sS_ISGID", sep), sep = "|";
-		if (rest & 01000)
-			sb_printf(b, "%sS_ISVTX", sep), sep = "|";
+		static const struct flag special[] = {
+		    {04000, "S_ISUID"}, {02000, "S_ISGID"}, {01000, "S_ISVTX"}};
+		fmt_flags(b, rest & 07000, special, NF(special), "0");
 		sb_printf(b, "|%#03o", rest & 0777);
 	} else
 		sb_printf(b, "%#03o", rest);

@@ -139,10 +139,9 @@ static void fmt_prefix(struct sbuf *b, struct tracee *t)
 	else if (nlive > 1 && opt.follow < 2)
 		sb_printf(b, "[pid %5d] ", t->pid);
 	if (opt.tflag || opt.rflag) {
-		uint64_t ns = opt.tflag ? (uint64_t)0 : 0;
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+		uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 		if (opt.rflag) {
 			struct timespec m;
 			clock_gettime(CLOCK_MONOTONIC, &m);
@@ -949,6 +948,7 @@ static int parse_syscall_set(const char *spec, struct nset *s, const char **bad)
 	if (*spec == '!')
 		neg = 1, spec++;
 	char *copy = strdup(spec);
+	*bad = spec;
 	if (!copy)
 		return -1;
 	int ok = 1;
@@ -970,11 +970,11 @@ static int parse_syscall_set(const char *spec, struct nset *s, const char **bad)
 				for (unsigned n = 0; n < SYSENT_MAX; n++)
 					if (sysents[n].name &&
 					    regexec(&re, sysents[n].name, 0, NULL, 0) == 0)
-						nset_put(s, n, 1), found = 1;
+						nset_put(s, n, 1);
 				regfree(&re);
 				found = 1;
 			}
-		} else if (*it == '%' || 1) {
+		} else {
 			for (size_t c = 0; c < sizeof classes / sizeof classes[0]; c++)
 				if (strcmp(classes[c].name, it) == 0) {
 					for (unsigned n = 0; n < SYSENT_MAX; n++)
@@ -1029,9 +1029,10 @@ static void parse_signal_set(const char *spec)
 		if (strcmp(it, "none") == 0)
 			continue;
 		int sig = signal_by_name(it);
-		if (sig < 0)
+		if (sig <= 0)
 			fatal("invalid signal '%s'", it);
-		set[(sig - 1) / 64] |= 1ull << ((sig - 1) % 64);
+		unsigned bit = (unsigned)sig - 1;
+		set[bit / 64 % 2] |= 1ull << (bit % 64);
 	}
 	free(copy);
 	opt.signals[0] = neg ? ~set[0] : set[0];
@@ -1261,7 +1262,10 @@ static void env_edit(const char *arg)
 			break;
 		}
 	if (eq) {
-		child_env = realloc(child_env, ((size_t)n + 2) * sizeof *child_env);
+		char **grown = realloc(child_env, ((size_t)n + 2) * sizeof *child_env);
+		if (!grown)
+			fatal("out of memory");
+		child_env = grown;
 		child_env[n++] = strdup(arg);
 		child_env[n] = NULL;
 	}

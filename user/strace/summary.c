@@ -41,7 +41,7 @@ static int by(const void *a, const void *b)
 
 void summary_print(FILE *f)
 {
-	unsigned idx[SYSENT_MAX], n = 0;
+	unsigned idx[SYSENT_MAX] = {0}, n = 0;
 	uint64_t tns = 0, tcalls = 0, terr = 0;
 	for (unsigned i = 0; i < SYSENT_MAX; i++)
 		if (counts[i].calls) {

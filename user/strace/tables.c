@@ -160,11 +160,11 @@ static const struct {
 };
 #define NERRNO (sizeof errnos / sizeof errnos[0])
 
-const char *errno_name(long e) { return e > 0 && (size_t)e < NERRNO ? errnos[e].name : NULL; }
+const char *errno_name(long e) { return e > 0 && e < (long)NERRNO ? errnos[e].name : NULL; }
 
 const char *errno_text(long e)
 {
-	return e > 0 && (size_t)e < NERRNO && errnos[e].text ? errnos[e].text : "Unknown error";
+	return e > 0 && e < (long)NERRNO && errnos[e].text ? errnos[e].text : "Unknown error";
 }
 
 int errno_by_name(const char *s)
