@@ -102,7 +102,7 @@ static void fmt_ptr(struct sbuf *b, uint64_t v)
 static void fmt_fd(struct sbuf *b, struct tracee *t, int fd)
 {
 	char path[256];
-	sb_printf(b, "%d", fd);
+	sb_long(b, fd);
 	if (opt.yflag && fd >= 0 && fd_path(t, fd, path, sizeof path) > 0)
 		sb_printf(b, "<%s>", path);
 }
@@ -704,8 +704,8 @@ static int fmt_one(struct sbuf *b, struct tracee *t, char c, int *ai, int at_exi
 	int failed = at_exit && ret < 0 && ret >= -4095;
 	*ai = i + 1;
 	switch (c) {
-	case 'd': sb_printf(b, "%d", (int)v); break;
-	case 'l': sb_printf(b, "%ld", (long)v); break;
+	case 'd': sb_long(b, (int)v); break;
+	case 'l': sb_long(b, (long)v); break;
 	case 'u': sb_printf(b, "%lu", (unsigned long)v); break;
 	case 'U': sb_printf(b, "%u", (unsigned)v); break;
 	case 'x': sb_printf(b, "%#lx", (unsigned long)v); break;
@@ -1143,7 +1143,7 @@ static void fmt_result(struct sbuf *b, struct tracee *t, int64_t ret)
 		fmt_fd(b, t, (int)ret);
 		return;
 	}
-	sb_printf(b, "%ld", (long)ret);
+	sb_long(b, (long)ret);
 }
 
 void decode_exit(struct sbuf *b, struct tracee *t, int64_t ret)

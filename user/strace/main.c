@@ -63,9 +63,29 @@ void sb_printf(struct sbuf *b, const char *fmt, ...)
 		b->n = b->n + (size_t)r < sizeof b->s ? b->n + (size_t)r : sizeof b->s - 1;
 }
 
+/* A decimal number without printf (the hot path of every line). */
+void sb_long(struct sbuf *b, long v)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+	unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+	do
+		tmp[--i] = (char)('0' + u % 10);
+	while ((u /= 10) && i > 1);
+	if (v < 0)
+		tmp[--i] = '-';
+	if (b->n + sizeof tmp - (size_t)i >= sizeof b->s)
+		return;
+	memcpy(b->s + b->n, tmp + i, sizeof tmp - (size_t)i);
+	b->n += sizeof tmp - (size_t)i;
+	b->s[b->n] = '\0';
+}
+
 void sb_puts(struct sbuf *b, const char *s)
 {
 	size_t n = strlen(s);
+	if (b->n >= sizeof b->s - 1)
+		return;
 	if (b->n + n >= sizeof b->s)
 		n = sizeof b->s - 1 - b->n;
 	memcpy(b->s + b->n, s, n);
@@ -122,8 +142,12 @@ static void emit(FILE *f, const char *s)
 		die_out();
 }
 
+static int need_time, flush_entries;
+
 static uint64_t now_ns(void)
 {
+	if (!need_time)
+		return 0;
 	struct timespec ts;
 	clock_gettime(opt.tflag ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
@@ -134,9 +158,13 @@ static int show_pid_prefix(void) { return opt.outfile && opt.follow == 1; }
 /* The prefix of a new line: pid, time. */
 static void fmt_prefix(struct sbuf *b, struct tracee *t)
 {
-	if (show_pid_prefix())
-		sb_printf(b, "%-5d ", t->pid);
-	else if (nlive > 1 && opt.follow < 2)
+	if (show_pid_prefix()) {
+		size_t start = b->n;
+		sb_long(b, t->pid);
+		while (b->n - start < 5)
+			sb_puts(b, " ");
+		sb_puts(b, " ");
+	} else if (nlive > 1 && opt.follow < 2)
 		sb_printf(b, "[pid %5d] ", t->pid);
 	if (opt.tflag || opt.rflag) {
 		struct timespec ts;
@@ -204,7 +232,7 @@ static void line(struct tracee *t, const char *s)
 	fmt_prefix(&b, t);
 	sb_puts(&b, s);
 	emit(t->out, b.s);
-	if (fflush(t->out) == EOF)
+	if (flush_entries && fflush(t->out) == EOF)
 		die_out();
 }
 
@@ -460,7 +488,7 @@ static void on_syscall_entry(struct tracee *t, const struct ptrace_event *e, uin
 		open_line = t;
 	else
 		t->line_open = 1;
-	if (fflush(t->out) == EOF) /* a blocking call shows while it blocks */
+	if (flush_entries && fflush(t->out) == EOF) /* a blocking call shows while it blocks */
 		die_out();
 }
 
@@ -496,9 +524,10 @@ static void sigreturn_line(struct tracee *t)
 
 static void pad_to_column(struct sbuf *b, size_t col)
 {
-	if (col < ACOLUMN) {
-		while (col++ < ACOLUMN)
-			sb_puts(b, " ");
+	if (col < ACOLUMN && b->n + ACOLUMN - col + 2 < sizeof b->s) {
+		memset(b->s + b->n, ' ', ACOLUMN - col);
+		b->n += ACOLUMN - col;
+		b->s[b->n] = '\0';
 		sb_puts(b, "= ");
 	} else
 		sb_puts(b, " = ");
@@ -582,7 +611,7 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 	}
 	sb_puts(&b, "\n");
 	emit(t->out, b.s);
-	if (fflush(t->out) == EOF)
+	if (flush_entries && fflush(t->out) == EOF)
 		die_out();
 }
 
@@ -1459,6 +1488,8 @@ int main(int argc, char **argv)
 	if (out == stderr)
 		setvbuf(out, NULL, _IOFBF, 0);
 	build_sysfilter();
+	need_time = opt.count || opt.Tflag || opt.rflag || opt.tflag;
+	flush_entries = isatty(fileno(out));
 	trace_flags = PTRACE_STOP_PRE_SYSCALL | PTRACE_STOP_POST_SYSCALL | PTRACE_STOP_SIGNAL |
 	              PTRACE_STOP_EXEC | PTRACE_STOP_EXIT | (opt.follow ? PTRACE_EVENT_CLONE : 0);
 	start_ns = now_ns();

@@ -104,6 +104,7 @@ struct sbuf {
 void sb_clear(struct sbuf *b);
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_puts(struct sbuf *b, const char *s);
+void sb_long(struct sbuf *b, long v);
 /* Quote bytes as strace does (honours -x/-xx); more adds "...". */
 void sb_quote(struct sbuf *b, const unsigned char *p, size_t n, int more);
 
