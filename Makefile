@@ -22,9 +22,10 @@ KSRC     := $(wildcard kernel/*.c kernel/fs/*.c kernel/arch/x86_64/*.c)
 KASM     := $(wildcard kernel/arch/x86_64/*.S)
 KOBJ     := $(patsubst %,$(BUILD)/%.o,$(KSRC) $(KASM))
 USRC     := $(wildcard user/*.c)
-# Programs of several files: user/NAME/*.c built into /bin/NAME.
+# A program of several files: user/NAME/*.c (and its headers) into /bin/NAME.
 UDIRS    := $(filter-out lib,$(patsubst user/%/,%,$(sort $(dir $(wildcard user/*/*.c)))))
 UDSRC    := $(foreach d,$(UDIRS),$(wildcard user/$(d)/*.c))
+UDHDR    := $(foreach d,$(UDIRS),$(wildcard user/$(d)/*.h))
 ULIB     := $(wildcard user/lib/*.c)
 ULIBA    := $(if $(ULIB),$(BUILD)/ulib/libprocyon.a)
 # In-guest suites: tests/guest/NAME.c (a suite in one file) or
@@ -36,7 +37,7 @@ GDIRS    := $(filter-out lib,$(patsubst tests/guest/%/,%,$(sort $(dir $(wildcard
 GDSRC    := $(foreach d,$(GDIRS),$(wildcard tests/guest/$(d)/*.c))
 GLIB     := $(wildcard tests/guest/lib/*.c)
 GHDR     := $(wildcard tests/guest/lib/*.h tests/guest/*/*.h)
-FIXTURES := tests/gdb/gdbtarget.c tests/demo/demo.c
+FIXTURES := tests/gdb/gdbtarget.c tests/gdb/gdbparity.c tests/demo/demo.c
 UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst %,$(BUILD)/user/%,$(UDIRS)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC)) \
             $(patsubst %,$(BUILD)/user/%,$(GDIRS)) $(patsubst %.c,$(BUILD)/user/%,$(notdir $(FIXTURES)))
 HTESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
@@ -85,12 +86,12 @@ $(BUILD)/user/%: user/%.c $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) 
 	@mkdir -p $(dir $@)
 	$(MUSLCC) $(UCFLAGS) $< $(ULIBA) -o $@
 
-define user_dir
-$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c user/$(1)/*.h) $(ULIBA) $(wildcard include/procyon/*.h) | deps-musl
+define user_dir_prog
+$(BUILD)/user/$(1): $(wildcard user/$(1)/*.c user/$(1)/*.h) $(ULIBA) $(wildcard user/lib/*.h include/procyon/*.h) | deps-musl
 	@mkdir -p $$(dir $$@)
-	$$(MUSLCC) $$(UCFLAGS) -Iuser/$(1) $(wildcard user/$(1)/*.c) $$(ULIBA) -o $$@
+	$(MUSLCC) $(UCFLAGS) -Iuser/$(1) $(wildcard user/$(1)/*.c) $(ULIBA) -o $$@
 endef
-$(foreach d,$(UDIRS),$(eval $(call user_dir,$(d))))
+$(foreach d,$(UDIRS),$(eval $(call user_dir_prog,$(d))))
 
 # In-guest test suites (see GSRC, GDIRS above) land in /bin beside the user
 # programs; tests/guest/lib/ is their shared code (the runner, guest.h).
@@ -105,6 +106,11 @@ $(BUILD)/user/$(1): $(wildcard tests/guest/$(1)/*.c) $(ULIBA) $(GLIB) $(GHDR) $(
 	$$(call GUEST_CC,-Itests/guest/$(1) $(wildcard tests/guest/$(1)/*.c))
 endef
 $(foreach d,$(GDIRS),$(eval $(call guest_suite,$(d))))
+
+# The parity sessions run this one binary on the host too: -O0, no ulib.
+$(BUILD)/user/gdbparity: tests/gdb/gdbparity.c | deps-musl
+	@mkdir -p $(dir $@)
+	$(MUSLCC) -static -O0 -g -Wall -Wextra -Werror $< -o $@
 
 $(BUILD)/user/%: tests/gdb/%.c $(ULIBA) | deps-musl
 	@mkdir -p $(dir $@)
@@ -160,7 +166,7 @@ qemu-gdb: deps all
 
 # compile_commands.json for clangd and friends, from the flags above.
 compdb:
-	@tools/compdb "$(KCFLAGS)" "$(UCFLAGS)" "$(HCFLAGS)" -- $(KSRC) $(KASM) -- $(USRC) $(ULIB) $(GSRC) $(GLIB) -- $(wildcard tests/host/test_*.c) > compile_commands.json
+	@tools/compdb "$(KCFLAGS)" "$(UCFLAGS)" "$(HCFLAGS)" -- $(KSRC) $(KASM) -- $(USRC) $(UDSRC) $(ULIB) $(GSRC) $(GLIB) -- $(wildcard tests/host/test_*.c) > compile_commands.json
 	@echo "wrote compile_commands.json"
 
 check-host: $(HTESTS)
@@ -191,7 +197,7 @@ bench: deps all
 demo: deps all
 	@tools/run-demo
 
-FMTSRC := $(KSRC) $(USRC) $(UDSRC) $(wildcard user/*/*.h) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GDSRC) $(GLIB) $(GHDR) $(FIXTURES) tools/*.c)
+FMTSRC := $(KSRC) $(USRC) $(UDSRC) $(UDHDR) $(ULIB) $(wildcard kernel/*.h kernel/*/*.h kernel/arch/x86_64/*.h include/procyon/*.h user/lib/*.h tests/host/*.[ch] $(GSRC) $(GDSRC) $(GLIB) $(GHDR) $(FIXTURES) tools/*.c)
 format:
 	clang-format -i $(FMTSRC)
 

@@ -48,5 +48,6 @@
 #define ENOTSUP 95
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
-#define ERESTARTSYS 512 /* kernel internal: restart the syscall or fail with EINTR */
+#define ERESTARTSYS 512           /* kernel internal: restart the syscall or fail with EINTR */
+#define ERESTART_RESTARTBLOCK 516 /* internal: go on through restart_syscall, or EINTR */
 #endif

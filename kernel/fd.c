@@ -6,7 +6,8 @@
 /* Put f in the lowest free slot >= min_fd. Takes over the caller's reference. */
 int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec)
 {
-	for (int fd = min_fd < 0 ? 0 : min_fd; fd < NOFILE; fd++) {
+	uint64_t limit = p->rlim[RLIMIT_NOFILE].cur < NOFILE ? p->rlim[RLIMIT_NOFILE].cur : NOFILE;
+	for (int fd = min_fd < 0 ? 0 : min_fd; (uint64_t)fd < limit; fd++) {
 		if (!p->files[fd]) {
 			p->files[fd] = f;
 			p->cloexec[fd] = cloexec;

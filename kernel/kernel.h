@@ -3,10 +3,14 @@
 #ifndef KERNEL_H
 #define KERNEL_H
 #include <stddef.h>
+#include <stdint.h>
 
 const char *boot_cmdline_text(void);     /* boot_info.c */
 void log_write(const char *s, size_t n); /* log.c */
-int selftest_run(void);                  /* selftest.c: number of failures */
+long log_ring_copy(uint64_t ubuf, size_t n);
+void log_ring_clear(void);
+size_t log_ring_size(_Bool whole);
+int selftest_run(void); /* selftest.c: number of failures */
 _Noreturn void selftest_deliberate_fault(void);
 _Noreturn void kernel_start_user(void); /* proc.c: start init and schedule */
 #endif

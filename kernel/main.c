@@ -9,6 +9,7 @@
 #include "pmm.h"
 #include "regs.h"
 #include "schemes.h"
+#include "time.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -39,6 +40,7 @@ void kmain(uint32_t mb_magic, uint64_t mb_info_pa)
 	arch_fpu_init();                        /* SSE on for user programs */
 	regs_fpu_init();                        /* which MXCSR bits this CPU takes */
 	timer_init();                           /* PIT tick, TSC clock */
+	time_init();                            /* wall clock from the RTC */
 	arch_syscall_init();                    /* syscall/sysret MSRs */
 	initfs_scheme_init();                   /* file: the root filesystem module */
 	tmp_scheme_init();                      /* tmp: writable, in memory */

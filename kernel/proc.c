@@ -5,7 +5,6 @@
  * Zombies keep their slot (and kernel stack) until the parent reaps them. */
 #include "proc.h"
 #include "cmdline.h"
-#include "cpu.h"
 #include "errno.h"
 #include "exec.h"
 #include "heap.h"
@@ -92,6 +91,18 @@ struct proc *proc_alloc(void)
 	return p;
 }
 
+/* Linux's usual limits for the first process (everyone inherits them):
+ * unlimited but an 8 MiB soft stack, no core files, and the descriptor
+ * table's size for RLIMIT_NOFILE. */
+void proc_init_limits(struct proc *p)
+{
+	for (int r = 0; r < PROC_RLIMITS; r++)
+		p->rlim[r].cur = p->rlim[r].max = RLIM_INFINITY;
+	p->rlim[RLIMIT_STACK].cur = 8 << 20;
+	p->rlim[RLIMIT_CORE].cur = 0;
+	p->rlim[RLIMIT_NOFILE].cur = p->rlim[RLIMIT_NOFILE].max = NOFILE;
+}
+
 /* Release a slot whose process has been reaped (or never ran). */
 void proc_free(struct proc *p)
 {
@@ -163,6 +174,9 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 	child->egid = parent->egid;
 	child->suid = parent->suid;
 	child->sgid = parent->sgid;
+	memcpy(child->groups, parent->groups, sizeof child->groups);
+	child->ngroups = parent->ngroups;
+	memcpy(child->rlim, parent->rlim, sizeof child->rlim); /* timers are not inherited */
 	child->fs_base = (a->flags & CLONE_SETTLS) ? a->tls : parent->fs_base;
 	child->gs_base = parent->gs_base;
 	child->sig_blocked = parent->sig_blocked;
@@ -298,6 +312,7 @@ _Noreturn void kernel_start_user(void)
 	if (!init)
 		panic("no memory for init");
 	memcpy(init->name, "init", 5);
+	proc_init_limits(init);
 	memcpy(init->cwd, "/", 2);
 	init->pgid = 1;
 	char envbuf[512], *envp[8];

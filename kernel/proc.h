@@ -20,6 +20,12 @@
 #define KSTACK_SIZE 16384
 #define PROC_NAME_LEN 32
 #define PATH_MAX_K 256
+#define PROC_NGROUPS 32
+#define PROC_RLIMITS 16
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_NOFILE 7
+#define RLIM_INFINITY (~0ULL)
 
 enum proc_state { P_UNUSED, P_RUNNABLE, P_SLEEPING, P_STOPPED, P_ZOMBIE };
 
@@ -102,7 +108,13 @@ struct proc {
 	char *cmdline; /* argv, NUL-separated, kmalloc'd */
 	size_t cmdline_len;
 	uint32_t uid, gid, euid, egid;
-	uint32_t suid, sgid; /* saved set-user/group-ID (kill permission, setuid) */
+	uint32_t suid, sgid;           /* saved set-user/group-ID (kill permission, setuid) */
+	uint32_t groups[PROC_NGROUPS]; /* supplementary groups (setgroups) */
+	int ngroups;
+	struct {
+		uint64_t cur, max;
+	} rlim[PROC_RLIMITS]; /* getrlimit/setrlimit; RLIMIT_NOFILE is enforced */
+	uint64_t itimer_deadline, itimer_interval; /* ITIMER_REAL (alarm), clock_ns */
 
 	struct mm mm;
 	uint8_t *kstack; /* KSTACK_SIZE bytes; trapframe at the top */
@@ -136,6 +148,11 @@ struct proc {
 	struct waitq *sleeping_on;
 	struct proc *wait_next;
 	uint64_t wake_at_ns; /* timed sleep deadline, 0 if none */
+	/* An interrupted nanosleep, for restart_syscall: when it ends and where
+	 * the time left goes (as Linux's restart_block). deadline 0: none. */
+	struct {
+		uint64_t deadline, urem;
+	} restart;
 	bool timed_out;
 
 	/* Tracing (ptrace.c). */
@@ -200,6 +217,8 @@ void sched_block(void);
 void sched_tick(void);
 void sched_preempt_point(void);
 void sched_cond_resched(void);
+void misc_itimer_tick(uint64_t now);
+void proc_init_limits(struct proc *p);
 extern bool sched_need_resched;
 _Noreturn void sched_idle_loop(void);
 

@@ -99,6 +99,7 @@ void sched_tick(void)
 			waitq_wake(p->sleeping_on);
 		}
 	}
+	misc_itimer_tick(now);
 	sched_need_resched = true;
 }
 

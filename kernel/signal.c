@@ -166,7 +166,16 @@ static void signal_do_stop(struct proc *p, int sig)
 static void signal_fix_syscall_restart(struct trapframe *tf, bool handler,
                                        const struct k_sigaction *sa)
 {
-	if (tf->vector != TRAP_SYSCALL || (int64_t)tf->rax != -ERESTARTSYS)
+	if (tf->vector != TRAP_SYSCALL)
+		return;
+	if ((int64_t)tf->rax == -ERESTART_RESTARTBLOCK) {
+		if (handler)
+			tf->rax = (uint64_t)-EINTR; /* a handler ran: the sleep is over */
+		else
+			arch_frame_restart_as(tf, SYS_restart_syscall);
+		return;
+	}
+	if ((int64_t)tf->rax != -ERESTARTSYS)
 		return;
 	if (!handler || (sa->flags & SA_RESTART)) {
 		arch_frame_restart_syscall(tf);
@@ -255,7 +264,8 @@ void proc_user_return(struct trapframe *tf)
 	}
 	if (current->tracee_session || current->step_tf || current->trace_interrupt)
 		ptrace_user_return(tf);
-	if (signal_pending(current) || (int64_t)tf->rax == -ERESTARTSYS)
+	if (signal_pending(current) || (int64_t)tf->rax == -ERESTARTSYS ||
+	    (int64_t)tf->rax == -ERESTART_RESTARTBLOCK)
 		signal_deliver(tf);
 	if (current->tracee_session)
 		ptrace_arm_step(tf);

@@ -1,6 +1,7 @@
 /* Process system calls: fork family, execve, exit, wait4, identity,
  * credentials, time, and the small per-process settings. */
 #include "syscall.h"
+#include "time.h"
 #include "errno.h"
 #include "exec.h"
 #include "heap.h"
@@ -143,6 +144,7 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 	if ((ustatus && !user_range_ok(ustatus, sizeof(int))) ||
 	    (urusage && !user_range_ok(urusage, 144)))
 		return -EFAULT; /* at once, not after the wait */
+	bool interrupted = false;
 	for (;;) {
 		bool any = false;
 		for (int i = 1; i < NPROC; i++) {
@@ -180,8 +182,12 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		if (waitq_sleep(&current->child_exit) < 0)
+		/* A signal ends the wait only if no child can be reported after
+		 * it: the SIGCHLD of the very child that exited (kept pending
+		 * for a tracer) never interrupts the wait4 it completes. */
+		if (interrupted)
 			return -EINTR;
+		interrupted = waitq_sleep(&current->child_exit) < 0;
 	}
 }
 
@@ -301,7 +307,6 @@ struct timespec_k {
 
 #define CLOCK_REALTIME 0
 #define TIMER_ABSTIME 1
-#define EPOCH_NS (1700000000ULL * 1000000000ULL) /* boot time stands in for the epoch */
 
 /* A user timespec as nanoseconds (huge values saturate). */
 static int proc_timespec_ns(uint64_t uts, uint64_t *ns)
@@ -317,8 +322,11 @@ static int proc_timespec_ns(uint64_t uts, uint64_t *ns)
 	return 0;
 }
 
-/* Sleep until the clock_ns() deadline; on a signal, -EINTR with the time
- * left written to urem (if given). */
+/* Sleep until the clock_ns() deadline. Interrupted, it writes the time
+ * left to urem (if given) and keeps the deadline for restart_syscall:
+ * -ERESTART_RESTARTBLOCK becomes EINTR if a handler runs, and otherwise (a
+ * stop, a tracer's interrupt or attach) the call goes on as
+ * restart_syscall for the time that is left, as on Linux. */
 static long proc_sleep_until(uint64_t deadline, uint64_t urem)
 {
 	struct waitq never = {0};
@@ -326,16 +334,28 @@ static long proc_sleep_until(uint64_t deadline, uint64_t urem)
 		int r = waitq_sleep_until(&never, deadline);
 		if (r == -EINTR) {
 			if (urem) {
-				uint64_t left = deadline - clock_ns();
+				uint64_t now = clock_ns(),
+				         left = deadline > now ? deadline - now : 0;
 				struct timespec_k rem = {(int64_t)(left / 1000000000),
 				                         (int64_t)(left % 1000000000)};
 				if (copy_to_user(urem, &rem, sizeof rem))
 					return -EFAULT;
 			}
-			return -EINTR;
+			current->restart.deadline = deadline;
+			current->restart.urem = urem;
+			return -ERESTART_RESTARTBLOCK;
 		}
 	}
 	return 0;
+}
+
+/* The rest of an interrupted sleep (see proc_sleep_until); -EINTR when
+ * there is none, as Linux's do_no_restart_syscall. */
+long sys_restart_syscall(void)
+{
+	uint64_t deadline = current->restart.deadline, urem = current->restart.urem;
+	current->restart.deadline = 0;
+	return deadline ? proc_sleep_until(deadline, urem) : -EINTR;
 }
 
 long sys_nanosleep(uint64_t ureq, uint64_t urem)
@@ -362,7 +382,7 @@ long sys_clock_nanosleep(int clk, int flags, uint64_t ureq, uint64_t urem)
 	if (!(flags & TIMER_ABSTIME))
 		return proc_sleep_until(clock_ns() + ns, urem);
 	if (clk == CLOCK_REALTIME || clk == 5)
-		ns = ns > EPOCH_NS ? ns - EPOCH_NS : 0;
+		ns = time_realtime_to_monotonic(ns);
 	return proc_sleep_until(ns, 0);
 }
 
@@ -370,9 +390,7 @@ long sys_clock_gettime(int clk, uint64_t uts)
 {
 	if (clk < 0 || clk > 7)
 		return -EINVAL;
-	uint64_t ns = clock_ns();
-	if (clk == CLOCK_REALTIME || clk == 5)
-		ns += EPOCH_NS;
+	uint64_t ns = clk == CLOCK_REALTIME || clk == 5 ? time_realtime_ns() : clock_ns();
 	struct timespec_k ts = {(int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000)};
 	return copy_to_user(uts, &ts, sizeof ts);
 }

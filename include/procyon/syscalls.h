@@ -17,6 +17,30 @@
 #endif
 
 #define PROCYON_SYSCALLS(X)                                                                        \
+	X(36, getitimer, "ix", "", (int which, uint64_t uval))                                     \
+	X(37, alarm, "u", "", (unsigned seconds))                                                  \
+	X(38, setitimer, "ixx", "", (int which, uint64_t unew, uint64_t uold))                     \
+	X(96, gettimeofday, "xx", "", (uint64_t utv, uint64_t utz))                                \
+	X(97, getrlimit, "ux", "", (unsigned res, uint64_t ulim))                                  \
+	X(98, getrusage, "ix", "", (int who, uint64_t uru))                                        \
+	X(99, sysinfo, "x", "", (uint64_t uinfo))                                                  \
+	X(100, times, "x", "", (uint64_t ubuf))                                                    \
+	X(103, syslog, "ixi", "", (int type, uint64_t ubuf, int len))                              \
+	X(115, getgroups, "ix", "", (int size, uint64_t ulist))                                    \
+	X(116, setgroups, "ux", "", (size_t size, uint64_t ulist))                                 \
+	X(157, prctl, "ixxxx", "",                                                                 \
+	  (int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5))                \
+	X(160, setrlimit, "ux", "", (unsigned res, uint64_t ulim))                                 \
+	X(164, settimeofday, "xx", "", (uint64_t utv, uint64_t utz))                               \
+	X(201, time, "x", "", (uint64_t ut))                                                       \
+	X(203, sched_setaffinity, "iux", "", (int pid, size_t len, uint64_t umask))                \
+	X(204, sched_getaffinity, "iux", "", (int pid, size_t len, uint64_t umask))                \
+	X(227, clock_settime, "ix", "", (int clk, uint64_t uts))                                   \
+	X(229, clock_getres, "ix", "", (int clk, uint64_t uts))                                    \
+	X(273, set_robust_list, "xu", "", (uint64_t head, size_t len))                             \
+	X(302, prlimit64, "iuxx", "", (int pid, unsigned res, uint64_t unew, uint64_t uold))       \
+	X(318, getrandom, "bux", "", (uint64_t ubuf, size_t n, unsigned flags))                    \
+	X(334, rseq, "xuix", "", (uint64_t rseq, uint32_t len, int flags, uint32_t sig))           \
 	X(0, read, "fbu", "r", (int fd, uint64_t buf, size_t n))                                   \
 	X(1, write, "fbu", "r", (int fd, uint64_t buf, size_t n))                                  \
 	X(2, open, "sox", "r", (uint64_t upath, int flags, int mode))                              \
@@ -82,6 +106,7 @@
 	X(186, gettid, "", "", (void))                                                             \
 	X(200, tkill, "ii", "", (int tid, int sig))                                                \
 	X(217, getdents64, "fxu", "", (int fd, uint64_t ubuf, size_t n))                           \
+	X(219, restart_syscall, "", "", (void))                                                    \
 	X(218, set_tid_address, "x", "", (uint64_t uaddr))                                         \
 	X(228, clock_gettime, "ix", "", (int clk, uint64_t uts))                                   \
 	X(230, clock_nanosleep, "iixx", "", (int clk, int flags, uint64_t ureq, uint64_t urem))    \

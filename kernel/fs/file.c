@@ -30,6 +30,7 @@ void file_put(struct file *f)
 		return;
 	if (f->ops && f->ops->close)
 		f->ops->close(f);
+	kfree(f->name);
 	kfree(f);
 }
 
@@ -56,8 +57,23 @@ int file_open(const char *path, int flags, int mode, struct file **out)
 			return -ENOTDIR;
 		}
 	}
+	size_t len = strlen(path);
+	f->name = kmalloc(len + 1);
+	if (f->name)
+		memcpy(f->name, path, len + 1);
 	*out = f;
 	return 0;
+}
+
+size_t file_describe(struct file *f, char *buf, size_t size)
+{
+	if (f->name)
+		return MIN(strlcpy(buf, f->name, size), size - 1);
+	struct kstat st = {0};
+	if (f->ops && f->ops->stat)
+		f->ops->stat(f, &st);
+	int n = ksnprintf(buf, size, "%s:[%lu]", f->scheme ? f->scheme->name : "anon", st.ino);
+	return MIN((size_t)n, size - 1);
 }
 
 /* stat of a path without opening it. */

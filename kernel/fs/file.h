@@ -64,9 +64,13 @@ struct file {
 	int flags;    /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK) */
 	int refs;
 	bool kernel_buf; /* read/write buffers are kernel addresses (file_read_kernel) */
+	char *name;      /* the path it was opened by (kmalloc'd), NULL if none */
 };
 
 int file_open(const char *path, int flags, int mode, struct file **out);
+/* What proc:PID/fd/N shows: the path it was opened by, else "SCHEME:[ino]"
+ * (pipe:[7]). The length written (NUL not counted). */
+size_t file_describe(struct file *f, char *buf, size_t size);
 /* stat by path through the scheme's stat_path (never opens); *sch gets the
  * scheme if non-NULL. 0 or -errno. */
 int file_stat_path(const char *path, struct kstat *st, const struct scheme **sch);

@@ -18,7 +18,10 @@ struct pipe {
 	size_t head, len; /* data is buf[head .. head+len) modulo PIPE_SIZE */
 	int readers, writers;
 	struct waitq wait; /* both directions: a change wakes everyone */
+	uint64_t ino;      /* st_ino, and the N of its name pipe:[N] */
 };
+
+static uint64_t pipe_next_ino = 1;
 
 struct pipe_end {
 	struct pipe *pipe;
@@ -97,7 +100,7 @@ static int pipe_stat(struct file *f, struct kstat *st)
 {
 	memset(st, 0, sizeof *st);
 	st->mode = S_IFIFO | 0600;
-	st->ino = (uint64_t)((struct pipe_end *)f->priv)->pipe >> 4;
+	st->ino = ((struct pipe_end *)f->priv)->pipe->ino;
 	return 0;
 }
 
@@ -175,6 +178,7 @@ int pipe_create(struct file **rd, struct file **wr)
 	if (!p)
 		return -ENFILE;
 	p->buf = kmalloc(PIPE_SIZE);
+	p->ino = pipe_next_ino++;
 	*rd = p->buf ? pipe_make_end(p, false) : 0;
 	*wr = *rd ? pipe_make_end(p, true) : 0;
 	if (!*wr) {

@@ -36,6 +36,8 @@ enum procfs_kind {
 	PK_TRACE,
 	PK_SYSFILTER,
 	PK_SIGINFO,
+	PK_FD,
+	PK_FD_ENTRY, /* fd/N: one row for every N (procfs_parse_path) */
 	PK_COUNT
 };
 
@@ -53,6 +55,7 @@ struct proc_handle {
 	uint64_t serial;
 	uint64_t mm_gen;
 	bool opened_zombie;
+	int fd; /* PK_FD_ENTRY: which descriptor */
 	struct ptrace_session *session;
 };
 
@@ -103,6 +106,8 @@ static long procfs_read_siginfo(struct file *, struct proc_handle *, struct proc
                                 size_t, uint64_t *);
 static long procfs_read_regs_debug(struct file *, struct proc_handle *, struct proc *, uint64_t,
                                    size_t, uint64_t *);
+static long procfs_read_fd(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                           uint64_t *);
 static long procfs_write_regs_debug(struct file *, struct proc_handle *, struct proc *, uint64_t,
                                     size_t, uint64_t *);
 static long procfs_write_siginfo(struct file *, struct proc_handle *, struct proc *, uint64_t,
@@ -128,6 +133,9 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	                   sizeof(struct user_fpregs), procfs_read_regs_float, procfs_write_regs_float},
 	[PK_REGS_DEBUG] = {"debug",     PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD, 64,
 	                   procfs_read_regs_debug, procfs_write_regs_debug},
+	[PK_FD]         = {"fd",        PK_PID,  DT_DIR, 0500, 0,                             0, 0, 0},
+	[PK_FD_ENTRY]   = {"",          PK_FD,   DT_REG, 0400, 0,                             0,
+	                   procfs_read_fd, 0},
 	[PK_MEM]        = {"mem",       PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_BIND_MM,      0,
 	                   procfs_read_mem, procfs_write_mem},
 	[PK_TRACE]      = {"trace",     PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_OUTLIVES | PF_THREAD | PF_SESSION, 0,
@@ -223,6 +231,22 @@ static int procfs_parse_path(const char *path, struct proc_handle *h)
 		const char *name = slash + 1;
 		slash = strchr(name, '/');
 		len = slash ? (size_t)(slash - name) : strlen(name);
+		if (h->kind == PK_FD) { /* fd/N */
+			int fd = 0;
+			for (size_t i = 0; i < len; i++) {
+				if (name[i] < '0' || name[i] > '9' ||
+				    (i == 0 && name[i] == '0' && len > 1))
+					return -ENOENT;
+				fd = fd * 10 + (name[i] - '0');
+				if (fd >= NOFILE)
+					return -ENOENT;
+			}
+			if (!len || (slash && slash[1]))
+				return !len ? -ENOENT : -ENOTDIR;
+			h->fd = fd;
+			h->kind = PK_FD_ENTRY;
+			continue;
+		}
 		int k = procfs_lookup(h->kind, name, len);
 		if (k < 0)
 			return k;
@@ -271,6 +295,8 @@ static int procfs_open(struct file *f, const char *path, int flags, int mode)
 		if (err)
 			return err;
 	}
+	if (h.kind == PK_FD_ENTRY && !p->files[h.fd])
+		return -ENOENT;
 	struct proc_handle *ph = kmalloc(sizeof *ph);
 	if (!ph)
 		return -ENOMEM;
@@ -572,6 +598,19 @@ static long procfs_write_regs_debug(struct file *f, struct proc_handle *h, struc
 	return (long)sizeof dr;
 }
 
+/* fd/N: the name descriptor N was opened with (file_describe), as text
+ * without a newline; ENOENT once it is closed. */
+static long procfs_read_fd(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                           size_t n, uint64_t *off)
+{
+	struct file *of = p->files[h->fd];
+	if (!of)
+		return -ENOENT;
+	char name[PATH_MAX_K + 32];
+	size_t len = file_describe(of, name, sizeof name);
+	return file_read_window(f, ubuf, n, off, name, len);
+}
+
 /* siginfo: the 128-byte siginfo_t of the current ptrace stop (EBUSY when
  * not stopped); the tracer may replace it at a SIGNAL stop to change the
  * signal acted on (signo 0 discards it). */
@@ -639,7 +678,7 @@ static int procfs_stat_path(const char *path, struct kstat *st)
 	if (err)
 		return err;
 	struct proc *p = h.kind == PK_ROOT ? 0 : proc_find(h.pid);
-	if (h.kind != PK_ROOT && !p)
+	if ((h.kind != PK_ROOT && !p) || (h.kind == PK_FD_ENTRY && !p->files[h.fd]))
 		return -ENOENT;
 	procfs_row_stat(h.kind, h.pid, p, st);
 	return 0;
@@ -669,6 +708,21 @@ static long procfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 		return -ENOTDIR;
 	if (!procfs_target(h))
 		return -ESRCH;
+	if (h->kind == PK_FD) { /* one entry per open descriptor, *off the next fd */
+		struct proc *p = procfs_target(h);
+		for (int fd = (int)MIN(*off, (uint64_t)NOFILE); fd < NOFILE; fd++) {
+			if (!p->files[fd])
+				continue;
+			char name[16];
+			ksnprintf(name, sizeof name, "%d", fd);
+			uint64_t ino = ((uint64_t)h->pid << 8) | PK_FD_ENTRY;
+			if (!dirent_emit(&d, ino, (uint64_t)fd + 1, DT_REG, name))
+				return dirent_done(&d);
+			*off = (uint64_t)fd + 1;
+		}
+		*off = NOFILE;
+		return dirent_done(&d);
+	}
 	/* *off counts the entries of this directory already returned. */
 	uint64_t seen = 0;
 	for (int k = PK_PID + 1; k < PK_COUNT; k++) {

@@ -437,8 +437,50 @@ static uint64_t open_flags(void)
 	return f;
 }
 
+/* The ppid field of proc:PID/status, through raw calls (workers may have
+ * broken their TLS); -1 if unreadable. */
+static long status_ppid(long pid)
+{
+	char path[32] = "proc:", buf[256];
+	put_d(path, 5, sizeof path, pid);
+	strcat(path, "/status");
+	long fd = sc2(SYS_open, path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	long n = sc3(SYS_read, fd, buf, sizeof buf - 1);
+	sc1(SYS_close, fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	const char *v = strstr(buf, "\nppid ");
+	return v ? strtol(v + 7, NULL, 10) : -1;
+}
+
+/* The driver, found afresh through proc: as the ancestor whose parent is
+ * init, so that no variable a worker's calls may have overwritten (or a
+ * program exec'd with odd arguments) can lose it. Cached per process. */
+static long driver_pid(void)
+{
+	static long cached_for, cached;
+	long me = sc0(SYS_getpid);
+	if (cached_for != me) {
+		long p = me;
+		for (int i = 0; i < 64; i++) {
+			long pp = status_ppid(p);
+			if (pp <= 1)
+				break;
+			p = pp;
+		}
+		cached_for = me;
+		cached = p;
+	}
+	return cached;
+}
+
 static int is_protected(long pid)
 {
+	if (pid == 1 || (pid != w_pid && pid == driver_pid()))
+		return 1;
 	for (int i = 0; i < nprot; i++)
 		if (pid == prot_pid[i])
 			return 1;

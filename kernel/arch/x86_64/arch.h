@@ -85,6 +85,7 @@ _Bool arch_frame_stepping(const struct trapframe *tf);
 void arch_frame_set_step(struct trapframe *tf, _Bool on);
 void arch_frame_enter_handler(struct trapframe *tf);
 void arch_frame_restart_syscall(struct trapframe *tf);
+void arch_frame_restart_as(struct trapframe *tf, uint64_t nr);
 uint64_t arch_breakpoint_address(const struct trapframe *tf);
 void arch_frame_init_user(struct trapframe *tf, uint64_t entry, uint64_t sp);
 void arch_syscall_init(void);
@@ -96,6 +97,9 @@ void arch_debug_switch(const struct proc *next);
 uint64_t arch_debug_status(void);
 _Bool arch_debug_is_exec(const struct proc *p, int i);
 void arch_frame_set_resume(struct trapframe *tf);
+
+/* rtc.c */
+uint64_t arch_rtc_epoch_seconds(void);
 
 /* machine.c */
 _Noreturn void machine_exit(int code);

@@ -56,6 +56,13 @@ void arch_frame_restart_syscall(struct trapframe *tf)
 	tf->rip -= 2;
 }
 
+/* Back up to the syscall instruction to run syscall nr instead (restart_syscall). */
+void arch_frame_restart_as(struct trapframe *tf, uint64_t nr)
+{
+	tf->rax = nr;
+	tf->rip -= 2;
+}
+
 /* The address of the int3 that trapped: the byte before rip. */
 uint64_t arch_breakpoint_address(const struct trapframe *tf) { return tf->rip - 1; }
 

@@ -43,6 +43,8 @@ syscall_entry:
 	movl $-1, PROC_SYSCALL_NR(%r11)
 	cmpq $-4, %rax                  /* -EINTR: maybe a restart */
 	je 2f
+	cmpq $-516, %rax                /* -ERESTART_RESTARTBLOCK: restart_syscall or EINTR */
+	je 2f
 	cmpq $0, PROC_SIG_PENDING(%r11)
 	jne 2f
 	cmpl $0, PROC_RETURN_WORK(%r11) /* struct proc: return_work */

@@ -7,8 +7,9 @@
 #include "ktest.h"
 
 extern const struct test_area area_proc, area_fs, area_signals, area_siginfo, area_mem, area_efault,
-    area_misc;
-static const struct test_area *const areas[] = {
-    &area_proc, &area_fs, &area_signals, &area_siginfo, &area_mem, &area_efault, &area_misc};
+    area_misc, area_linuxcalls;
+static const struct test_area *const areas[] = {&area_proc,    &area_fs,        &area_signals,
+                                                &area_siginfo, &area_mem,       &area_efault,
+                                                &area_misc,    &area_linuxcalls};
 
 int main(int argc, char **argv) { return testrun_areas(argc, argv, "ktest", areas, NELEM(areas)); }

@@ -23,10 +23,10 @@
 #include "tracetest.h"
 
 extern const struct test_area area_sessions, area_events, area_syscalls, area_signals, area_stops,
-    area_clone, area_mem, area_sysfilter, area_stress, area_debugregs, area_siginfo;
+    area_clone, area_mem, area_sysfilter, area_stress, area_debugregs, area_siginfo, area_restart;
 static const struct test_area *const areas[] = {
-    &area_sessions, &area_events,    &area_syscalls, &area_signals,   &area_stops,  &area_clone,
-    &area_mem,      &area_sysfilter, &area_stress,   &area_debugregs, &area_siginfo};
+    &area_sessions, &area_events,    &area_syscalls, &area_signals,   &area_stops,   &area_clone,
+    &area_mem,      &area_sysfilter, &area_stress,   &area_debugregs, &area_siginfo, &area_restart};
 
 int main(int argc, char **argv)
 {

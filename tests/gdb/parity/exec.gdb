@@ -1,0 +1,7 @@
+# mode: exec
+catch exec
+continue
+break checkpoint
+continue
+info inferiors
+continue

@@ -1,0 +1,6 @@
+# mode: vfork
+break add
+catch vfork
+continue
+continue
+continue

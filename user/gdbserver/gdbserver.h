@@ -1,0 +1,153 @@
+/* gdbserver's shared state and the interfaces between its files:
+ *   rsp.c      the byte device, packet framing, hex and binary escapes
+ *   target.c   processes: proc: files, memory, breakpoints, start/kill/detach
+ *   regs.c     GDB's amd64-linux registers (g/G/p/P) and the target description
+ *   run.c      resuming and stopping, events (fork, exec, syscalls), vCont
+ *   hostio.c   vFile (GDB's host I/O: /proc/PID/... for `info proc`)
+ *   main.c     packet dispatch (a table), queries, extended mode, main()
+ * Single-threaded: one packet at a time, all-stop. */
+#ifndef GDBSERVER_H
+#define GDBSERVER_H
+#define _GNU_SOURCE
+#include "procyon/ptrace.h"
+#include "procyon/user_regs.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The largest packet we accept (advertised as PacketSize, in hex). It stays
+ * below the 4 KiB receive ring of serial2: so a whole packet always fits. */
+#define PKT_MAX 0xf00
+#define BUF_MAX (PKT_MAX + 64)
+#define MAX_BPS 64
+#define MAX_PROCS 8
+#define USER_TOP 0x0000800000000000ull
+
+/* Why a process is stopped (or that it is gone). */
+enum stop_kind {
+	STOP_ENTRY,
+	STOP_BREAK,
+	STOP_STEP,
+	STOP_SIGNAL,
+	STOP_INTR,
+	STOP_SYSCALL,
+	STOP_EXITED
+};
+
+/* Breakpoint kinds of Z/z (0 software; 1 hardware; 2-4 watchpoints). */
+enum { Z_SW, Z_HW, Z_WRITE, Z_READ, Z_ACCESS, Z_KINDS };
+
+struct bp {
+	uint64_t addr;
+	uint8_t saved;
+	bool used;
+};
+
+/* One debugged process (a thread group of one thread: tid = pid). */
+struct proc {
+	bool used;
+	pid_t pid;
+	int trace, regs, fpregs, mem;
+	bool ours;       /* our child: we reap it */
+	bool attached;   /* attached to, not started */
+	bool running;    /* resumed, its next event not yet read */
+	bool pending;    /* stop_reply is a stop GDB has not been told of */
+	bool vfork_wait; /* a vfork child was reported: vforkdone is due */
+	enum stop_kind stop;
+	int stop_sig;         /* Linux signal number at a STOP_SIGNAL */
+	int inject_sig;       /* signal sent by `C sig` that must pass through */
+	int exit_code;        /* exit code, or 128 + signal */
+	uint64_t run_flags;   /* request flags of the current resume */
+	char stop_reply[300]; /* the stop to report, less its "thread:ID;" */
+	struct bp bps[MAX_BPS];
+};
+
+struct server {
+	int dev;
+	bool noack, extended, multiprocess;
+	bool fork_events, vfork_events, exec_events; /* GDB asked for them */
+	struct proc procs[MAX_PROCS];
+	struct proc *cur;          /* Hg: registers and memory go here */
+	int exit_code;             /* gdbserver's own exit status */
+	pid_t detached[MAX_PROCS]; /* our children, detached: reaped at the end */
+	int n_detached;
+	char last_prog[256]; /* what vRun with an empty name runs */
+	char **argv;         /* the command line's program and arguments */
+	/* QCatchSyscalls: on, any (no list), and the list as a sysfilter. */
+	bool catch_syscalls, catch_any;
+	uint8_t catch_filter[PTRACE_SYSFILTER_BYTES];
+	uint8_t rx[BUF_MAX];
+	size_t rx_pos, rx_len;
+	char out[2 * BUF_MAX + 8];
+	size_t out_len;
+};
+extern struct server g;
+
+/* rsp.c */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+int hexval(int c);
+bool parse_hex(const char **p, uint64_t *v);
+bool hex_decode(const char *s, uint8_t *out, size_t len);
+char *hex_encode(char *dst, const uint8_t *src, size_t len);
+size_t escape_bin(char *dst, size_t cap, const uint8_t *src, size_t len, size_t *used);
+bool dev_fill(void);
+void send_bin(const char *body, size_t len);
+void send_str(const char *s);
+void send_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void send_err(int code);
+int recv_packet(char *buf);
+int sig_to_gdb(int sig);
+int sig_from_gdb(int gsig);
+
+/* target.c */
+struct proc *proc_find(pid_t pid);
+struct proc *proc_new(pid_t pid);
+int proc_open(pid_t pid, const char *file, int flags);
+bool proc_open_files(struct proc *p);
+void proc_close(struct proc *p);
+void proc_forget(struct proc *p);
+int proc_count(void);
+void open_mem(struct proc *p);
+ssize_t mem_read(struct proc *p, uint64_t addr, uint8_t *buf, size_t len);
+ssize_t mem_write(struct proc *p, uint64_t addr, const uint8_t *buf, size_t len);
+struct bp *bp_find(struct proc *p, uint64_t addr);
+bool bp_insert(struct proc *p, uint64_t addr);
+bool bp_remove(struct proc *p, uint64_t addr);
+void bp_remove_all(struct proc *p);
+void bp_forget_all(struct proc *p);
+bool read_regs(struct proc *p, struct user_regs *r);
+bool write_regs(struct proc *p, const struct user_regs *r);
+bool read_fpregs(struct proc *p, struct user_fpregs *f);
+bool write_fpregs(struct proc *p, const struct user_fpregs *f);
+bool write_flags(struct proc *p, uint64_t flags);
+struct proc *spawn(char **argv, char *err, size_t errlen);
+struct proc *attach(pid_t pid);
+void kill_proc(struct proc *p);
+void detach_proc(struct proc *p);
+void set_stop_reply(struct proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *thread_id(const struct proc *p);
+bool parse_thread_id(const char **s, long *pid, long *tid);
+
+/* regs.c */
+void cmd_read_regs(const char *args, size_t len);
+void cmd_write_regs(const char *args, size_t len);
+void cmd_read_reg(const char *args, size_t len);
+void cmd_write_reg(const char *args, size_t len);
+void qxfer_features(const char *annex, const char *args);
+
+/* run.c */
+void cmd_resume(const char *args, size_t len);
+void cmd_vcont(const char *args, size_t len);
+void cmd_catch_syscalls(const char *args, size_t len);
+bool handle_event(struct proc *p, const struct ptrace_event *e);
+void send_stop(struct proc *p);
+
+/* hostio.c */
+void cmd_vfile(const char *args, size_t len);
+void qxfer_exec_file(const char *annex, const char *args);
+
+/* main.c */
+void send_qxfer(const char *data, size_t total, const char *args);
+void server_done_if_idle(void);
+#endif
