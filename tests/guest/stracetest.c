@@ -376,6 +376,41 @@ static void attach_running(void)
 	expect_line(slurp("/tmp/st.err"), "st.err", "attached", NULL);
 }
 
+static void nanosleep_2s(void)
+{
+	struct timespec ts = {2, 0};
+	nanosleep(&ts, NULL);
+	_exit(0);
+}
+
+/* -p on a process in nanosleep: it resumes with the time left through
+ * restart_syscall, shown as strace 6.1 shows it. */
+static void attach_in_nanosleep(void)
+{
+	pid_t w = fork();
+	if (w < 0)
+		fail("fork: %s", strerror(errno));
+	if (w == 0)
+		nanosleep_2s();
+	struct timespec settle = {0, 300000000};
+	nanosleep(&settle, NULL);
+	char pidarg[16];
+	snprintf(pidarg, sizeof pidarg, "%d", w);
+	char *argv[] = {STRACE, "-o", "/tmp/st.out", "-p", pidarg, NULL};
+	long t0 = now_ms();
+	int st = run(argv, NULL, "/tmp/st.err");
+	long took = now_ms() - t0;
+	waitpid(w, NULL, 0);
+	expect_exit(st, 0);
+	char *t = slurp("/tmp/st.out");
+	if (!has_line(t, "restart_syscall(<... resuming interrupted nanosleep ...>) = 0", NULL))
+		fail("st.out: no restart_syscall line in: %s", t);
+	expect_last(t, "st.out", "+++ exited with 0 +++");
+	if (took > 1900)
+		fail("the sleep took %ld ms after the attach: not resumed with the time left",
+		     took);
+}
+
 /* -p then SIGINT: strace detaches, the process runs on untraced. */
 static void detach_on_sigint(void)
 {
@@ -403,9 +438,11 @@ static void detach_on_sigint(void)
 }
 
 static const struct test tests[] = {
-    T_SLOW(echo_to_file, 120),  T_SLOW(cat_read_write, 120),  T_SLOW(cat_enoent, 120),
-    T_SLOW(quoting, 120),       T_SLOW(follow_pipeline, 120), T_SLOW(killed_by_signal, 120),
-    T_SLOW(attach_errors, 120), T_SLOW(attach_running, 120),  T_SLOW(detach_on_sigint, 120),
+    T_SLOW(echo_to_file, 120),     T_SLOW(cat_read_write, 120),
+    T_SLOW(cat_enoent, 120),       T_SLOW(quoting, 120),
+    T_SLOW(follow_pipeline, 120),  T_SLOW(killed_by_signal, 120),
+    T_SLOW(attach_errors, 120),    T_SLOW(attach_running, 120),
+    T_SLOW(detach_on_sigint, 120), T_SLOW(attach_in_nanosleep, 120),
 };
 
 int main(int argc, char **argv)

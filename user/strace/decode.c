@@ -995,9 +995,13 @@ void decode_entry(struct sbuf *b, struct tracee *t)
 			return;
 		}
 		if (t->nr == 15 && !nset_has(&opt.raw, 15))
-			return; /* rt_sigreturn: at exit */
-		if (t->nr == 219)
+			return;     /* rt_sigreturn: at exit */
+		if (t->nr == 219) { /* restart_syscall */
+			sb_printf(b, "<... resuming interrupted %s ...>",
+			          t->restart_nr ? syscall_name(t->restart_nr, nb, sizeof nb)
+			                        : "call");
 			return;
+		}
 		if ((t->nr == 7 || t->nr == 271) && !nset_has(&opt.raw, (unsigned)t->nr)) {
 			fmt_pollfds(b, t, t->args[0], t->args[1], 0);
 			sb_printf(b, ", %lu, ", (unsigned long)t->args[1]);
@@ -1160,8 +1164,6 @@ void decode_exit(struct sbuf *b, struct tracee *t, int64_t ret)
 			fmt_sigset(b, &mask, 1);
 			sb_puts(b, "}");
 		}
-	} else if (t->nr == 219) {
-		sb_puts(b, "<... resuming interrupted call ...>");
 	} else if (t->nr == 230 && !nset_has(&opt.raw, 230)) {
 		int ai = 3;
 		fmt_one(b, t, 'R', &ai, 1, ret);

@@ -545,8 +545,10 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 	uint64_t exit_ns = now_ns();
 	if (!was || t->nr != e->data[0]) { /* attached inside the call */
 		t->in_syscall = 0;
-		if (ret == -512 || ret == -513 || ret == -514 || ret == -516)
+		if (ret == -512 || ret == -513 || ret == -514 || ret == -516) {
+			t->restart_nr = e->data[0];
 			return; /* it restarts: shown then */
+		}
 		t->nr = e->data[0];
 		memset(t->args, 0, sizeof t->args);
 		t->hidden = !traced(t->nr);
@@ -554,6 +556,8 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 		sb_clear(&t->entry);
 	}
 	t->in_syscall = 0;
+	if (ret == -516)
+		t->restart_nr = t->nr;
 	if (t->injected)
 		ret = t->inj_ret;
 	if (t->injected && t->inj_signal)
@@ -918,6 +922,9 @@ static int attach_pids(int *pids, int n)
 		}
 		if (!opt.qflag)
 			fprintf(stderr, "strace: Process %d attached\n", pids[i]);
+		uint64_t regs[27]; /* stopped in a call: the one restart_syscall resumes */
+		if (peek_regs(t, regs, sizeof regs) == 0 && regs[15] < SYSENT_MAX)
+			t->restart_nr = regs[15];
 		/* Blocked in a syscall, it was woken to stop; resumed, it restarts
 		 * the call, and that entry is its first line. */
 		resume(t);

@@ -130,7 +130,9 @@ struct tracee {
 	size_t entry_col;  /* its column */
 	int line_open;     /* -ff: its entry line awaits the result */
 	int detach_exec;   /* -b execve: detach at this execve's EXEC stop */
-	int skip_exit;     /* the exit stop of a call already shown whole */
+	int skip_exit;
+	uint64_t restart_nr;
+	    /* the call restart_syscall resumes */ /* the exit stop of a call already shown whole */
 };
 
 /* Decoding (decode.c). */
