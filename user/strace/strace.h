@@ -132,7 +132,7 @@ struct tracee {
 	int detach_exec;   /* -b execve: detach at this execve's EXEC stop */
 	int skip_exit;
 	uint64_t restart_nr;
-	    /* the call restart_syscall resumes */ /* the exit stop of a call already shown whole */
+	/* the call restart_syscall resumes */ /* the exit stop of a call already shown whole */
 };
 
 /* Decoding (decode.c). */
