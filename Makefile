@@ -174,7 +174,7 @@ check-host: $(HTESTS)
 
 # make check T=name[,name...]: only the in-guest suites holding those tests
 # or areas, running just them; SUITE=part[,part...]: only those parts
-# (host, kernel, busybox, gdb, or an in-guest suite). See docs/conventions.md.
+# (host, kernel, busybox, strace, gdb, or an in-guest suite). See docs/conventions.md.
 T       ?=
 SUITE   ?=
 check: deps all $(HTESTS)

@@ -135,7 +135,7 @@ static long fs_do_vec(int fd, uint64_t uiov, int cnt, bool write)
 		else if (!user_range_ok(v[i].base, v[i].len))
 			total = -EFAULT;
 	}
-	for (int i = 0; i < cnt && !total; i++) {
+	for (int i = 0; i < cnt && total >= 0; i++) { /* total: bytes so far, or an error */
 		if (!v[i].len)
 			continue;
 		long r = write ? fs_do_write(f, v[i].base, v[i].len, &f->off)

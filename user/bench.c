@@ -470,6 +470,58 @@ static void bench_mem_read_1mib(long iters, struct span *s)
 	munmap(mem_region, MEM_BENCH_BYTES);
 }
 
+/* A getppid loop under /bin/strace -f [-e trace=write] -o /dev/null: bench
+ * runs strace, which runs "bench --getppid-loop N FD"; that tracee times its
+ * own loop and sends the span back on FD. */
+static void getppid_loop_child(long iters, int fd)
+{
+	struct span s;
+	span_begin(&s);
+	for (long i = 0; i < iters; i++)
+		syscall(SYS_getppid);
+	span_end(&s);
+	if (write(fd, &s, sizeof s) != sizeof s)
+		_exit(1);
+	_exit(0);
+}
+
+static void under_strace(long iters, struct span *s, int filtered)
+{
+	int p[2];
+	char n[24], fd[16];
+	if (pipe(p) < 0)
+		die("pipe");
+	snprintf(n, sizeof n, "%ld", iters);
+	snprintf(fd, sizeof fd, "%d", p[1]);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *full[] = {"strace", "-f", "-o", "/dev/null", "/bin/bench", "--getppid-loop",
+		                n,        fd,   0};
+		char *filt[] = {"strace",
+		                "-f",
+		                "-e",
+		                "trace=write",
+		                "-o",
+		                "/dev/null",
+		                "/bin/bench",
+		                "--getppid-loop",
+		                n,
+		                fd,
+		                0};
+		close(p[0]);
+		execv("/bin/strace", filtered ? filt : full);
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], s, sizeof *s) != sizeof *s)
+		die("strace bench: no span from the tracee");
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+}
+
+static void bench_strace_syscall(long iters, struct span *s) { under_strace(iters, s, 0); }
+static void bench_strace_filtered_syscall(long iters, struct span *s) { under_strace(iters, s, 1); }
+
 struct bench {
 	const char *name;
 	void (*fn)(long iters, struct span *s);
@@ -489,6 +541,8 @@ static const struct bench benches[] = {
     {"mem_read_1mib", bench_mem_read_1mib, 20},
     {"watchpoint_hit", bench_watchpoint_hit, 2000},
     {"map_shared_round", bench_map_shared_round, 200},
+    {"strace_syscall", bench_strace_syscall, 2000},
+    {"strace_filtered_syscall", bench_strace_filtered_syscall, 100000},
 };
 
 #define NBENCH (sizeof benches / sizeof benches[0])
@@ -510,6 +564,8 @@ int main(int argc, char **argv)
 {
 	long iters = 0;
 	int i = 1, ran = 0;
+	if (argc == 4 && strcmp(argv[1], "--getppid-loop") == 0)
+		getppid_loop_child(strtol(argv[2], NULL, 10), (int)strtol(argv[3], NULL, 10));
 	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
 		for (size_t j = 0; j < NBENCH; j++)
 			printf("%s %ld\n", benches[j].name, benches[j].default_iters);

@@ -1,6 +1,7 @@
 /* ktest: pipes, file descriptors, files and the scheme paths. */
 #define _GNU_SOURCE
 #include "ktest.h"
+#include <sys/uio.h>
 
 /* ------------------------------------------------------------------------ */
 /* Pipes.                                                                   */
@@ -227,6 +228,20 @@ static void dup2_dup3_fcntl(void)
 	CHECK_ERR(read(51, buf, 1), EAGAIN);
 }
 
+/* Regression: readv and writev moved only the first iovec (the transfer
+ * loop stopped as soon as a byte had moved). */
+static void readv_writev_all_iovecs(void)
+{
+	char a[4], b[8];
+	int p[2];
+	struct iovec w[2] = {{"abc", 3}, {"defgh", 5}}, r[2] = {{a, sizeof a}, {b, sizeof b}};
+	CHECK(pipe(p) == 0);
+	CHECK(writev(p[1], w, 2) == 8);
+	CHECK(readv(p[0], r, 2) == 8 && memcmp(a, "abcd", 4) == 0 && memcmp(b, "efgh", 4) == 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void lseek_tmpfile(void)
 {
 	char data[100], buf[16];
@@ -372,6 +387,7 @@ static const struct test tests[] = {
     T(bad_fd_ebadf),
     T(dup2_dup3_fcntl),
     T(lseek_tmpfile),
+    T(readv_writev_all_iovecs),
     T(tmpfs_create_write_read),
     T(getdents_root_lists_bin),
     T(scheme_path_same_file),
