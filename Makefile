@@ -125,7 +125,7 @@ $(BUILD)/tools/mkinitfs: tools/mkinitfs.c include/procyon/initfs.h
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude $< -o $@
 
 $(BUILD)/initfs.img: $(UPROGS) $(BUILD)/tools/mkinitfs FORCE
-	$(BUILD)/tools/mkinitfs $@.tmp $(BUILD)/user=/bin $(if $(EXTRA),$(EXTRA)=/extra) && \
+	$(BUILD)/tools/mkinitfs $@.tmp $(BUILD)/user=/bin rootfs/etc=/etc $(if $(EXTRA),$(EXTRA)=/extra) && \
 	  (cmp -s $@.tmp $@ || mv $@.tmp $@); rm -f $@.tmp
 
 $(BUILD)/host/%: tests/host/%.c $(wildcard kernel/*.c kernel/*.h kernel/fs/*.c kernel/fs/*.h tests/host/*.h)

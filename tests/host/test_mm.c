@@ -163,6 +163,11 @@ int vm_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end)
 	}
 	return 0;
 }
+int vm_map_shared_page(uint64_t space, uint64_t va, int prot)
+{
+	uint64_t pa = pmm_alloc();
+	return vm_map(space, va, pa, vm_prot_flags(prot)) < 0 ? -ENOMEM : 0;
+}
 void sched_cond_resched(void) {}
 
 /* --- helpers -------------------------------------------------------------- */

@@ -182,6 +182,17 @@ static void syslog_reads_the_kernel_log(void)
 	CHECK_ERR(syscall(SYS_syslog, 3, NULL, 10), EINVAL);
 }
 
+/* /etc/passwd and /etc/group name root (and, in Procyon, one ordinary
+ * user), and /etc/hostname exists, so whoami, id and ls -l name owners. */
+static void etc_files_name_the_users(void)
+{
+	char buf[4096];
+	CHECK(read_path("/etc/passwd", buf, sizeof buf) > 0);
+	CHECK(strncmp(buf, "root:x:0:0:", 11) == 0 || strstr(buf, "\nroot:x:0:0:"));
+	CHECK(read_path("/etc/group", buf, sizeof buf) > 0 && strstr(buf, "root:x:0:"));
+	CHECK(read_path("/etc/hostname", buf, sizeof buf) > 0);
+}
+
 static const struct test tests[] = {
     T(wall_clock_is_the_real_date),       T(settimeofday_is_roots),
     T(sysinfo_reports_memory_and_uptime), T(getrandom_fills_and_checks_flags),
@@ -189,5 +200,6 @@ static const struct test tests[] = {
     T(rlimit_nofile_is_enforced),         T(raising_the_hard_limit_is_roots),
     T(alarm_and_itimer_deliver_sigalrm),  T(times_getrusage_and_groups),
     T(robust_list_and_rseq_probes),       T(syslog_reads_the_kernel_log),
+    T(etc_files_name_the_users),
 };
 const struct test_area area_linuxcalls = TEST_AREA("linuxcalls", tests);
