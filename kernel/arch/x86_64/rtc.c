@@ -49,5 +49,6 @@ uint64_t arch_rtc_epoch_seconds(void)
 	int full = (century >= 19 && century <= 21 ? century : 20) * 100 + year;
 	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60)
 		return 0;
-	return (uint64_t)(rtc_days_from_civil(full, mon, day) * 86400 + hour * 3600 + min * 60 + sec);
+	return (uint64_t)(rtc_days_from_civil(full, mon, day) * 86400 + hour * 3600 + min * 60 +
+	                  sec);
 }
