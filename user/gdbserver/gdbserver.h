@@ -1,8 +1,10 @@
 /* gdbserver's shared state and the interfaces between its files:
  *   rsp.c      the byte device, packet framing, hex and binary escapes
- *   target.c   processes: proc: files, memory, breakpoints, start/kill/detach
+ *   target.c   processes: proc: files, memory, breakpoints (int3s and debug
+ *              registers), start/kill/detach
  *   regs.c     GDB's amd64-linux registers (g/G/p/P) and the target description
- *   run.c      resuming and stopping, events (fork, exec, syscalls), vCont
+ *   run.c      resuming and stopping, events (fork, exec, syscalls), vCont,
+ *              signals (siginfo, QPassSignals)
  *   hostio.c   vFile (GDB's host I/O: /proc/PID/... for `info proc`)
  *   main.c     packet dispatch (a table), queries, extended mode, main()
  * Single-threaded: one packet at a time, all-stop. */

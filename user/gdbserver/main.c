@@ -1,5 +1,6 @@
 /* gdbserver: a GDB remote stub for Procyon. It debugs processes through the
- * proc: scheme (proc:PID/trace, regs/int, regs/float, mem, sysfilter) and
+ * proc: scheme (proc:PID/trace, regs/int, regs/float, regs/debug, mem,
+ * sysfilter, siginfo) and
  * speaks the GDB Remote Serial Protocol on a byte device, by default
  * serial2: (COM2, which QEMU can connect to a host TCP port).
  *
@@ -14,7 +15,9 @@
  * (pPID.TID) when GDB supports them. Registers follow GDB's amd64-linux
  * target description (regs.c). Software breakpoints are int3 bytes planted
  * through proc:PID/mem; at a hit the stub moves rip back to the int3 and
- * reports swbreak. Without --multi (and no `!` from GDB) gdbserver exits
+ * reports swbreak; hardware breakpoints and watchpoints (Z1, Z2, Z4) fill
+ * the four debug registers through regs/debug and report hwbreak/watch.
+ * Without --multi (and no `!` from GDB) gdbserver exits
  * when its last process is gone, with that program's status (exit code, or
  * 128 + signal) when it started it. This file: the packet table, queries,
  * the extended-mode packets and main(). */
