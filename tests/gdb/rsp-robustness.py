@@ -197,6 +197,18 @@ def main():
     result("step_stop", r.startswith(b"T05"), r)
     after = st.ask(b"p10")
     result("step_moves_rip", len(after) == 16 and after != rip_hex, after)
+    # A hardware breakpoint at that next instruction: back to the entry,
+    # continue, stop before it (rip = its address); a step from the hit
+    # runs it once (the kernel resumes with RF).
+    if len(after) == 16:
+        rip2 = int.from_bytes(bytes.fromhex(after.decode()), "little")
+        ok = st.ask(b"P10=" + rip_hex) == b"OK" and st.ask(b"Z1,%x,1" % rip2) == b"OK"
+        result("Z1_ahead", ok, "not OK")
+        r = st.ask(b"c")
+        result("Z1_hit", r.startswith(b"T05") and st.ask(b"p10") == after, r)
+        r = st.ask(b"s")
+        result("Z1_step_from_hit", r.startswith(b"T05") and st.ask(b"p10") not in (after, rip_hex), r)
+        result("z1_after_hit", st.ask(b"z1,%x,1" % rip2) == b"OK", "not OK")
     st.s.sendall(st.frame(b"k"))
     time.sleep(0.5)
     sys.exit(1 if fails else 0)
