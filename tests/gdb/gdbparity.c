@@ -9,7 +9,14 @@
  *   vfork     the same with vfork, the child exits 3 at once;
  *   exec      execs itself with "call" (so argv[0] must be its path);
  *   syscalls  getpid(), then write(1, ...) and close(-1), exits 7;
- *   spin      loops until a debugger sets stop_spinning (for attach). */
+ *   spin      loops until a debugger sets stop_spinning (for attach);
+ *   watch     touch() writes, reads and writes globals (w1..w5, warr), for
+ *             watchpoints, then exits 7;
+ *   siginfo   a SIGSEGV at nowhere (a handler of SIGUSR1 jumps past it),
+ *             then raises SIGUSR2 (counted by a handler), stops at
+ *             checkpoint(), prints the counts and exits 7. */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -31,6 +38,55 @@ __attribute__((noinline)) int square(int x) { return x * x; }
 __attribute__((noinline)) int crash(int x) { return *nowhere + x; }
 
 __attribute__((noinline)) void checkpoint(void) { counter += 100; }
+
+volatile long w1, w2, w3, w4, w5;
+volatile int warr[8];
+
+__attribute__((noinline)) void touch(void)
+{
+	w1 = 1;
+	long x = w2;
+	w3 = x + 3;
+	w4 = 4;
+	w5 = 5;
+	warr[1] = 2;
+	x = w1;
+	w1 = x + 10;
+}
+
+static sigjmp_buf past_fault;
+static volatile sig_atomic_t usr1, usr2, jump_armed;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1++;
+	if (jump_armed) {
+		jump_armed = 0;
+		siglongjmp(past_fault, 1);
+	}
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	usr2++;
+}
+
+static int do_siginfo(void)
+{
+	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
+	if (!sigsetjmp(past_fault, 1)) {
+		jump_armed = 1;
+		counter = *nowhere;
+	}
+	raise(SIGUSR2);
+	checkpoint();
+	printf("gdbparity: usr1=%d usr2=%d\n", (int)usr1, (int)usr2);
+	fflush(stdout);
+	return 7;
+}
 
 static int parent_part(pid_t pid)
 {
@@ -79,6 +135,14 @@ int main(int argc, char **argv)
 		close(-1);
 		return 7;
 	}
+	if (!strcmp(mode, "watch")) {
+		touch();
+		printf("gdbparity: w1=%ld\n", w1);
+		fflush(stdout);
+		return 7;
+	}
+	if (!strcmp(mode, "siginfo"))
+		return do_siginfo();
 	if (!strcmp(mode, "spin")) {
 		while (!stop_spinning)
 			counter++;

@@ -1,8 +1,10 @@
 /* gdbserver's shared state and the interfaces between its files:
  *   rsp.c      the byte device, packet framing, hex and binary escapes
- *   target.c   processes: proc: files, memory, breakpoints, start/kill/detach
+ *   target.c   processes: proc: files, memory, breakpoints (int3s and debug
+ *              registers), start/kill/detach
  *   regs.c     GDB's amd64-linux registers (g/G/p/P) and the target description
- *   run.c      resuming and stopping, events (fork, exec, syscalls), vCont
+ *   run.c      resuming and stopping, events (fork, exec, syscalls), vCont,
+ *              signals (siginfo, QPassSignals)
  *   hostio.c   vFile (GDB's host I/O: /proc/PID/... for `info proc`)
  *   main.c     packet dispatch (a table), queries, extended mode, main()
  * Single-threaded: one packet at a time, all-stop. */
@@ -44,11 +46,22 @@ struct bp {
 	bool used;
 };
 
+/* One debug register (DR0-DR3) of a process: an aligned piece of the
+ * Z1/Z2/Z4 request (type, zaddr, zlen) it was made for. */
+#define HW_SLOTS 4
+struct hwslot {
+	bool used;
+	uint8_t type; /* Z_HW, Z_WRITE or Z_ACCESS */
+	uint8_t len;  /* 1, 2, 4 or 8 */
+	uint64_t addr;
+	uint64_t zaddr, zlen;
+};
+
 /* One debugged process (a thread group of one thread: tid = pid). */
 struct proc {
 	bool used;
 	pid_t pid;
-	int trace, regs, fpregs, mem;
+	int trace, regs, fpregs, mem, debug;
 	bool ours;       /* our child: we reap it */
 	bool attached;   /* attached to, not started */
 	bool running;    /* resumed, its next event not yet read */
@@ -61,12 +74,15 @@ struct proc {
 	uint64_t run_flags;   /* request flags of the current resume */
 	char stop_reply[300]; /* the stop to report, less its "thread:ID;" */
 	struct bp bps[MAX_BPS];
+	struct hwslot hw[HW_SLOTS]; /* what regs/debug holds */
 };
 
 struct server {
 	int dev;
 	bool noack, extended, multiprocess;
 	bool fork_events, vfork_events, exec_events; /* GDB asked for them */
+	bool hwbreak;                                /* GDB takes hwbreak stop replies */
+	bool pass_sig[256]; /* QPassSignals: GDB signals delivered without a stop */
 	struct proc procs[MAX_PROCS];
 	struct proc *cur;          /* Hg: registers and memory go here */
 	int exit_code;             /* gdbserver's own exit status */
@@ -116,6 +132,10 @@ bool bp_insert(struct proc *p, uint64_t addr);
 bool bp_remove(struct proc *p, uint64_t addr);
 void bp_remove_all(struct proc *p);
 void bp_forget_all(struct proc *p);
+bool hw_insert(struct proc *p, int type, uint64_t addr, uint64_t len);
+bool hw_remove(struct proc *p, int type, uint64_t addr, uint64_t len);
+void hw_forget_all(struct proc *p);
+const struct hwslot *hw_hit(const struct proc *p, uint64_t dr6_bits);
 bool read_regs(struct proc *p, struct user_regs *r);
 bool write_regs(struct proc *p, const struct user_regs *r);
 bool read_fpregs(struct proc *p, struct user_fpregs *f);
@@ -140,6 +160,8 @@ void qxfer_features(const char *annex, const char *args);
 void cmd_resume(const char *args, size_t len);
 void cmd_vcont(const char *args, size_t len);
 void cmd_catch_syscalls(const char *args, size_t len);
+void cmd_pass_signals(const char *args, size_t len);
+void qxfer_siginfo(bool write, const char *args, size_t len);
 bool handle_event(struct proc *p, const struct ptrace_event *e);
 void send_stop(struct proc *p);
 

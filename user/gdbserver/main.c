@@ -1,5 +1,6 @@
 /* gdbserver: a GDB remote stub for Procyon. It debugs processes through the
- * proc: scheme (proc:PID/trace, regs/int, regs/float, mem, sysfilter) and
+ * proc: scheme (proc:PID/trace, regs/int, regs/float, regs/debug, mem,
+ * sysfilter, siginfo) and
  * speaks the GDB Remote Serial Protocol on a byte device, by default
  * serial2: (COM2, which QEMU can connect to a host TCP port).
  *
@@ -14,7 +15,9 @@
  * (pPID.TID) when GDB supports them. Registers follow GDB's amd64-linux
  * target description (regs.c). Software breakpoints are int3 bytes planted
  * through proc:PID/mem; at a hit the stub moves rip back to the int3 and
- * reports swbreak. Without --multi (and no `!` from GDB) gdbserver exits
+ * reports swbreak; hardware breakpoints and watchpoints (Z1, Z2, Z4) fill
+ * the four debug registers through regs/debug and report hwbreak/watch.
+ * Without --multi (and no `!` from GDB) gdbserver exits
  * when its last process is gone, with that program's status (exit code, or
  * 128 + signal) when it started it. This file: the packet table, queries,
  * the extended-mode packets and main(). */
@@ -173,8 +176,10 @@ static void cmd_write_mem_bin(const char *args, size_t pkt_len)
 	finish_write(addr, bytes, len);
 }
 
-/* Z/z TYPE,ADDR,KIND: one handler per type; an empty reply for the types
- * not done yet (hardware breakpoints and watchpoints: regs/debug). */
+/* Z/z TYPE,ADDR,KIND: one handler per type. Hardware breakpoints and
+ * write/access watchpoints go into the debug registers (regs/debug); x86
+ * has no read-only watchpoint, so Z3 gets the empty reply, as from Linux's
+ * gdbserver, and GDB falls back to Z4 and tells reads by the value. */
 static bool z_software(bool insert, uint64_t addr, uint64_t kind)
 {
 	if (kind != 1) /* an int3 is one byte: the only kind x86 has */
@@ -182,7 +187,28 @@ static bool z_software(bool insert, uint64_t addr, uint64_t kind)
 	return insert ? bp_insert(g.cur, addr) : bp_remove(g.cur, addr);
 }
 
-static bool (*const z_handlers[Z_KINDS])(bool, uint64_t, uint64_t) = {[Z_SW] = z_software};
+static bool z_debugreg(int type, bool insert, uint64_t addr, uint64_t len)
+{
+	return insert ? hw_insert(g.cur, type, addr, len) : hw_remove(g.cur, type, addr, len);
+}
+
+static bool z_hardware(bool insert, uint64_t addr, uint64_t kind)
+{
+	return z_debugreg(Z_HW, insert, addr, kind);
+}
+
+static bool z_write(bool insert, uint64_t addr, uint64_t len)
+{
+	return z_debugreg(Z_WRITE, insert, addr, len);
+}
+
+static bool z_access(bool insert, uint64_t addr, uint64_t len)
+{
+	return z_debugreg(Z_ACCESS, insert, addr, len);
+}
+
+static bool (*const z_handlers[Z_KINDS])(bool, uint64_t, uint64_t) = {
+    [Z_SW] = z_software, [Z_HW] = z_hardware, [Z_WRITE] = z_write, [Z_ACCESS] = z_access};
 
 static void cmd_breakpoint(const char *pkt, size_t len)
 {
@@ -290,9 +316,11 @@ static void q_supported(const char *args, size_t len)
 	g.fork_events = strstr(args, "fork-events+") != NULL;
 	g.vfork_events = strstr(args, "vfork-events+") != NULL;
 	g.exec_events = strstr(args, "exec-events+") != NULL;
+	g.hwbreak = strstr(args, "hwbreak+") != NULL;
 	send_fmt("PacketSize=%x;QStartNoAckMode+;swbreak+;vContSupported+;qXfer:features:read+;"
-	         "qXfer:exec-file:read+;qXfer:threads:read+;QCatchSyscalls+%s%s%s%s",
-	         PKT_MAX, g.multiprocess ? ";multiprocess+" : "",
+	         "qXfer:exec-file:read+;qXfer:threads:read+;qXfer:siginfo:read+;"
+	         "qXfer:siginfo:write+;QPassSignals+;QCatchSyscalls+%s%s%s%s%s",
+	         PKT_MAX, g.hwbreak ? ";hwbreak+" : "", g.multiprocess ? ";multiprocess+" : "",
 	         g.multiprocess && g.fork_events ? ";fork-events+" : "",
 	         g.multiprocess && g.vfork_events ? ";vfork-events+" : "",
 	         g.multiprocess && g.exec_events ? ";exec-events+" : "");
@@ -396,6 +424,14 @@ static void q_xfer(const char *args, size_t len)
 	memcpy(object, p, (size_t)(colon - p));
 	object[colon - p] = '\0';
 	p = colon + 1;
+	if (!strcmp(object, "siginfo") && (prefix(p, "read:") || prefix(p, "write:"))) {
+		bool wr = p[0] == 'w';
+		p += wr ? 6 : 5;
+		if (*p++ != ':') /* no annex */
+			goto bad;
+		qxfer_siginfo(wr, p, len - (size_t)(p - args));
+		return;
+	}
 	if (!prefix(p, "read:")) {
 		send_str("");
 		return;
@@ -565,6 +601,7 @@ static const struct named {
     {"qRcmd", q_rcmd, false},
     {"QStartNoAckMode", q_no_ack, false},
     {"QCatchSyscalls:", cmd_catch_syscalls, false},
+    {"QPassSignals:", cmd_pass_signals, false},
     {"vCont?", v_cont_query, false},
     {"vCont", cmd_vcont, false},
     {"vKill", v_kill, false},

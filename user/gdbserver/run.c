@@ -127,6 +127,18 @@ bool handle_event(struct proc *p, const struct ptrace_event *e)
 	case PTRACE_STOP_BREAKPOINT: {
 		struct user_regs r;
 		p->stop = STOP_BREAK;
+		if (e->data[1]) { /* a debug register: DR6's B0-B3 and the address */
+			const struct hwslot *h = hw_hit(p, e->data[1]);
+			if (h && h->type == Z_HW)
+				set_stop_reply(p, g.hwbreak ? "T05hwbreak:;" : "T05");
+			else if (h) /* Linux's gdbserver says watch: for every kind */
+				set_stop_reply(
+				    p, "T05watch:%016llx;",
+				    (unsigned long long)(e->data[2] ? e->data[2] : h->addr));
+			else
+				set_stop_reply(p, "T05");
+			return true;
+		}
 		if (bp_find(p, e->data[0]) && read_regs(p, &r)) {
 			r.rip = e->data[0]; /* GDB wants the pc of the int3 itself */
 			if (write_regs(p, &r)) {
@@ -142,6 +154,8 @@ bool handle_event(struct proc *p, const struct ptrace_event *e)
 			p->inject_sig = 0;
 			return false;
 		}
+		if (g.pass_sig[sig_to_gdb((int)e->data[0]) & 0xff])
+			return false; /* QPassSignals: delivered at once */
 		p->stop = STOP_SIGNAL;
 		p->stop_sig = (int)e->data[0];
 		set_stop_reply(p, "T%02x", sig_to_gdb(p->stop_sig));
@@ -153,6 +167,7 @@ bool handle_event(struct proc *p, const struct ptrace_event *e)
 	case PTRACE_STOP_EXEC:
 		open_mem(p);
 		bp_forget_all(p);
+		hw_forget_all(p);
 		p->stop = STOP_ENTRY;
 		p->vfork_wait = false;
 		exec_reply(p);
@@ -177,6 +192,10 @@ bool handle_event(struct proc *p, const struct ptrace_event *e)
 	}
 }
 
+/* Set while stop_others stops the processes that still run: one that must
+ * be resumed after an event (a passed signal) is asked to stop again. */
+static bool stopping;
+
 /* Read p's next event; true when it is a stop (p->stop_reply set). */
 static bool take_event(struct proc *p)
 {
@@ -191,7 +210,7 @@ static bool take_event(struct proc *p)
 	if (handle_event(p, &e))
 		return true;
 	if (p->used && p->trace >= 0) {
-		write_flags(p, p->run_flags);
+		write_flags(p, p->run_flags | (stopping ? PTRACE_STOP_INTERRUPT : 0));
 		p->running = true;
 	}
 	return false;
@@ -200,6 +219,7 @@ static bool take_event(struct proc *p)
 /* All-stop: once one process stopped, stop the others that run. */
 static void stop_others(void)
 {
+	stopping = true;
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct proc *q = &g.procs[i];
 		if (!q->used || !q->running)
@@ -210,6 +230,7 @@ static void stop_others(void)
 		q->running = false;
 		q->pending = q->stop != STOP_INTR; /* a real event: report it later */
 	}
+	stopping = false;
 }
 
 /* GDB sent ^C: ask the running processes to stop, unless a stop is queued.
@@ -281,19 +302,47 @@ struct action {
 	int gsig;
 };
 
-/* Start p as a says. At a signal stop, the signal GDB passes back is
- * delivered; any other stop but a syscall stop is left with IGNORE, so no
- * SIGTRAP follows a trap. */
+#define SIGINFO_SIZE 128
+
+/* At a signal stop, make the signal acted on sig (Linux's rule: the stop's
+ * siginfo, as GDB may have written it, if its number is sig; else a fresh
+ * SI_USER one from us). */
+static bool set_signal(struct proc *p, int sig)
+{
+	uint8_t si[SIGINFO_SIZE];
+	int32_t signo, ids[2] = {(int32_t)getpid(), (int32_t)getuid()};
+	int fd = proc_open(p->pid, "siginfo", O_RDWR);
+	bool ok = fd >= 0 && pread(fd, si, sizeof si, 0) == (ssize_t)sizeof si;
+	memcpy(&signo, si, sizeof signo);
+	if (ok && signo != sig) {
+		memset(si, 0, sizeof si);
+		signo = sig;
+		memcpy(si, &signo, sizeof signo); /* si_errno 0, si_code SI_USER 0 */
+		memcpy(si + 16, ids, sizeof ids); /* si_pid, si_uid */
+		ok = pwrite(fd, si, sizeof si, 0) == (ssize_t)sizeof si;
+	}
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* Start p as a says. At a signal stop, the signal GDB passes back is the
+ * one acted on (through proc:PID/siginfo; none: discarded with IGNORE);
+ * any other stop but a syscall stop is left with IGNORE, so no SIGTRAP
+ * follows a trap, and a signal GDB passes is sent with kill. */
 static bool start(struct proc *p, struct action a)
 {
 	int sig = a.gsig ? sig_from_gdb(a.gsig) : 0;
 	uint64_t flags = run_flags(p, a.what == 's');
 	p->run_flags = flags;
-	if (p->stop == STOP_SIGNAL && sig == p->stop_sig)
-		sig = 0; /* delivered by resuming without IGNORE */
-	else if (p->stop != STOP_SYSCALL)
+	if (p->stop == STOP_SIGNAL && sig) {
+		if (sig != p->stop_sig && !set_signal(p, sig))
+			return false;
+		sig = 0; /* acted on by resuming without IGNORE */
+	} else if (p->stop != STOP_SYSCALL) {
 		flags |= PTRACE_FLAG_IGNORE;
-	if (sig) { /* a different signal: send it and let it through */
+	}
+	if (sig) { /* not at a signal stop: send it and let it through */
 		p->inject_sig = sig;
 		kill(p->pid, sig);
 	}
@@ -301,6 +350,67 @@ static bool start(struct proc *p, struct action a)
 		return false;
 	p->running = true;
 	return true;
+}
+
+/* qXfer:siginfo:read::OFFSET,LENGTH and qXfer:siginfo:write::OFFSET:DATA
+ * (binary, escaped): the stop's siginfo_t, proc:PID/siginfo. A write goes
+ * to the kernel at once (it takes one at a signal stop only). */
+void qxfer_siginfo(bool write, const char *args, size_t len)
+{
+	uint8_t si[SIGINFO_SIZE];
+	const char *p = args, *end = args + len;
+	uint64_t off, n = 0;
+	int fd = g.cur ? proc_open(g.cur->pid, "siginfo", write ? O_RDWR : O_RDONLY) : -1;
+	if (fd < 0 || pread(fd, si, sizeof si, 0) != (ssize_t)sizeof si) {
+		send_str("E01");
+		goto out;
+	}
+	if (!parse_hex(&p, &off) || off > sizeof si) { /* past the end: E01, as Linux's */
+		send_str("E01");
+		goto out;
+	}
+	if (!write) {
+		send_qxfer((const char *)si, sizeof si, args);
+		goto out;
+	}
+	if (p == end || *p++ != ':') {
+		send_str("E01");
+		goto out;
+	}
+	while (p < end && off + n < sizeof si) {
+		uint8_t c = (uint8_t)*p++;
+		if (c == '}') {
+			if (p == end)
+				break;
+			c = (uint8_t)(*p++ ^ 0x20);
+		}
+		si[off + n++] = c;
+	}
+	if (p != end || pwrite(fd, si, sizeof si, 0) != (ssize_t)sizeof si) {
+		send_str("E01");
+		goto out;
+	}
+	send_fmt("%llx", (unsigned long long)n);
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+/* QPassSignals:SIG[;SIG]... (GDB's numbers): signals that need no stop. */
+void cmd_pass_signals(const char *args, size_t len)
+{
+	bool pass[256] = {false};
+	(void)len;
+	while (*args) {
+		uint64_t sig;
+		if (!parse_hex(&args, &sig) || sig > 255 || (*args && *args++ != ';')) {
+			send_str("E01");
+			return;
+		}
+		pass[sig] = true;
+	}
+	memcpy(g.pass_sig, pass, sizeof pass);
+	send_str("OK");
 }
 
 /* Resume the processes acts[] names (indexed like g.procs) and report the

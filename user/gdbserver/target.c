@@ -31,7 +31,7 @@ struct proc *proc_new(pid_t pid)
 		memset(p, 0, sizeof *p);
 		p->used = true;
 		p->pid = pid;
-		p->trace = p->regs = p->fpregs = p->mem = -1;
+		p->trace = p->regs = p->fpregs = p->mem = p->debug = -1;
 		return p;
 	}
 	return NULL;
@@ -64,6 +64,7 @@ bool proc_open_files(struct proc *p)
 {
 	p->regs = proc_open(p->pid, "regs/int", O_RDWR);
 	p->fpregs = proc_open(p->pid, "regs/float", O_RDWR);
+	p->debug = proc_open(p->pid, "regs/debug", O_RDWR);
 	open_mem(p);
 	set_stop_reply(p, "T05");
 	return p->regs >= 0 && p->mem >= 0;
@@ -72,7 +73,7 @@ bool proc_open_files(struct proc *p)
 /* Close its handles: the session ends (a stopped process resumes). */
 void proc_close(struct proc *p)
 {
-	int *fds[] = {&p->mem, &p->regs, &p->fpregs, &p->trace};
+	int *fds[] = {&p->mem, &p->regs, &p->fpregs, &p->debug, &p->trace};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -275,6 +276,93 @@ ssize_t mem_write(struct proc *p, uint64_t addr, const uint8_t *buf, size_t len)
 	return n;
 }
 
+/* --- hardware breakpoints and watchpoints: regs/debug -------------------- */
+
+/* DR7's LEN field for a length of 1, 2, 4 or 8 bytes. */
+static uint64_t dr7_len(unsigned len) { return len == 1 ? 0 : len == 2 ? 1 : len == 8 ? 2 : 3; }
+
+/* Write the whole image for p->hw (the kernel validates it whole). */
+static bool hw_load(struct proc *p)
+{
+	uint64_t dr[8] = {0};
+	for (int i = 0; i < HW_SLOTS; i++) {
+		const struct hwslot *s = &p->hw[i];
+		if (!s->used)
+			continue;
+		uint64_t rw = s->type == Z_HW ? 0 : s->type == Z_WRITE ? 1 : 3;
+		dr[i] = s->addr;
+		dr[7] |= 1ull << (2 * i);
+		dr[7] |= (rw | (s->type == Z_HW ? 0 : dr7_len(s->len)) << 2) << (16 + 4 * i);
+	}
+	return p->debug >= 0 && pwrite(p->debug, dr, sizeof dr, 0) == (ssize_t)sizeof dr;
+}
+
+/* The largest aligned piece (8, 4, 2 or 1 bytes) that starts a region. */
+static unsigned piece(uint64_t addr, uint64_t len)
+{
+	unsigned n = 8;
+	while (n > 1 && (addr % n || len < n))
+		n /= 2;
+	return n;
+}
+
+/* Z1 (kind 1), Z2, Z4: as many registers as aligned pieces of the range
+ * (as Linux's x86 code splits it); false, nothing changed, when they do
+ * not fit in the free ones or the kernel refuses the image. */
+bool hw_insert(struct proc *p, int type, uint64_t addr, uint64_t len)
+{
+	struct hwslot old[HW_SLOTS];
+	if (len == 0 || len > 32 || addr >= USER_TOP || len > USER_TOP - addr ||
+	    (type == Z_HW && len != 1))
+		return false;
+	memcpy(old, p->hw, sizeof old);
+	for (uint64_t a = addr, left = len; left;) {
+		unsigned n = type == Z_HW ? 1 : piece(a, left);
+		int i = 0;
+		while (i < HW_SLOTS && p->hw[i].used)
+			i++;
+		if (i == HW_SLOTS) {
+			memcpy(p->hw, old, sizeof old);
+			return false;
+		}
+		p->hw[i] = (struct hwslot){true, (uint8_t)type, (uint8_t)n, a, addr, len};
+		a += n;
+		left -= n;
+	}
+	if (!hw_load(p)) {
+		memcpy(p->hw, old, sizeof old);
+		hw_load(p);
+		return false;
+	}
+	return true;
+}
+
+/* Removing what is not there is fine (as for z0). */
+bool hw_remove(struct proc *p, int type, uint64_t addr, uint64_t len)
+{
+	bool found = false;
+	for (int i = 0; i < HW_SLOTS; i++) {
+		struct hwslot *s = &p->hw[i];
+		if (s->used && s->type == type && s->zaddr == addr && s->zlen == len) {
+			s->used = false;
+			found = true;
+		}
+	}
+	return !found || hw_load(p);
+}
+
+/* After an exec (the kernel cleared them) or before a detach. */
+void hw_forget_all(struct proc *p) { memset(p->hw, 0, sizeof p->hw); }
+
+/* The register a hit's DR6 bits B0-B3 name, or NULL. */
+const struct hwslot *hw_hit(const struct proc *p, uint64_t dr6_bits)
+{
+	for (int i = 0; i < HW_SLOTS; i++)
+		if ((dr6_bits >> i) & 1 && p->hw[i].used)
+			return &p->hw[i];
+	return NULL;
+}
+
 /* --- starting, attaching, ending ------------------------------------------ */
 
 #define START_FLAGS                                                                                \
@@ -399,6 +487,12 @@ void kill_proc(struct proc *p)
 void detach_proc(struct proc *p)
 {
 	bp_remove_all(p);
+	for (int i = 0; i < HW_SLOTS; i++)
+		if (p->hw[i].used) {
+			hw_forget_all(p);
+			hw_load(p);
+			break;
+		}
 	proc_close(p);
 	if (p->ours && g.n_detached < MAX_PROCS)
 		g.detached[g.n_detached++] = p->pid;
