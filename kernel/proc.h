@@ -37,6 +37,7 @@ struct k_sigaction {
  * signal_info_to_user() lays it out as the 128-byte siginfo_t. */
 struct ksiginfo {
 	int32_t signo, code;
+	int32_t errno_; /* si_errno: 0 from the kernel; a tracer may set it */
 	int32_t pid;    /* SI_USER/SI_TKILL: the sender; SIGCHLD: the child */
 	uint32_t uid;   /* the sender's (the child's) real uid */
 	int32_t status; /* SIGCHLD: exit code, or the signal */

@@ -111,7 +111,7 @@ bool signal_info_is_fault(const struct ksiginfo *k)
 void signal_info_to_user(const struct ksiginfo *k, uint8_t out[128])
 {
 	memset(out, 0, 128);
-	int32_t head[3] = {k->signo, 0, k->code};
+	int32_t head[3] = {k->signo, k->errno_, k->code};
 	memcpy(out, head, sizeof head);
 	if (signal_info_is_fault(k)) {
 		memcpy(out + 16, &k->addr, 8);
@@ -128,7 +128,7 @@ void signal_info_from_user(const uint8_t in[128], struct ksiginfo *k)
 {
 	int32_t head[3];
 	memcpy(head, in, sizeof head);
-	*k = (struct ksiginfo){.signo = head[0], .code = head[2]};
+	*k = (struct ksiginfo){.signo = head[0], .code = head[2], .errno_ = head[1]};
 	if (signal_info_is_fault(k)) {
 		memcpy(&k->addr, in + 16, 8);
 		return;

@@ -144,6 +144,50 @@ static void siginfo_write_changes_or_discards_the_signal(void)
 	}
 }
 
+static volatile int seen_errno;
+static void keep_errno(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)uc;
+	seen_errno = si->si_errno;
+}
+
+static void body_wait_usr1_info(long arg, int out)
+{
+	(void)arg;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = keep_errno;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGUSR1, &sa, NULL);
+	seen_errno = -1;
+	report(out, 0);
+	while (seen_errno < 0)
+		pause();
+	report(out, seen_errno);
+}
+
+/* What the tracer writes is what the handler sees, si_errno included (a
+ * debugger's `set $_siginfo.si_errno = 5`). */
+static void siginfo_write_reaches_the_handler(void)
+{
+	struct kid k = spawn_kid(body_wait_usr1_info, 0);
+	int t = trace_attach(k.pid, 0);
+	trace_set(t, PTRACE_STOP_SIGNAL);
+	kid_go(&k);
+	CHECK(kid_result(&k) == 0);
+	CHECK(kill(k.pid, SIGUSR1) == 0);
+	struct ptrace_event e;
+	EXPECT_EVENT(t, PTRACE_STOP_SIGNAL, &e);
+	siginfo_t si;
+	CHECK(read_siginfo(k.pid, &si) == 0);
+	si.si_errno = 5;
+	CHECK(write_siginfo(k.pid, &si) == 0);
+	CHECK(read_siginfo(k.pid, &si) == 0 && si.si_errno == 5);
+	trace_set(t, 0);
+	CHECK(kid_result(&k) == 5);
+	CHECK_EXITED(kid_reap(&k), 0);
+}
+
 static void siginfo_at_a_breakpoint_is_trap_brkpt(void)
 {
 	struct kid k = spawn_kid(body_int3, 0);
@@ -164,6 +208,6 @@ static void siginfo_at_a_breakpoint_is_trap_brkpt(void)
 static const struct test tests[] = {
     T(siginfo_busy_unless_stopped),           T(siginfo_of_a_kill_at_the_signal_stop),
     T(siginfo_of_a_fault_names_the_address),  T(siginfo_write_changes_or_discards_the_signal),
-    T(siginfo_at_a_breakpoint_is_trap_brkpt),
+    T(siginfo_at_a_breakpoint_is_trap_brkpt), T(siginfo_write_reaches_the_handler),
 };
 const struct test_area area_siginfo = TEST_AREA("siginfo", tests);
