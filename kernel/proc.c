@@ -167,6 +167,7 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 	memcpy(child->name, parent->name, sizeof child->name);
 	memcpy(child->exe, parent->exe, sizeof child->exe);
 	memcpy(child->cwd, parent->cwd, sizeof child->cwd);
+	child->umask = parent->umask;
 	proc_set_cmdline(child, parent->cmdline, parent->cmdline_len);
 	child->uid = parent->uid;
 	child->gid = parent->gid;
@@ -314,6 +315,7 @@ _Noreturn void kernel_start_user(void)
 	memcpy(init->name, "init", 5);
 	proc_init_limits(init);
 	memcpy(init->cwd, "/", 2);
+	init->umask = 022;
 	init->pgid = 1;
 	char envbuf[512], *envp[8];
 	char *argv[] = {"/bin/init", 0};

@@ -19,7 +19,6 @@
 #define NSIG 64
 #define KSTACK_SIZE 16384
 #define PROC_NAME_LEN 32
-#define PATH_MAX_K 256
 #define PROC_NGROUPS 32
 #define PROC_RLIMITS 16
 #define RLIMIT_STACK 3
@@ -132,6 +131,7 @@ struct proc {
 	struct file *files[NOFILE];
 	bool cloexec[NOFILE];
 	char cwd[PATH_MAX_K];
+	uint32_t umask; /* file mode creation mask, inherited by fork */
 
 	uint64_t sig_blocked;
 	uint64_t saved_sigmask; /* rt_sigsuspend: the mask to restore after the handler */

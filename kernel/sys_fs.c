@@ -6,13 +6,19 @@
 #include "lib.h"
 #include "path.h"
 #include "proc.h"
-#include "path.h"
 #include "schemes.h"
 #include "uaccess.h"
+#include "time.h"
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
 #define AT_EMPTY_PATH 0x1000
+#define UTIME_NOW ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
+#define RENAME_EXCHANGE 2
+#define RENAME_WHITEOUT 4
 #define IOV_MAX 1024
 
 struct linux_stat {
@@ -24,6 +30,14 @@ struct linux_stat {
 	int64_t reserved[3];
 };
 _Static_assert(sizeof(struct linux_stat) == 144, "Linux x86_64 struct stat");
+
+/* The caller's identity for the file system: effective ids, umask. */
+void fs_cred_current(struct fs_cred *c)
+{
+	c->uid = current->euid;
+	c->gid = current->egid;
+	c->umask = current->umask;
+}
 
 struct iovec_k {
 	uint64_t base, len;
@@ -175,16 +189,43 @@ long sys_open(uint64_t upath, int flags, int mode)
 	return err ? err : fs_open_path(path, flags, mode);
 }
 
-/* Resolve a dirfd-relative path (only AT_FDCWD and absolute paths). */
+/* Make a user path absolute: against the cwd (AT_FDCWD) or the directory
+ * dirfd was opened as (its open path). */
 static int fs_at_path(int dirfd, uint64_t upath, char *out, size_t size)
 {
 	char tmp[PATH_MAX_K];
 	int err = path_copy_from_user(upath, tmp, sizeof tmp);
 	if (err)
 		return err;
-	if (tmp[0] != '/' && dirfd != AT_FDCWD && !strchr(tmp, ':'))
-		return fd_get(dirfd) ? -ENOTSUP : -EBADF;
+	if (tmp[0] != '/' && dirfd != AT_FDCWD && !strchr(tmp, ':')) {
+		struct file *d = fd_get(dirfd);
+		struct kstat st = {0};
+		if (!d)
+			return -EBADF;
+		if (!d->ops->stat || d->ops->stat(d, &st) || (st.mode & S_IFMT) != S_IFDIR)
+			return -ENOTDIR;
+		if (!d->name)
+			return -ENOTSUP;
+		return path_absolute(d->name, tmp, out, size);
+	}
 	return path_absolute(current->cwd[0] ? current->cwd : "/", tmp, out, size);
+}
+
+/* Where a user path (relative to dirfd) leads: its symlinks resolved (the
+ * last one too if follow) into buf (PATH_MAX_K bytes), its scheme into *s
+ * and the path inside the scheme into *rest (valid until the next
+ * scheme_resolve). 0 or -errno. */
+static int fs_lookup(int dirfd, uint64_t upath, bool follow, char *buf, const struct scheme **s,
+                     const char **rest)
+{
+	char abs[PATH_MAX_K];
+	int err = fs_at_path(dirfd, upath, abs, sizeof abs);
+	if (!err)
+		err = file_resolve(abs, follow, buf, PATH_MAX_K);
+	if (err)
+		return err;
+	*s = scheme_resolve(buf, rest);
+	return *s ? 0 : -ENOENT;
 }
 
 long sys_openat(int dirfd, uint64_t upath, int flags, int mode)
@@ -201,8 +242,12 @@ long sys_lseek(int fd, int64_t off, int whence)
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
-	if (f->ops->seek)
-		return f->ops->seek(f, off, whence);
+	if (f->ops->seek) {
+		long r = f->ops->seek(f, off, whence);
+		if (r == 0)
+			f->dots = 0; /* rewinddir lists "." and ".." again */
+		return r;
+	}
 	struct kstat st = {0};
 	if (f->ops->stat)
 		f->ops->stat(f, &st);
@@ -218,6 +263,8 @@ long sys_lseek(int fd, int64_t off, int whence)
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return -EINVAL;
 	f->off = (uint64_t)(base + off);
+	if (!f->off)
+		f->dots = 0;
 	return (long)f->off;
 }
 
@@ -226,7 +273,7 @@ static long fs_stat_copy_out(const struct scheme *s, struct kstat st, uint64_t u
 	struct linux_stat ls = {0};
 	ls.dev = ((uint64_t)(uintptr_t)s >> 4) & 0xffff;
 	ls.ino = st.ino;
-	ls.nlink = st.nlink ? st.nlink : 1;
+	ls.nlink = st.gone ? 0 : st.nlink ? st.nlink : 1;
 	ls.mode = st.mode;
 	ls.uid = st.uid;
 	ls.gid = st.gid;
@@ -234,6 +281,12 @@ static long fs_stat_copy_out(const struct scheme *s, struct kstat st, uint64_t u
 	ls.size = (int64_t)st.size;
 	ls.blksize = 4096;
 	ls.blocks = (int64_t)((st.size + 511) / 512);
+	ls.atime = st.atime_ns / 1000000000;
+	ls.atime_ns = st.atime_ns % 1000000000;
+	ls.mtime = st.mtime_ns / 1000000000;
+	ls.mtime_ns = st.mtime_ns % 1000000000;
+	ls.ctime = st.ctime_ns / 1000000000;
+	ls.ctime_ns = st.ctime_ns % 1000000000;
 	return copy_to_user(ubuf, &ls, sizeof ls);
 }
 
@@ -266,16 +319,32 @@ long sys_stat(uint64_t upath, uint64_t ubuf)
 	return err ? err : fs_stat_path(path, ubuf);
 }
 
-long sys_lstat(uint64_t upath, uint64_t ubuf) { return sys_stat(upath, ubuf); }
+long sys_lstat(uint64_t upath, uint64_t ubuf)
+{
+	char path[PATH_MAX_K];
+	struct kstat st;
+	const struct scheme *s;
+	int err = path_from_user(upath, path, sizeof path);
+	if (!err)
+		err = file_lstat_path(path, &st, &s);
+	return err ? err : fs_stat_copy_out(s, st, ubuf);
+}
 
 long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ubuf, int flags)
 {
 	char c;
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+		return -EINVAL;
 	if ((flags & AT_EMPTY_PATH) && copy_from_user(&c, upath, 1) == 0 && c == 0)
 		return sys_fstat(dirfd, ubuf);
 	char path[PATH_MAX_K];
+	struct kstat st;
+	const struct scheme *s;
 	int err = fs_at_path(dirfd, upath, path, sizeof path);
-	return err ? err : fs_stat_path(path, ubuf);
+	if (!err)
+		err = (flags & AT_SYMLINK_NOFOLLOW) ? file_lstat_path(path, &st, &s)
+		                                    : file_stat_path(path, &st, &s);
+	return err ? err : fs_stat_copy_out(s, st, ubuf);
 }
 
 /* access: the mode is checked against the file's stat with the real ids,
@@ -293,6 +362,43 @@ long sys_access(uint64_t upath, int mode)
 	return err ? err : file_may_access(&st, mode, current->uid, current->gid);
 }
 
+/* A directory's listing starts with "." and ".." in every scheme. Each is
+ * a 24-byte record; they go in front of the scheme's own entries, which
+ * are asked for first (so a listing that fails, such as that of a process
+ * gone, fails whole). ".."'s inode is that of the open path's parent. */
+#define DOT_RECLEN 24
+static long fs_getdents_dots(struct file *f, const struct kstat *st, uint64_t ubuf, size_t n)
+{
+	size_t want = (size_t)(2 - f->dots) * DOT_RECLEN;
+	size_t reserve = MIN(want, n / DOT_RECLEN * DOT_RECLEN);
+	long r = 0;
+	if (reserve == want) {
+		r = f->ops->getdents(f, ubuf + reserve, n - reserve, &f->off);
+		if (r == -EINVAL && reserve)
+			r = 0; /* no room for a scheme entry after the dots: next call */
+		if (r < 0)
+			return r;
+	}
+	if (!reserve)
+		return -EINVAL;
+	struct dirent_buf d = DIRENT_BUF(f, ubuf, reserve);
+	while (f->dots < 2 && d.pos < reserve) {
+		uint64_t ino = st->ino;
+		if (f->dots == 1 && f->name) {
+			char parent[PATH_MAX_K];
+			struct kstat pst;
+			if (ksnprintf(parent, sizeof parent, "%s/..", f->name) <
+			        (int)sizeof parent &&
+			    file_stat_path(parent, &pst, 0) == 0)
+				ino = pst.ino;
+		}
+		if (!dirent_emit(&d, ino, f->dots + 1u, DT_DIR, f->dots ? ".." : "."))
+			return dirent_done(&d);
+		f->dots++;
+	}
+	return (long)reserve + r;
+}
+
 long sys_getdents64(int fd, uint64_t ubuf, size_t n)
 {
 	struct file *f = fd_get(fd);
@@ -302,7 +408,11 @@ long sys_getdents64(int fd, uint64_t ubuf, size_t n)
 		return -EFAULT;
 	if (!f->ops->getdents)
 		return -ENOTDIR;
-	return f->ops->getdents(f, ubuf, n, &f->off);
+	struct kstat st = {0};
+	bool dir = f->ops->stat && f->ops->stat(f, &st) == 0 && (st.mode & S_IFMT) == S_IFDIR;
+	if (!dir || f->dots >= 2)
+		return f->ops->getdents(f, ubuf, n, &f->off);
+	return fs_getdents_dots(f, &st, ubuf, n);
 }
 
 static long fs_dup_to(int oldfd, int newfd, bool cloexec)
@@ -598,39 +708,434 @@ long sys_chdir(uint64_t upath)
 	int err = path_from_user(upath, path, sizeof path);
 	if (err)
 		return err;
+	char real[PATH_MAX_K];
 	struct kstat st;
-	err = file_stat_path(path, &st, 0);
+	err = file_resolve(path, true, real, sizeof real);
+	if (!err)
+		err = file_stat_path(real, &st, 0);
 	if (!err && (st.mode & S_IFMT) != S_IFDIR)
 		err = -ENOTDIR;
 	if (err)
 		return err;
-	return scheme_canonical(path, current->cwd, sizeof current->cwd);
+	return scheme_canonical(real, current->cwd, sizeof current->cwd);
 }
 
-/* mkdir/rmdir/unlink: the scheme's path operation, if it has one. */
-static long fs_path_op(uint64_t upath, int op, int mode)
+/* ------------------------------------------------------------------------ */
+/* Path operations. Each resolves its path(s) (symlinks before the last   */
+/* component always, the last one as the call says), then calls the      */
+/* scheme's op; a scheme without it answers as a read-only filesystem     */
+/* does on Linux: EEXIST/ENOENT/ENOTDIR/EISDIR first, then EROFS.         */
+/* ------------------------------------------------------------------------ */
+
+/* The stat of a scheme path, without following a last symlink. */
+static int fs_rest_stat(const struct scheme *s, const char *rest, struct kstat *st)
 {
-	char path[PATH_MAX_K];
-	int err = path_from_user(upath, path, sizeof path);
+	memset(st, 0, sizeof *st);
+	return s->ops->stat_path ? s->ops->stat_path(rest, st) : -ENOENT;
+}
+
+/* A new name where the scheme cannot make one: EEXIST if it exists,
+ * ENOENT if its directory does not, else EROFS. */
+static int fs_no_create(const struct scheme *s, const char *rest)
+{
+	struct kstat st;
+	if (fs_rest_stat(s, rest, &st) == 0)
+		return -EEXIST;
+	char parent[PATH_MAX_K];
+	strlcpy(parent, rest, sizeof parent);
+	char *slash = strrchr(parent, '/');
+	if (slash) {
+		*slash = 0;
+		int err = fs_rest_stat(s, parent, &st);
+		if (err)
+			return err;
+		if ((st.mode & S_IFMT) != S_IFDIR)
+			return -ENOTDIR;
+	}
+	return -EROFS;
+}
+
+static long fs_mkdirat(int dirfd, uint64_t upath, int mode)
+{
+	char buf[PATH_MAX_K];
+	const struct scheme *s;
+	const char *rest;
+	int err = fs_lookup(dirfd, upath, false, buf, &s, &rest);
 	if (err)
 		return err;
-	const char *rest;
-	const struct scheme *s = scheme_resolve(path, &rest);
-	if (!s)
-		return -ENOENT;
-	if (op == 0)
-		return s->ops->mkdir ? s->ops->mkdir(rest, mode) : -EROFS;
-	if (op == 1)
-		return s->ops->rmdir ? s->ops->rmdir(rest) : -EROFS;
-	return s->ops->unlink ? s->ops->unlink(rest) : -EROFS;
+	return s->ops->mkdir ? s->ops->mkdir(rest, mode) : fs_no_create(s, rest);
 }
 
-long sys_mkdir(uint64_t upath, int mode) { return fs_path_op(upath, 0, mode); }
-long sys_rmdir(uint64_t upath) { return fs_path_op(upath, 1, 0); }
-long sys_unlink(uint64_t upath) { return fs_path_op(upath, 2, 0); }
-long sys_rename(uint64_t a, uint64_t b)
+/* unlink (dir false) and rmdir (dir true). */
+static long fs_removeat(int dirfd, uint64_t upath, bool dir)
 {
-	(void)a;
-	(void)b;
-	return -EXDEV;
+	char buf[PATH_MAX_K];
+	const struct scheme *s;
+	const char *rest;
+	int err = fs_lookup(dirfd, upath, false, buf, &s, &rest);
+	if (err)
+		return err;
+	if (dir && s->ops->rmdir)
+		return s->ops->rmdir(rest);
+	if (!dir && s->ops->unlink)
+		return s->ops->unlink(rest);
+	struct kstat st;
+	err = fs_rest_stat(s, rest, &st);
+	if (err)
+		return err;
+	bool is_dir = (st.mode & S_IFMT) == S_IFDIR;
+	if (dir && !is_dir)
+		return -ENOTDIR;
+	if (dir && !*rest)
+		return -EBUSY;
+	return !dir && is_dir ? -EISDIR : -EROFS;
+}
+
+long sys_mkdir(uint64_t upath, int mode) { return fs_mkdirat(AT_FDCWD, upath, mode); }
+long sys_mkdirat(int dirfd, uint64_t upath, int mode) { return fs_mkdirat(dirfd, upath, mode); }
+long sys_rmdir(uint64_t upath) { return fs_removeat(AT_FDCWD, upath, true); }
+long sys_unlink(uint64_t upath) { return fs_removeat(AT_FDCWD, upath, false); }
+
+long sys_unlinkat(int dirfd, uint64_t upath, int flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return fs_removeat(dirfd, upath, flags & AT_REMOVEDIR);
+}
+
+long sys_mknodat(int dirfd, uint64_t upath, int mode, uint64_t dev)
+{
+	int type = mode & S_IFMT;
+	if (type == S_IFDIR)
+		return -EPERM;
+	if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFCHR &&
+	    type != 0060000 /* S_IFBLK */ && type != 0140000 /* S_IFSOCK */)
+		return -EINVAL;
+	char buf[PATH_MAX_K];
+	const struct scheme *s;
+	const char *rest;
+	int err = fs_lookup(dirfd, upath, false, buf, &s, &rest);
+	if (err)
+		return err;
+	return s->ops->mknod ? s->ops->mknod(rest, mode, dev) : fs_no_create(s, rest);
+}
+
+long sys_mknod(uint64_t upath, int mode, uint64_t dev)
+{
+	return sys_mknodat(AT_FDCWD, upath, mode, dev);
+}
+
+long sys_symlinkat(uint64_t utarget, int dirfd, uint64_t upath)
+{
+	char *target = kmalloc(PATH_MAX_K);
+	if (!target)
+		return -ENOMEM;
+	char buf[PATH_MAX_K];
+	const struct scheme *s;
+	const char *rest;
+	int err = path_copy_from_user(utarget, target, PATH_MAX_K);
+	if (!err)
+		err = fs_lookup(dirfd, upath, false, buf, &s, &rest);
+	if (!err)
+		err = s->ops->symlink ? s->ops->symlink(target, rest) : fs_no_create(s, rest);
+	kfree(target);
+	return err;
+}
+
+long sys_symlink(uint64_t utarget, uint64_t upath)
+{
+	return sys_symlinkat(utarget, AT_FDCWD, upath);
+}
+
+long sys_readlinkat(int dirfd, uint64_t upath, uint64_t ubuf, int size)
+{
+	if (size <= 0)
+		return -EINVAL;
+	char path[PATH_MAX_K];
+	const struct scheme *s;
+	const char *rest;
+	int err = fs_lookup(dirfd, upath, false, path, &s, &rest);
+	if (err)
+		return err;
+	struct kstat st;
+	err = fs_rest_stat(s, rest, &st);
+	if (err)
+		return err;
+	if (!s->ops->readlink)
+		return -EINVAL;
+	size_t n = MIN((size_t)size, PATH_MAX_K);
+	char *buf = kmalloc(n);
+	if (!buf)
+		return -ENOMEM;
+	long r = s->ops->readlink(rest, buf, n);
+	if (r > 0 && copy_to_user(ubuf, buf, (size_t)r))
+		r = -EFAULT;
+	kfree(buf);
+	return r;
+}
+
+long sys_readlink(uint64_t upath, uint64_t ubuf, int size)
+{
+	return sys_readlinkat(AT_FDCWD, upath, ubuf, size);
+}
+
+/* Two paths for link and rename: each resolved (last symlinks not
+ * followed unless follow_old), the scheme paths copied to kmalloc'd
+ * memory (*mem, freed by the caller). Fails EXDEV across schemes once the
+ * old path is known to exist. */
+static int fs_two_paths(int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, bool follow_old,
+                        const struct scheme **sch, char **oldrest, char **newrest, char **mem)
+{
+	char buf[PATH_MAX_K];
+	const struct scheme *s, *t;
+	const char *rest;
+	*mem = kmalloc(2 * PATH_MAX_K);
+	if (!*mem)
+		return -ENOMEM;
+	*oldrest = *mem;
+	*newrest = *mem + PATH_MAX_K;
+	int err = fs_lookup(olddirfd, uold, follow_old, buf, &s, &rest);
+	if (err)
+		return err;
+	strlcpy(*oldrest, rest, PATH_MAX_K);
+	struct kstat st;
+	err = fs_rest_stat(s, *oldrest, &st);
+	if (err)
+		return err;
+	err = fs_lookup(newdirfd, unew, false, buf, &t, &rest);
+	if (err)
+		return err;
+	strlcpy(*newrest, rest, PATH_MAX_K);
+	*sch = s;
+	return s == t ? 0 : -EXDEV;
+}
+
+long sys_linkat(int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, int flags)
+{
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	const struct scheme *s;
+	char *o, *n, *mem;
+	int err = fs_two_paths(olddirfd, uold, newdirfd, unew, flags & AT_SYMLINK_FOLLOW, &s, &o,
+	                       &n, &mem);
+	if (!err)
+		err = s->ops->link ? s->ops->link(o, n) : fs_no_create(s, n);
+	kfree(mem);
+	return err;
+}
+
+long sys_link(uint64_t uold, uint64_t unew)
+{
+	return sys_linkat(AT_FDCWD, uold, AT_FDCWD, unew, 0);
+}
+
+long sys_renameat2(int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, unsigned flags)
+{
+	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return (flags & RENAME_EXCHANGE) && (flags & RENAME_NOREPLACE) ? -EINVAL : -ENOTSUP;
+	const struct scheme *s;
+	char *o, *n, *mem;
+	int err = fs_two_paths(olddirfd, uold, newdirfd, unew, false, &s, &o, &n, &mem);
+	if (!err)
+		err = s->ops->rename ? s->ops->rename(o, n, (int)flags) : -EROFS;
+	kfree(mem);
+	return err;
+}
+
+long sys_renameat(int olddirfd, uint64_t uold, int newdirfd, uint64_t unew)
+{
+	return sys_renameat2(olddirfd, uold, newdirfd, unew, 0);
+}
+
+long sys_rename(uint64_t a, uint64_t b) { return sys_renameat2(AT_FDCWD, a, AT_FDCWD, b, 0); }
+
+/* A metadata change by path (relative to dirfd; AT_EMPTY_PATH with an
+ * empty path, or upath 0 for utimensat: dirfd itself). */
+static long fs_setattr_at(int dirfd, uint64_t upath, bool follow, bool empty_ok,
+                          const struct fs_setattr *a)
+{
+	char c = 1;
+	if (!upath || (empty_ok && copy_from_user(&c, upath, 1) == 0 && c == 0)) {
+		struct file *f = fd_get(dirfd);
+		if (!f)
+			return -EBADF;
+		return f->ops->setattr ? f->ops->setattr(f, 0, a) : -EPERM;
+	}
+	char buf[PATH_MAX_K];
+	const struct scheme *s;
+	const char *rest;
+	int err = fs_lookup(dirfd, upath, follow, buf, &s, &rest);
+	if (err)
+		return err;
+	if (s->ops->setattr)
+		return s->ops->setattr(0, rest, a);
+	struct kstat st;
+	err = fs_rest_stat(s, rest, &st);
+	return err ? err : -EROFS;
+}
+
+static long fs_fsetattr(int fd, const struct fs_setattr *a)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return f->ops->setattr ? f->ops->setattr(f, 0, a) : -EPERM;
+}
+
+long sys_fchmodat(int dirfd, uint64_t upath, int mode)
+{
+	struct fs_setattr a = {.valid = ATTR_MODE, .mode = (uint32_t)mode};
+	return fs_setattr_at(dirfd, upath, true, false, &a);
+}
+
+long sys_chmod(uint64_t upath, int mode) { return sys_fchmodat(AT_FDCWD, upath, mode); }
+
+long sys_fchmod(int fd, int mode)
+{
+	struct fs_setattr a = {.valid = ATTR_MODE, .mode = (uint32_t)mode};
+	return fs_fsetattr(fd, &a);
+}
+
+long sys_fchownat(int dirfd, uint64_t upath, uint32_t uid, uint32_t gid, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct fs_setattr a = {.valid = ATTR_OWNER, .uid = uid, .gid = gid};
+	return fs_setattr_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
+	                     &a);
+}
+
+long sys_chown(uint64_t upath, uint32_t uid, uint32_t gid)
+{
+	return sys_fchownat(AT_FDCWD, upath, uid, gid, 0);
+}
+
+long sys_lchown(uint64_t upath, uint32_t uid, uint32_t gid)
+{
+	return sys_fchownat(AT_FDCWD, upath, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+	struct fs_setattr a = {.valid = ATTR_OWNER, .uid = uid, .gid = gid};
+	return fs_fsetattr(fd, &a);
+}
+
+long sys_truncate(uint64_t upath, int64_t length)
+{
+	if (length < 0)
+		return -EINVAL;
+	struct fs_setattr a = {.valid = ATTR_SIZE, .size = (uint64_t)length};
+	return fs_setattr_at(AT_FDCWD, upath, true, false, &a);
+}
+
+long sys_ftruncate(int fd, int64_t length)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (length < 0 || (f->flags & O_ACCMODE) == O_RDONLY || !f->ops->setattr)
+		return -EINVAL;
+	struct fs_setattr a = {.valid = ATTR_SIZE, .size = (uint64_t)length};
+	return f->ops->setattr(f, 0, &a);
+}
+
+long sys_utimensat(int dirfd, uint64_t upath, uint64_t utimes, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	struct {
+		int64_t sec, nsec;
+	} ts[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+	if (utimes && copy_from_user(ts, utimes, sizeof ts))
+		return -EFAULT;
+	struct fs_setattr a = {0};
+	uint64_t now = time_realtime_ns();
+	for (int i = 0; i < 2; i++) {
+		if (ts[i].nsec == UTIME_OMIT)
+			continue;
+		if (ts[i].nsec != UTIME_NOW && (ts[i].nsec < 0 || ts[i].nsec >= 1000000000))
+			return -EINVAL;
+		uint64_t ns = ts[i].nsec == UTIME_NOW
+		                  ? now
+		                  : (uint64_t)ts[i].sec * 1000000000ull + (uint64_t)ts[i].nsec;
+		a.valid |= i ? ATTR_MTIME : ATTR_ATIME;
+		*(i ? &a.mtime_ns : &a.atime_ns) = ns;
+	}
+	if (ts[0].nsec == UTIME_NOW && ts[1].nsec == UTIME_NOW)
+		a.valid |= ATTR_TIMES_NOW;
+	if (!upath && dirfd == AT_FDCWD)
+		return -EFAULT;
+	if (!a.valid && upath)
+		return 0; /* both omitted: nothing to change */
+	return fs_setattr_at(dirfd, upath, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
+	                     &a);
+}
+
+/* sendfile: read from in_fd and write to out_fd through a kernel buffer,
+ * at *uoff (which is then updated; in_fd's offset untouched) or at in_fd's
+ * offset. Stops at EOF or a short write. */
+long sys_sendfile(int out_fd, int in_fd, uint64_t uoff, size_t count)
+{
+	long err;
+	struct file *in = fs_readable(in_fd, &err), *out = in ? fs_writable(out_fd, &err) : 0;
+	if (!out)
+		return err;
+	if (!in->ops->read || !out->ops->write)
+		return -EINVAL;
+	int64_t off = 0;
+	if (uoff) {
+		if (copy_from_user(&off, uoff, sizeof off))
+			return -EFAULT;
+		if (off < 0)
+			return -EINVAL;
+	}
+	uint64_t pos = uoff ? (uint64_t)off : in->off;
+	count = MIN(count, (size_t)0x7ffff000);
+	enum { CHUNK = 16384 };
+	uint8_t *buf = count ? kmalloc(CHUNK) : 0;
+	if (count && !buf)
+		return -ENOMEM;
+	size_t done = 0;
+	long r = 0;
+	file_get(in);
+	file_get(out);
+	while (done < count) {
+		if (done && signal_pending(current))
+			break; /* a long copy stops for a signal with what it moved */
+		sched_cond_resched();
+		r = file_read_kernel(in, buf, MIN((size_t)CHUNK, count - done), pos);
+		if (r <= 0)
+			break;
+		if (out->flags & O_APPEND) {
+			struct kstat st;
+			if (out->ops->stat && out->ops->stat(out, &st) == 0)
+				out->off = st.size;
+		}
+		bool was = out->kernel_buf;
+		out->kernel_buf = true;
+		long w = out->ops->write(out, (uint64_t)(uintptr_t)buf, (size_t)r, &out->off);
+		out->kernel_buf = was;
+		if (w <= 0) {
+			r = w;
+			break;
+		}
+		pos += (uint64_t)w;
+		done += (size_t)w;
+		if (w < r)
+			break;
+	}
+	kfree(buf);
+	file_put(out);
+	file_put(in);
+	if (uoff) {
+		off = (int64_t)pos;
+		if (copy_to_user(uoff, &off, sizeof off))
+			return -EFAULT;
+	} else {
+		in->off = pos;
+	}
+	return done ? (long)done : r;
 }

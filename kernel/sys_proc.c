@@ -249,8 +249,9 @@ long sys_setsid(void)
 
 long sys_umask(int mask)
 {
-	(void)mask;
-	return 022;
+	uint32_t old = current->umask;
+	current->umask = (uint32_t)mask & 0777;
+	return old;
 }
 
 struct utsname_k {

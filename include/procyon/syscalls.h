@@ -73,6 +73,7 @@
 	X(33, dup2, "ff", "", (int oldfd, int newfd))                                              \
 	X(34, pause, "", "", (void))                                                               \
 	X(35, nanosleep, "xx", "", (uint64_t ureq, uint64_t urem))                                 \
+	X(40, sendfile, "ffxu", "", (int out_fd, int in_fd, uint64_t uoff, size_t count))          \
 	X(39, getpid, "", "", (void))                                                              \
 	X(56, clone, "xxxxx", "",                                                                  \
 	  (uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uctid, uint64_t tls))          \
@@ -84,12 +85,22 @@
 	X(62, kill, "ii", "", (int pid, int sig))                                                  \
 	X(63, uname, "x", "", (uint64_t ubuf))                                                     \
 	X(72, fcntl, "fix", "", (int fd, int cmd, uint64_t arg))                                   \
+	X(76, truncate, "si", "", (uint64_t upath, int64_t length))                                \
+	X(77, ftruncate, "fi", "", (int fd, int64_t length))                                       \
 	X(79, getcwd, "xu", "", (uint64_t ubuf, size_t size))                                      \
 	X(80, chdir, "s", "", (uint64_t upath))                                                    \
 	X(82, rename, "ss", "", (uint64_t a, uint64_t b))                                          \
 	X(83, mkdir, "sx", "", (uint64_t upath, int mode))                                         \
 	X(84, rmdir, "s", "", (uint64_t upath))                                                    \
+	X(86, link, "ss", "", (uint64_t uold, uint64_t unew))                                      \
 	X(87, unlink, "s", "", (uint64_t upath))                                                   \
+	X(88, symlink, "ss", "", (uint64_t utarget, uint64_t upath))                               \
+	X(89, readlink, "sxi", "", (uint64_t upath, uint64_t ubuf, int size))                      \
+	X(90, chmod, "sx", "", (uint64_t upath, int mode))                                         \
+	X(91, fchmod, "fx", "", (int fd, int mode))                                                \
+	X(92, chown, "sii", "", (uint64_t upath, uint32_t uid, uint32_t gid))                      \
+	X(93, fchown, "fii", "", (int fd, uint32_t uid, uint32_t gid))                             \
+	X(94, lchown, "sii", "", (uint64_t upath, uint32_t uid, uint32_t gid))                     \
 	X(95, umask, "x", "", (int mask))                                                          \
 	X(102, getuid, "", "", (void))                                                             \
 	X(104, getgid, "", "", (void))                                                             \
@@ -102,6 +113,7 @@
 	X(111, getpgrp, "", "", (void))                                                            \
 	X(112, setsid, "", "", (void))                                                             \
 	X(130, rt_sigsuspend, "xu", "", (uint64_t umask, size_t setsize))                          \
+	X(133, mknod, "sxx", "", (uint64_t upath, int mode, uint64_t dev))                         \
 	X(121, getpgid, "i", "", (int pid))                                                        \
 	X(158, arch_prctl, "ix", "", (int code, uint64_t addr))                                    \
 	X(186, gettid, "", "", (void))                                                             \
@@ -114,13 +126,27 @@
 	X(231, exit_group, "i", "", (int status))                                                  \
 	X(234, tgkill, "iii", "", (int tgid, int tid, int sig))                                    \
 	X(257, openat, "fsox", "r", (int dirfd, uint64_t upath, int flags, int mode))              \
+	X(258, mkdirat, "fsx", "", (int dirfd, uint64_t upath, int mode))                          \
+	X(259, mknodat, "fsxx", "", (int dirfd, uint64_t upath, int mode, uint64_t dev))           \
+	X(260, fchownat, "fsiix", "",                                                              \
+	  (int dirfd, uint64_t upath, uint32_t uid, uint32_t gid, int flags))                      \
 	X(262, newfstatat, "fsxx", "", (int dirfd, uint64_t upath, uint64_t ubuf, int flags))      \
+	X(263, unlinkat, "fsx", "", (int dirfd, uint64_t upath, int flags))                        \
+	X(264, renameat, "fsfs", "", (int olddirfd, uint64_t uold, int newdirfd, uint64_t unew))   \
+	X(265, linkat, "fsfsx", "",                                                                \
+	  (int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, int flags))                   \
+	X(266, symlinkat, "sfs", "", (uint64_t utarget, int dirfd, uint64_t upath))                \
+	X(267, readlinkat, "fsxi", "", (int dirfd, uint64_t upath, uint64_t ubuf, int size))       \
+	X(268, fchmodat, "fsx", "", (int dirfd, uint64_t upath, int mode))                         \
 	X(270, pselect6, "ixxxxx", "",                                                             \
 	  (int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig))          \
 	X(271, ppoll, "xuxxu", "",                                                                 \
 	  (uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, size_t sigsetsize))      \
+	X(280, utimensat, "fsxx", "", (int dirfd, uint64_t upath, uint64_t utimes, int flags))     \
 	X(292, dup3, "ffx", "", (int oldfd, int newfd, int flags))                                 \
-	X(293, pipe2, "xx", "", (uint64_t ufds, int flags))
+	X(293, pipe2, "xx", "", (uint64_t ufds, int flags))                                        \
+	X(316, renameat2, "fsfsx", "",                                                             \
+	  (int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, unsigned flags))
 
 #define PROCYON_SYSCALL_MAX 512 /* numbers are below this; sysfilter covers them all */
 

@@ -34,8 +34,8 @@ void file_put(struct file *f)
 	kfree(f);
 }
 
-/* Open an absolute path (or name:path). */
-int file_open(const char *path, int flags, int mode, struct file **out)
+/* Open a path whose symlinks are resolved. */
+static int file_open_resolved(const char *path, int flags, int mode, struct file **out)
 {
 	const char *rest;
 	const struct scheme *s = scheme_resolve(path, &rest);
@@ -65,6 +65,21 @@ int file_open(const char *path, int flags, int mode, struct file **out)
 	return 0;
 }
 
+/* Open an absolute path (or name:path): its symlinks resolved first (the
+ * last one too unless O_NOFOLLOW, or O_CREAT|O_EXCL, which never follow). */
+int file_open(const char *path, int flags, int mode, struct file **out)
+{
+	bool follow = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+	char *real = kmalloc(PATH_MAX_K);
+	if (!real)
+		return -ENOMEM;
+	int err = file_resolve(path, follow, real, PATH_MAX_K);
+	if (!err)
+		err = file_open_resolved(real, flags, mode, out);
+	kfree(real);
+	return err;
+}
+
 size_t file_describe(struct file *f, char *buf, size_t size)
 {
 	if (f->name)
@@ -76,8 +91,8 @@ size_t file_describe(struct file *f, char *buf, size_t size)
 	return MIN((size_t)n, size - 1);
 }
 
-/* stat of a path without opening it. */
-int file_stat_path(const char *path, struct kstat *st, const struct scheme **sch)
+/* stat of a resolved path without opening it. */
+static int file_stat_resolved(const char *path, struct kstat *st, const struct scheme **sch)
 {
 	const char *rest;
 	const struct scheme *s = scheme_resolve(path, &rest);
@@ -87,6 +102,82 @@ int file_stat_path(const char *path, struct kstat *st, const struct scheme **sch
 		*sch = s;
 	memset(st, 0, sizeof *st);
 	return s->ops->stat_path(rest, st);
+}
+
+static int file_stat_follow(const char *path, bool follow, struct kstat *st,
+                            const struct scheme **sch)
+{
+	char *real = kmalloc(PATH_MAX_K);
+	if (!real)
+		return -ENOMEM;
+	int err = file_resolve(path, follow, real, PATH_MAX_K);
+	if (!err)
+		err = file_stat_resolved(real, st, sch);
+	kfree(real);
+	return err;
+}
+
+/* stat of a path without opening it, following symlinks. */
+int file_stat_path(const char *path, struct kstat *st, const struct scheme **sch)
+{
+	return file_stat_follow(path, true, st, sch);
+}
+
+int file_lstat_path(const char *path, struct kstat *st, const struct scheme **sch)
+{
+	return file_stat_follow(path, false, st, sch);
+}
+
+/* Symlink resolution across schemes: ask the path's scheme for the first
+ * link on the way; splice its target in (an absolute target replaces the
+ * path so far, a relative one replaces the link's name, in the scheme's
+ * own spelling) and start again, at most SYMLOOP_MAX times. ".." is then
+ * taken lexically by scheme_resolve, in the spliced path. */
+int file_resolve(const char *path, bool follow, char *out, size_t size)
+{
+	char *buf = kmalloc(3 * PATH_MAX_K);
+	if (!buf)
+		return -ENOMEM;
+	char *cur = buf, *rest_copy = buf + PATH_MAX_K, *target = buf + 2 * PATH_MAX_K;
+	int err = strlen(path) < PATH_MAX_K ? 0 : -ENAMETOOLONG;
+	if (!err)
+		strlcpy(cur, path, PATH_MAX_K);
+	for (int links = 0; !err; links++) {
+		const char *rest;
+		const struct scheme *s = scheme_resolve(cur, &rest);
+		size_t consumed = 0;
+		int r = s && s->ops->walk_link
+		            ? s->ops->walk_link(rest, follow, target, PATH_MAX_K, &consumed)
+		            : 0;
+		if (r <= 0) {
+			err = r;
+			break;
+		}
+		if (links == SYMLOOP_MAX) {
+			err = -ELOOP;
+			break;
+		}
+		strlcpy(rest_copy, rest, PATH_MAX_K);
+		size_t start = consumed;
+		while (start > 0 && rest_copy[start - 1] != '/')
+			start--;
+		char pre[40];
+		const char *head = target[0] == '/' ? "" : scheme_prefix(s, pre, sizeof pre);
+		size_t keep = target[0] == '/' ? 0 : start, hl = strlen(head), tl = strlen(target);
+		size_t total = hl + keep + tl + strlen(rest_copy + consumed);
+		if (total >= PATH_MAX_K) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		memcpy(cur, head, hl);
+		memcpy(cur + hl, rest_copy, keep);
+		memcpy(cur + hl + keep, target, tl);
+		strlcpy(cur + hl + keep + tl, rest_copy + consumed, PATH_MAX_K - hl - keep - tl);
+	}
+	if (!err && strlcpy(out, cur, size) >= size)
+		err = -ENAMETOOLONG;
+	kfree(buf);
+	return err;
 }
 
 /* access(2) as Linux decides it: a write to a read-only filesystem is EROFS

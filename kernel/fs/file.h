@@ -27,6 +27,17 @@
 #define S_IFCHR 0020000
 #define S_IFREG 0100000
 #define S_IFIFO 0010000
+#define S_IFLNK 0120000
+#define S_ISUID 04000
+#define S_ISGID 02000
+#define S_ISVTX 01000
+
+/* Linux limits: a name component, a whole path (with its NUL), and the
+ * symlinks one lookup follows. Procyon's path buffers are PATH_MAX_K
+ * bytes (Linux's PATH_MAX is 4096): longer paths fail ENAMETOOLONG. */
+#define NAME_MAX 255
+#define PATH_MAX_K 1024
+#define SYMLOOP_MAX 40
 
 /* access(2) modes. */
 #define F_OK 0
@@ -50,10 +61,35 @@ struct kstat {
 	uint32_t mode;
 	uint64_t size;
 	uint64_t ino;
-	uint32_t nlink;
+	uint32_t nlink; /* 0: the scheme does not count (shown as 1) unless gone */
+	bool gone;      /* no name left (unlinked while open): nlink 0 */
 	uint32_t uid, gid;
 	uint64_t rdev;
 	bool rofs; /* on a read-only filesystem: writing it fails EROFS */
+	uint64_t atime_ns, mtime_ns, ctime_ns; /* since the epoch; 0: unknown */
+};
+
+/* Who is asking, for permission checks and new files' owners: the
+ * caller's effective ids and umask (fs_cred_current, sys_fs.c). */
+struct fs_cred {
+	uint32_t uid, gid, umask;
+};
+void fs_cred_current(struct fs_cred *c);
+
+/* A metadata change (chmod, chown, truncate, utimensat) for the setattr
+ * op: the fields named by the valid bits. Times are nanoseconds since
+ * the epoch, already resolved from UTIME_NOW by the caller. uid/gid
+ * (uint32_t)-1 mean "unchanged" as for chown(2). */
+#define ATTR_MODE 1
+#define ATTR_OWNER 2
+#define ATTR_SIZE 4
+#define ATTR_ATIME 8
+#define ATTR_MTIME 16
+#define ATTR_TIMES_NOW 32 /* both times are "now": write access suffices */
+struct fs_setattr {
+	int valid;
+	uint32_t mode, uid, gid;
+	uint64_t size, atime_ns, mtime_ns;
 };
 
 struct file {
@@ -65,6 +101,7 @@ struct file {
 	int refs;
 	bool kernel_buf; /* read/write buffers are kernel addresses (file_read_kernel) */
 	char *name;      /* the path it was opened by (kmalloc'd), NULL if none */
+	uint8_t dots;    /* getdents64: how many of "." and ".." it has listed */
 };
 
 int file_open(const char *path, int flags, int mode, struct file **out);
@@ -74,6 +111,13 @@ size_t file_describe(struct file *f, char *buf, size_t size);
 /* stat by path through the scheme's stat_path (never opens); *sch gets the
  * scheme if non-NULL. 0 or -errno. */
 int file_stat_path(const char *path, struct kstat *st, const struct scheme **sch);
+/* The same without following a symlink in the last component (lstat). */
+int file_lstat_path(const char *path, struct kstat *st, const struct scheme **sch);
+/* Resolve the symlinks of an absolute path (every one before the last
+ * component; the last one too if follow): out gets a path naming the same
+ * file through no symlink the scheme knows of. 0, -ELOOP after SYMLOOP_MAX
+ * links, -ENAMETOOLONG, -ENOTDIR (a path through a file) or -ENOMEM. */
+int file_resolve(const char *path, bool follow, char *out, size_t size);
 /* access(2)'s check of mode (F_OK/R_OK/W_OK/X_OK bits) against st for a
  * caller with uid/gid: 0, -EACCES, -EROFS or -EINVAL. */
 int file_may_access(const struct kstat *st, int mode, uint32_t uid, uint32_t gid);
@@ -109,4 +153,5 @@ long dirent_done(const struct dirent_buf *d);
 #define DT_REG 8
 #define DT_CHR 2
 #define DT_FIFO 1
+#define DT_LNK 10
 #endif

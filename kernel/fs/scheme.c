@@ -12,7 +12,7 @@
 #include "lib.h"
 
 #define MAX_SCHEMES 16
-#define REST_MAX 256
+#define REST_MAX PATH_MAX_K
 
 static struct scheme schemes[MAX_SCHEMES];
 static int nschemes;
@@ -136,6 +136,16 @@ const struct scheme *scheme_resolve(const char *path, const char **rest)
 		return 0;
 	*rest = out;
 	return s;
+}
+
+const char *scheme_prefix(const struct scheme *s, char *buf, size_t size)
+{
+	if (strcmp(s->name, "file") == 0)
+		return "/";
+	if (strcmp(s->name, "tmp") == 0)
+		return "/tmp/";
+	ksnprintf(buf, size, "%s:", s->name);
+	return buf;
 }
 
 /* The "/scheme" directory: one entry per registered scheme. */

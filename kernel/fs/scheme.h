@@ -20,6 +20,7 @@
 
 struct file;
 struct kstat;
+struct fs_setattr;
 
 struct scheme_ops {
 	/* path is the part after "name:" with no leading '/', "" for the root.
@@ -46,7 +47,26 @@ struct scheme_ops {
 	long (*seek)(struct file *f, int64_t off, int whence);
 	/* Optional: terminal ioctls (console only). */
 	long (*ioctl)(struct file *f, uint64_t req, uint64_t arg);
+	/* Optional, for schemes with symlinks: walk path; at the first symlink
+	 * that is not the last component (or is, with follow), copy its target
+	 * (NUL-terminated) into target, set *consumed to the bytes of path up
+	 * to the end of its component, and return 1. 0 when no symlink is on
+	 * the way (or the walk ends at a missing name: the op that follows
+	 * reports it); -ENOTDIR when the path goes through a file. */
+	int (*walk_link)(const char *path, bool follow, char *target, size_t size,
+	                 size_t *consumed);
+	/* Optional link and metadata operations (NULL: -EPERM / -EROFS). Paths
+	 * are resolved (file_resolve) before these see them. */
+	long (*readlink)(const char *path, char *buf, size_t size); /* bytes, no NUL */
+	int (*symlink)(const char *target, const char *path);
+	int (*link)(const char *oldpath, const char *newpath);
+	/* Within this scheme; flags 0 or RENAME_NOREPLACE. */
+	int (*rename)(const char *oldpath, const char *newpath, int flags);
+	/* By open file (f non-NULL) or by path. */
+	int (*setattr)(struct file *f, const char *path, const struct fs_setattr *a);
+	int (*mknod)(const char *path, int mode, uint64_t dev);
 };
+#define RENAME_NOREPLACE 1
 
 struct scheme {
 	const char *name;
@@ -62,4 +82,6 @@ const struct scheme *scheme_at(int i);
 /* Split a (cwd-resolved, absolute or name:) path into scheme and rest.
  * Returns the scheme or NULL (-ENOENT). *rest points into path. */
 const struct scheme *scheme_resolve(const char *path, const char **rest);
+/* How absolute paths into s begin: "/" (file), "/tmp/" (tmp), "name:". */
+const char *scheme_prefix(const struct scheme *s, char *buf, size_t size);
 #endif

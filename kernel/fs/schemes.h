@@ -11,6 +11,15 @@ void proc_scheme_init(void);
 void pipe_scheme_init(void);
 void serial2_scheme_init(void);
 int pipe_create(struct file **rd, struct file **wr);
+/* FIFOs (scheme_pipe.c): a pipe a named node owns, opened by attaching. */
+struct pipe;
+struct pipe *pipe_alloc(void);
+void pipe_free(struct pipe *p);
+int pipe_attach(struct pipe *p, struct file *f);
+void pipe_detach(struct pipe *p, struct file *f);
+long pipe_file_read(struct pipe *p, struct file *f, uint64_t ubuf, size_t n);
+long pipe_file_write(struct pipe *p, struct file *f, uint64_t ubuf, size_t n);
+int pipe_file_poll(struct pipe *p, struct file *f);
 int initfs_lookup(const char *path, const void **data, size_t *size);
 int console_fg_pgrp(void);          /* the group ^C signals (default 1) */
 void console_set_fg_pgrp(int pgid); /* as TIOCSPGRP; pgid <= 0 is ignored */

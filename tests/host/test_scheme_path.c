@@ -155,7 +155,7 @@ TEST(relative_and_long_paths)
 	NOROUTE("bin/sh");
 	NOROUTE("a/b:c");
 	NOROUTE(".");
-	char longp[600];
+	char longp[PATH_MAX_K + 100];
 	memset(longp, 'x', sizeof longp - 1);
 	longp[0] = '/';
 	longp[sizeof longp - 1] = 0;

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -62,6 +63,22 @@ extern volatile int got_signo_field;
 extern sigjmp_buf fault_jmp;
 extern int g_fd;
 void record_handler(int sig, siginfo_t *si, void *uc);
+
+/* File-system areas (links, modes, times, fifo, rename, dirs). */
+/* Running on Procyon (uname's sysname), not on the host's Linux. */
+int on_procyon(void);
+/* A fresh empty directory /tmp/kt_NAME (what was there removed): its path. */
+const char *kt_dir(const char *name);
+/* Remove path and, if a directory, everything below it (no symlink followed). */
+void rm_tree(const char *path);
+/* Walk the tree at dir and CHECK that it is consistent: every name lstats,
+ * each directory lists "." and ".." once and has nlink 2 + subdirectories.
+ * Returns the number of names below dir. */
+int check_tree(const char *dir);
+/* Write a whole file (created 0644 or truncated) / read it into buf (NUL
+ * terminated): the byte count. */
+void put_file(const char *path, const char *text);
+ssize_t get_file(const char *path, char *buf, size_t cap);
 /* Record the fault and jump back to the sigsetjmp in the test. */
 void fault_jump_handler(int sig, siginfo_t *si, void *uc);
 #endif

@@ -355,7 +355,8 @@ static void listing_inodes_match_stat(void)
 			char path[128];
 			struct stat st;
 			snprintf(path, sizeof path, "%s%s%s", dirs[d], d ? "/" : "", e->name);
-			if (stat(path, &st) == 0 && st.st_ino != e->ino)
+			int dots = !strcmp(e->name, ".") || !strcmp(e->name, ".."); /* ktest's */
+			if (!dots && stat(path, &st) == 0 && st.st_ino != e->ino)
 				FAILF("%s: d_ino %lu, st_ino %lu", path, (unsigned long)e->ino,
 				      (unsigned long)st.st_ino);
 			off += e->reclen;

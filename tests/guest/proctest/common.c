@@ -25,6 +25,11 @@ int list_dir(const char *path, char *out, size_t cap)
 			unsigned short reclen;
 			memcpy(&reclen, buf + pos + 16, 2);
 			const char *name = buf + pos + 19;
+			/* "." and ".." (every directory has them) are not counted */
+			if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+				pos += reclen ? reclen : 1;
+				continue;
+			}
 			int w = snprintf(out + len, cap - len, "%s\n", name);
 			if (w > 0 && (size_t)w < cap - len)
 				len += (size_t)w;
