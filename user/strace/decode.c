@@ -703,6 +703,13 @@ static int fmt_one(struct sbuf *b, struct tracee *t, char c, int *ai, int at_exi
 	uint64_t v = i < 6 ? t->args[i] : 0, next = i + 1 < 6 ? t->args[i + 1] : 0;
 	int failed = at_exit && ret < 0 && ret >= -4095;
 	*ai = i + 1;
+	/* -e verbose=SET: outside the set, structures are not fetched, their
+	 * addresses are shown (strings and buffers still are), as strace does. */
+	if (t->nr < SYSENT_MAX && !nset_has(&opt.verbose, (unsigned)t->nr) && v &&
+	    strchr("SNTRPWAkK", c)) {
+		fmt_ptr(b, v);
+		return 1;
+	}
 	switch (c) {
 	case 'd': sb_long(b, (int)v); break;
 	case 'l': sb_long(b, (long)v); break;
@@ -1052,6 +1059,12 @@ void decode_entry(struct sbuf *b, struct tracee *t)
 execve:
 	fmt_path(b, t, t->args[0]);
 	sb_puts(b, ", ");
+	if (!nset_has(&opt.verbose, 59)) { /* -e verbose=: the arrays' addresses */
+		fmt_ptr(b, t->args[1]);
+		sb_puts(b, ", ");
+		fmt_ptr(b, t->args[2]);
+		return;
+	}
 	fmt_argv(b, t, t->args[1], 0);
 	sb_puts(b, ", ");
 	fmt_argv(b, t, t->args[2], 1);
