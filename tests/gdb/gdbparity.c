@@ -10,6 +10,11 @@
  *   exec      execs itself with "call" (so argv[0] must be its path);
  *   syscalls  getpid(), then write(1, ...) and close(-1), exits 7;
  *   spin      loops until a debugger sets stop_spinning (for attach);
+ *   loop      calls tick() every 10 ms until a debugger sets
+ *             stop_spinning, then exits 7 (attached to by GDB);
+ *   background  starts "gdbparity loop" in a child, prints its pid and
+ *             becomes "gdbserver --multi" (Procyon only: the guest side of
+ *             the attach parity session);
  *   watch     touch() writes, reads and writes globals (w1..w5, warr), for
  *             watchpoints, then exits 7;
  *   siginfo   a SIGSEGV at nowhere (a handler of SIGUSR1 jumps past it),
@@ -38,6 +43,10 @@ __attribute__((noinline)) int square(int x) { return x * x; }
 __attribute__((noinline)) int crash(int x) { return *nowhere + x; }
 
 __attribute__((noinline)) void checkpoint(void) { counter += 100; }
+
+volatile long ticks;
+
+__attribute__((noinline)) void tick(void) { ticks++; }
 
 volatile long w1, w2, w3, w4, w5;
 volatile int warr[8];
@@ -143,6 +152,24 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "siginfo"))
 		return do_siginfo();
+	if (!strcmp(mode, "loop")) {
+		while (!stop_spinning) {
+			tick();
+			usleep(10000);
+		}
+		return 7;
+	}
+	if (!strcmp(mode, "background")) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			execl(argv[0], argv[0], "loop", (char *)NULL);
+			_exit(1);
+		}
+		printf("gdbparity: background pid %d\n", (int)pid);
+		fflush(stdout);
+		execl("/bin/gdbserver", "gdbserver", "--multi", (char *)NULL);
+		return 1;
+	}
 	if (!strcmp(mode, "spin")) {
 		while (!stop_spinning)
 			counter++;
