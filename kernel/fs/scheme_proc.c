@@ -27,6 +27,7 @@ enum procfs_kind {
 	PK_STATUS,
 	PK_CMDLINE,
 	PK_EXE,
+	PK_CWD,
 	PK_MAPS,
 	PK_REGS,
 	PK_REGS_INT,
@@ -80,6 +81,8 @@ static long procfs_read_cmdline(struct file *, struct proc_handle *, struct proc
                                 size_t, uint64_t *);
 static long procfs_read_exe(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
                             uint64_t *);
+static long procfs_read_cwd(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
+                            uint64_t *);
 static long procfs_read_maps(struct file *, struct proc_handle *, struct proc *, uint64_t, size_t,
                              uint64_t *);
 static long procfs_read_regs_int(struct file *, struct proc_handle *, struct proc *, uint64_t,
@@ -124,6 +127,8 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	                   procfs_read_cmdline, 0},
 	[PK_EXE]        = {"exe",       PK_PID,  DT_REG, 0444, 0,                             0,
 	                   procfs_read_exe, 0},
+	[PK_CWD]        = {"cwd",       PK_PID,  DT_REG, 0444, 0,                             0,
+	                   procfs_read_cwd, 0},
 	[PK_MAPS]       = {"maps",      PK_PID,  DT_REG, 0444, 0,                             0,
 	                   procfs_read_maps, 0},
 	[PK_REGS]       = {"regs",      PK_PID,  DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
@@ -385,6 +390,16 @@ static long procfs_read_exe(struct file *f, struct proc_handle *h, struct proc *
 {
 	(void)h;
 	return file_read_window(f, ubuf, n, off, p->exe, strlen(p->exe));
+}
+
+/* cwd: the process's working directory, an absolute path without a
+ * newline (what Linux's /proc/PID/cwd link points to). */
+static long procfs_read_cwd(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
+                            size_t n, uint64_t *off)
+{
+	(void)h;
+	const char *cwd = p->cwd[0] ? p->cwd : "/";
+	return file_read_window(f, ubuf, n, off, cwd, strlen(cwd));
 }
 
 /* maps: one line per region, made as it is copied, so a table of any size

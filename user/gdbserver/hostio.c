@@ -174,7 +174,7 @@ static void vfile_open(const char *args)
 	v->fd = -1;
 	v->text = NULL;
 	if (proc_path(path, &pid, &rest)) {
-		if (!*rest || strchr(rest, '/') || !strcmp(rest, "cwd")) {
+		if (!*rest || strchr(rest, '/')) {
 			reply_errno(!*rest ? EISDIR : ENOENT);
 			return;
 		}
@@ -297,7 +297,8 @@ static void vfile_close(const char *args)
 	send_str("F0");
 }
 
-/* readlink:path: /proc/PID/exe is proc:PID/exe; cwd is not known. */
+/* readlink:path: /proc/PID/exe and /proc/PID/cwd are proc:PID/exe and
+ * proc:PID/cwd (each reads as the path the link would name). */
 static void vfile_readlink(const char *args)
 {
 	char path[256], reply[600];
@@ -312,11 +313,11 @@ static void vfile_readlink(const char *args)
 		reply_errno(EACCES);
 		return;
 	}
-	if (!proc_path(path, &pid, &rest) || strcmp(rest, "exe")) {
-		reply_errno(!strcmp(path + strlen(path) - 4, "/cwd") ? ENOENT : EINVAL);
+	if (!proc_path(path, &pid, &rest) || (strcmp(rest, "exe") && strcmp(rest, "cwd"))) {
+		reply_errno(EINVAL);
 		return;
 	}
-	char *text = read_whole(pid, "exe", &len);
+	char *text = read_whole(pid, rest, &len);
 	if (!text) {
 		reply_errno(errno);
 		return;
