@@ -1277,6 +1277,10 @@ static void random_call(void)
 		a[0] = (uint64_t)safe_target(pick_pid());
 		a[1] = (uint64_t)pick_signal();
 		break;
+	case SYS_prlimit64:         /* never the harness's limits (an RLIMIT_NOFILE of 0 */
+	case SYS_sched_setaffinity: /* would leave the driver unable to open sys:) */
+		a[0] = (uint64_t)(chance(50) ? 0 : pick_proc_pid());
+		break;
 	case SYS_tkill:
 		a[0] = (uint64_t)safe_target(pick_pid());
 		a[1] = (uint64_t)pick_signal();

@@ -32,8 +32,8 @@ static void list_scheme_path_root_same(void)
 	CHECK(strcmp(a, b) == 0);
 }
 
-static const char *const pid_files[] = {"status", "cmdline", "exe",       "maps",    "regs",
-                                        "mem",    "trace",   "sysfilter", "siginfo", "fd",  "cwd"};
+static const char *const pid_files[] = {"status", "cmdline",   "exe",     "maps", "regs", "mem",
+                                        "trace",  "sysfilter", "siginfo", "fd",   "cwd"};
 #define PID_FILES (int)(sizeof pid_files / sizeof pid_files[0])
 
 static void check_pid_dir_listing(const char *path)
