@@ -180,7 +180,7 @@ SUITE   ?=
 check: deps all $(HTESTS)
 	@T="$(T)" SUITE="$(SUITE)" tools/run-tests
 
-# The syscall fuzzer (tests/guest/fuzz.c) booted as init's program:
+# The syscall fuzzer (tests/guest/fuzz/) booted as init's program:
 # make fuzz SEED=N ITER=M [NPROC=8] [VERBOSE=1]; prints a summary.
 # REPLAY=R,W replays worker W of round R alone, every call printed.
 SEED    ?= 1
