@@ -41,6 +41,7 @@ void kmain(uint32_t mb_magic, uint64_t mb_info_pa)
 	regs_fpu_init();                        /* which MXCSR bits this CPU takes */
 	timer_init();                           /* PIT tick, TSC clock */
 	time_init();                            /* wall clock from the RTC */
+	vm_share_init();                        /* counts of MAP_SHARED frames */
 	arch_syscall_init();                    /* syscall/sysret MSRs */
 	initfs_scheme_init();                   /* file: the root filesystem module */
 	tmp_scheme_init();                      /* tmp: writable, in memory */

@@ -187,14 +187,19 @@ uint64_t vm_prot_flags(int prot)
  * indexed by frame, made at the first shared mapping. */
 static uint16_t *vm_share_count;
 
+/* Make the table at boot, so its memory is part of every baseline. */
+void vm_share_init(void)
+{
+	vm_share_count = kzalloc(pmm_frame_limit() * sizeof *vm_share_count);
+	if (!vm_share_count)
+		kprintf("vm: no memory for MAP_SHARED counts: MAP_SHARED will fail\n");
+}
+
 /* A new zeroed frame with one shared mapping's count, or 0. */
 uint64_t vm_shared_frame(void)
 {
-	if (!vm_share_count) {
-		vm_share_count = kzalloc(pmm_frame_limit() * sizeof *vm_share_count);
-		if (!vm_share_count)
-			return 0;
-	}
+	if (!vm_share_count)
+		return 0;
 	uint64_t pa = vm_zeroed_frame();
 	if (pa)
 		vm_share_count[pa / PAGE_SIZE] = 1;

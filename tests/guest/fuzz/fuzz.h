@@ -1,7 +1,7 @@
 /* fuzz.h: what the files of Procyon's own system call fuzzer share
  * (tests/guest/fuzz/: gen.c the list, generator and call ring; args.c the
  * argument makers; call.c making a call, handlers, proc: operations;
- * worker.c a worker's calls and storms; driver.c the driver and main).
+ * worker.c a worker's calls and storms; main.c the driver and main).
  *
  * fuzz: Procyon's own system call fuzzer (issue 8, item 9).
  *

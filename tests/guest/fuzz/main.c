@@ -1,4 +1,4 @@
-/* fuzz/driver.c: the driver: rounds, watching workers, baselines, replay, main (see fuzz.h). */
+/* fuzz/main.c: the driver: rounds, watching workers, baselines, replay, main (see fuzz.h). */
 #define _GNU_SOURCE
 #include "fuzz.h"
 
