@@ -3,11 +3,19 @@
 #include "errno.h"
 #include "proc.h"
 
-/* Put f in the lowest free slot >= min_fd. Takes over the caller's reference. */
+/* One more than the highest descriptor p may use: RLIMIT_NOFILE, at most
+ * the table's size. */
+int fd_limit(const struct proc *p)
+{
+	return p->rlim[RLIMIT_NOFILE].cur < NOFILE ? (int)p->rlim[RLIMIT_NOFILE].cur : NOFILE;
+}
+
+/* Put f in the lowest free slot >= min_fd. Takes over the caller's
+ * reference on success only: on -EMFILE the caller still holds it. */
 int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec)
 {
-	uint64_t limit = p->rlim[RLIMIT_NOFILE].cur < NOFILE ? p->rlim[RLIMIT_NOFILE].cur : NOFILE;
-	for (int fd = min_fd < 0 ? 0 : min_fd; (uint64_t)fd < limit; fd++) {
+	int limit = fd_limit(p);
+	for (int fd = min_fd < 0 ? 0 : min_fd; fd < limit; fd++) {
 		if (!p->files[fd]) {
 			p->files[fd] = f;
 			p->cloexec[fd] = cloexec;

@@ -206,6 +206,7 @@ void proc_set_cmdline(struct proc *p, const char *argv_flat, size_t len);
 int proc_count(void);
 
 /* File descriptors (fd.c). */
+int fd_limit(const struct proc *p);
 int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec);
 struct file *fd_get(int fd);
 int fd_close(struct proc *p, int fd);

@@ -415,17 +415,23 @@ long sys_getdents64(int fd, uint64_t ubuf, size_t n)
 	return fs_getdents_dots(f, &st, ubuf, n);
 }
 
+/* dup2/dup3: newfd at or above RLIMIT_NOFILE is EBADF, as on Linux (once
+ * fd_install's EMFILE leaked the reference taken for it, and with it a
+ * trace session: fuzzer seed 14). */
 static long fs_dup_to(int oldfd, int newfd, bool cloexec)
 {
 	struct file *f = fd_get(oldfd);
-	if (!f || newfd < 0 || newfd >= NOFILE)
+	if (!f || newfd < 0 || newfd >= fd_limit(current))
 		return -EBADF;
 	if (oldfd == newfd)
 		return newfd;
 	file_get(f);
 	if (current->files[newfd])
 		fd_close(current, newfd);
-	return fd_install(current, f, newfd, cloexec);
+	int r = fd_install(current, f, newfd, cloexec);
+	if (r < 0)
+		file_put(f);
+	return r;
 }
 
 long sys_dup(int fd)
@@ -469,7 +475,7 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC: {
-		if (arg >= NOFILE)
+		if (arg >= (uint64_t)fd_limit(current))
 			return -EINVAL;
 		file_get(f);
 		int r = fd_install(current, f, (int)arg, cmd == F_DUPFD_CLOEXEC);

@@ -396,6 +396,7 @@ int drive(uint64_t seed, long iter, int nproc, int verbose)
 	       base.frames, base.sessions, base.procs, base.heap);
 	long t0 = fuzz_now_ms();
 	int alive = 1;
+	long last_sessions = base.sessions;
 	/* Rounds until ITER calls are made (workers often die early), at most
 	 * four times the rounds that would take if none did. */
 	for (int r = 0; calls_made < iter && r < 4 * rounds && alive; r++) {
@@ -409,6 +410,13 @@ int drive(uint64_t seed, long iter, int nproc, int verbose)
 			hangs++;
 		}
 		remove_tree("/tmp", 1, 0);
+		/* Every worker is gone: a session still open was leaked this
+		 * round (replay its workers with REPLAY=R,W to find which). */
+		long sessions = fuzz_sys_value("sys:sessions");
+		if (sessions != last_sessions)
+			printf("fuzz: round %d left sessions at %ld (baseline %ld)\n", r, sessions,
+			       base.sessions);
+		last_sessions = sessions;
 	}
 	struct counters c = settle(base);
 	long secs = (fuzz_now_ms() - t0) / 1000;
