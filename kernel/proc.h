@@ -269,6 +269,8 @@ void signal_info_from_user(const uint8_t in[128], struct ksiginfo *k);
 bool signal_info_is_fault(const struct ksiginfo *k);
 int signal_send_pgrp(int pgid, int sig);
 bool signal_pending(struct proc *p);
+void signal_mask_begin(uint64_t mask);
+long signal_mask_end(long r);
 bool proc_should_wake(struct proc *p);
 void signal_deliver(struct trapframe *tf);
 void signal_fault(int sig, int code, uint64_t addr);

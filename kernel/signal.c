@@ -383,6 +383,28 @@ long sys_rt_sigsuspend(uint64_t umask, size_t setsize)
 	return -EINTR;
 }
 
+/* pselect6 and ppoll wait with a temporary mask, as rt_sigsuspend does.
+ * signal_mask_end after the wait puts the caller's mask back at once,
+ * unless a signal the temporary mask let through is about to be acted on:
+ * then signal_deliver does (its frame saves the caller's mask). */
+void signal_mask_begin(uint64_t mask)
+{
+	struct proc *p = current;
+	p->saved_sigmask = p->sig_blocked;
+	p->restore_sigmask = true;
+	p->sig_blocked = mask & ~UNBLOCKABLE;
+}
+
+long signal_mask_end(long r)
+{
+	struct proc *p = current;
+	if (!p->restore_sigmask || (r == -EINTR && signal_pending(p)))
+		return r;
+	p->sig_blocked = p->saved_sigmask;
+	p->restore_sigmask = false;
+	return r;
+}
+
 long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)
 {
 	if (setsize != 8)

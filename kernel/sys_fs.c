@@ -525,11 +525,47 @@ long sys_pipe2(uint64_t ufds, int flags)
 
 long sys_pipe(uint64_t ufds) { return sys_pipe2(ufds, 0); }
 
+#define FIONREAD 0x541b
+#define FIONBIO 0x5421
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define FIOQSIZE 0x5460
+
+/* The requests every file answers, as Linux's do_vfs_ioctl does; the rest
+ * go to the scheme. The request is an unsigned int, as on Linux. */
 long sys_ioctl(int fd, uint64_t req, uint64_t arg)
 {
 	struct file *f = fd_get(fd);
 	if (!f)
 		return -EBADF;
+	struct kstat st;
+	bool sized = f->ops->stat && f->ops->stat(f, &st) == 0 &&
+	             ((st.mode & S_IFMT) == S_IFREG || (st.mode & S_IFMT) == S_IFDIR ||
+	              (st.mode & S_IFMT) == S_IFLNK);
+	int on;
+	switch ((uint32_t)req) {
+	case FIOCLEX:
+	case FIONCLEX: current->cloexec[fd] = (uint32_t)req == FIOCLEX; return 0;
+	case FIONBIO:
+		if (copy_from_user(&on, arg, sizeof on))
+			return -EFAULT;
+		f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~O_NONBLOCK;
+		return 0;
+	case FIOQSIZE: { /* Linux's inode_get_bytes: the space allocated, st_blocks * 512 */
+		if (!sized)
+			return -ENOTTY;
+		int64_t bytes = (int64_t)((st.size + 511) / 512 * 512);
+		return copy_to_user(arg, &bytes, sizeof bytes) ? -EFAULT : 0;
+	}
+	case FIONREAD:
+		if (sized &&
+		    (st.mode & S_IFMT) == S_IFREG) { /* Linux's int: the size less the offset */
+			on = (int)((int64_t)st.size - (int64_t)f->off);
+			return copy_to_user(arg, &on, sizeof on) ? -EFAULT : 0;
+		}
+		break;
+	default: break;
+	}
 	return f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
 }
 
@@ -642,6 +678,20 @@ static long fs_do_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64
 	return r;
 }
 
+/* select, pselect6, ppoll: a non-zero timeout is written back with the
+ * time left, as Linux does (a zero one is left alone); a timeout in memory
+ * the caller cannot write is not an error then. unit: 1000 for a timeval's
+ * microseconds, 1 for a timespec's nanoseconds. */
+static long fs_timeout_left(long r, uint64_t utime, uint64_t deadline, uint64_t unit)
+{
+	if (!deadline)
+		return r;
+	uint64_t now = clock_ns(), left = deadline > now ? deadline - now : 0;
+	int64_t t[2] = {(int64_t)(left / 1000000000), (int64_t)(left % 1000000000 / unit)};
+	(void)copy_to_user(utime, t, sizeof t);
+	return r;
+}
+
 long sys_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t utv)
 {
 	struct {
@@ -654,23 +704,36 @@ long sys_select(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t utv)
 	if (tv.sec < 0 || tv.usec < 0 || tv.usec >= 1000000)
 		return -EINVAL;
 	uint64_t ns = (uint64_t)tv.sec * 1000000000 + (uint64_t)tv.usec * 1000;
-	return fs_do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
+	uint64_t deadline = ns ? clock_ns() + ns : 0;
+	return fs_timeout_left(fs_do_select(nfds, ur, uw, ue, deadline, ns == 0), utv, deadline,
+	                       1000);
 }
 
 long sys_pselect6(int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig)
 {
-	(void)usig; /* the signal mask is not applied */
 	struct {
 		int64_t sec, nsec;
-	} ts;
-	if (!uts)
-		return fs_do_select(nfds, ur, uw, ue, 0, false);
-	if (copy_from_user(&ts, uts, sizeof ts))
+	} ts = {0, 0};
+	struct {
+		uint64_t set, size;
+	} sig = {0, 0};
+	uint64_t mask = 0;
+	if (uts && copy_from_user(&ts, uts, sizeof ts))
 		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+	if (uts && (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000))
 		return -EINVAL;
+	if (usig && copy_from_user(&sig, usig, sizeof sig))
+		return -EFAULT;
+	if (sig.set && sig.size != 8)
+		return -EINVAL;
+	if (sig.set && copy_from_user(&mask, sig.set, sizeof mask))
+		return -EFAULT;
 	uint64_t ns = (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec;
-	return fs_do_select(nfds, ur, uw, ue, ns ? clock_ns() + ns : 0, ns == 0);
+	uint64_t deadline = ns ? clock_ns() + ns : 0;
+	if (sig.set)
+		signal_mask_begin(mask);
+	long r = fs_do_select(nfds, ur, uw, ue, deadline, uts && ns == 0);
+	return fs_timeout_left(signal_mask_end(r), uts, deadline, 1);
 }
 
 long sys_poll(uint64_t ufds, uint64_t nfds, int timeout_ms)
@@ -686,17 +749,17 @@ long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, si
 		return sigsetsize != 8 ? -EINVAL : -EFAULT;
 	struct {
 		int64_t sec, nsec;
-	} ts;
-	if (!uts)
-		return fs_do_poll(ufds, nfds, 0, false);
-	if (copy_from_user(&ts, uts, sizeof ts))
+	} ts = {0, 0};
+	if (uts && copy_from_user(&ts, uts, sizeof ts))
 		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+	if (uts && (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000))
 		return -EINVAL;
-	if (ts.sec == 0 && ts.nsec == 0)
-		return fs_do_poll(ufds, nfds, 0, true);
-	return fs_do_poll(ufds, nfds,
-	                  clock_ns() + (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec, false);
+	uint64_t ns = (uint64_t)ts.sec * 1000000000 + (uint64_t)ts.nsec;
+	uint64_t deadline = ns ? clock_ns() + ns : 0;
+	if (usigmask)
+		signal_mask_begin(mask);
+	long r = fs_do_poll(ufds, nfds, deadline, uts && ns == 0);
+	return fs_timeout_left(signal_mask_end(r), uts, deadline, 1);
 }
 
 long sys_getcwd(uint64_t ubuf, size_t size)

@@ -45,7 +45,8 @@ struct scheme_ops {
 	int (*rmdir)(const char *path);
 	/* Optional: lseek override (e.g. proc:mem allows any 64-bit offset). */
 	long (*seek)(struct file *f, int64_t off, int whence);
-	/* Optional: terminal ioctls (console only). */
+	/* Optional: the scheme's ioctls (the console's terminal ones, FIONREAD
+	 * of pipes); the generic FIO* ones are sys_ioctl's. */
 	long (*ioctl)(struct file *f, uint64_t req, uint64_t arg);
 	/* Optional, for schemes with symlinks: walk path; at the first symlink
 	 * that is not the last component (or is, with follow), copy its target

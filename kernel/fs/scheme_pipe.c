@@ -231,7 +231,23 @@ static int pipe_stat_path(const char *path, struct kstat *st)
 	return -ENOENT; /* as pipe_open: no pipe has a name */
 }
 
+#define FIONREAD 0x541b
+
+long pipe_file_ioctl(struct pipe *p, struct file *f, uint64_t req, uint64_t arg)
+{
+	int waiting = (int)p->len;
+	if ((uint32_t)req != FIONREAD)
+		return -ENOTTY;
+	return file_copy_out(f, arg, &waiting, sizeof waiting) ? -EFAULT : 0;
+}
+
+static long pipe_ioctl(struct file *f, uint64_t req, uint64_t arg)
+{
+	return pipe_file_ioctl(((struct pipe_end *)f->priv)->pipe, f, req, arg);
+}
+
 static const struct scheme_ops pipe_ops = {
+    .ioctl = pipe_ioctl,
     .open = pipe_open,
     .read = pipe_read,
     .write = pipe_write,

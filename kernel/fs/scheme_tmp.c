@@ -746,7 +746,14 @@ static int tmp_poll(struct file *f, int events)
 	return n->fifo ? pipe_file_poll(n->fifo, f) : POLLIN | POLLOUT;
 }
 
+static long tmp_ioctl(struct file *f, uint64_t req, uint64_t arg)
+{
+	struct tnode *n = f->priv;
+	return n->fifo ? pipe_file_ioctl(n->fifo, f, req, arg) : -ENOTTY;
+}
+
 static const struct scheme_ops tmp_ops = {
+    .ioctl = tmp_ioctl,
     .open = tmp_open,
     .read = tmp_read,
     .write = tmp_write,

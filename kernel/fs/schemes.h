@@ -20,6 +20,8 @@ void pipe_detach(struct pipe *p, struct file *f);
 long pipe_file_read(struct pipe *p, struct file *f, uint64_t ubuf, size_t n);
 long pipe_file_write(struct pipe *p, struct file *f, uint64_t ubuf, size_t n);
 int pipe_file_poll(struct pipe *p, struct file *f);
+/* FIONREAD of a pipe or FIFO end: the bytes waiting in it. */
+long pipe_file_ioctl(struct pipe *p, struct file *f, uint64_t req, uint64_t arg);
 int initfs_lookup(const char *path, const void **data, size_t *size);
 int console_fg_pgrp(void);          /* the group ^C signals (default 1) */
 void console_set_fg_pgrp(int pgid); /* as TIOCSPGRP; pgid <= 0 is ignored */

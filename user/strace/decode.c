@@ -23,22 +23,23 @@
  *  E AT_* flags  c access mode  C clock id  t clock_nanosleep flags
  *  I ioctl request and argument  v iovec in (count: next)  V iovec out
  *  D getdents64 out  G getcwd out  r mmap prot  y mmap flags
- *  j arch_prctl code  z O_CLOEXEC-style flags  M rlimit out  Y resource */
+ *  j arch_prctl code  z O_CLOEXEC-style flags  L rlimit in  M rlimit out
+ *  Y resource */
 static const char *const formats[SYSENT_MAX] = {
-    [0] = "f>Bu",   [1] = "fbu",    [2] = "sO",     [3] = "f",      [4] = "s>S",     [5] = "f>S",
-    [6] = "s>S",    [8] = "fle",    [9] = "puryfx", [10] = "pur",   [11] = "pu",     [12] = "p",
-    [13] = "gA>Zu", [14] = "hk>Ku", [16] = "fI",    [17] = "f>Bul", [18] = "fbul",   [19] = "f>Vd",
-    [20] = "fvd",   [21] = "sc",    [22] = ">P",    [24] = "",      [32] = "f",      [33] = "ff",
-    [34] = "",      [35] = "T>R",   [37] = "U",     [39] = "",      [57] = "",       [58] = "",
-    [60] = "d",     [61] = "d>Wwp", [62] = "dg",    [63] = ">N",    [72] = "fF",     [79] = ">Gu",
-    [80] = "s",     [81] = "f",     [82] = "ss",    [83] = "sm",    [84] = "s",      [85] = "sm",
-    [86] = "ss",    [87] = "s",     [88] = "ss",    [90] = "sm",    [95] = "m",      [97] = "Y>M",
-    [102] = "",     [104] = "",     [105] = "U",    [106] = "U",    [107] = "",      [108] = "",
-    [109] = "dd",   [110] = "",     [111] = "",     [112] = "",     [121] = "d",     [124] = "d",
-    [130] = "ku",   [158] = "jx",   [186] = "",     [200] = "dg",   [217] = "f>Du",  [218] = "p",
-    [228] = "C>R",  [231] = "d",    [234] = "ddg",  [257] = "asO",  [262] = "as>SE", [74] = "f",
-    [75] = "f",     [77] = "fl",    [73] = "fd",    [135] = "x",    [162] = "",      [255] = "fd",
-    [263] = "asE",  [292] = "ffz",  [293] = ">Pz",  [269] = "asc",
+    [0] = "f>Bu",    [1] = "fbu",     [2] = "sO",     [3] = "f",      [4] = "s>S",   [5] = "f>S",
+    [6] = "s>S",     [8] = "fle",     [9] = "puryfx", [10] = "pur",   [11] = "pu",   [12] = "p",
+    [13] = "gA>Zu",  [14] = "hk>Ku",  [16] = "fI",    [17] = "f>Bul", [18] = "fbul", [19] = "f>Vd",
+    [20] = "fvd",    [21] = "sc",     [22] = ">P",    [24] = "",      [32] = "f",    [33] = "ff",
+    [34] = "",       [35] = "T>R",    [37] = "U",     [39] = "",      [57] = "",     [58] = "",
+    [60] = "d",      [61] = "d>Wwp",  [62] = "dg",    [63] = ">N",    [72] = "fF",   [79] = ">Gu",
+    [80] = "s",      [81] = "f",      [82] = "ss",    [83] = "sm",    [84] = "s",    [85] = "sm",
+    [86] = "ss",     [87] = "s",      [88] = "ss",    [90] = "sm",    [95] = "m",    [97] = "Y>M",
+    [160] = "YL",    [302] = "dYL>M", [102] = "",     [104] = "",     [105] = "U",   [106] = "U",
+    [107] = "",      [108] = "",      [109] = "dd",   [110] = "",     [111] = "",    [112] = "",
+    [121] = "d",     [124] = "d",     [130] = "ku",   [158] = "jx",   [186] = "",    [200] = "dg",
+    [217] = "f>Du",  [218] = "p",     [228] = "C>R",  [231] = "d",    [234] = "ddg", [257] = "asO",
+    [262] = "as>SE", [74] = "f",      [75] = "f",     [77] = "fl",    [73] = "fd",   [135] = "x",
+    [162] = "",      [255] = "fd",    [263] = "asE",  [292] = "ffz",  [293] = ">Pz", [269] = "asc",
 };
 
 #define AT_FDCWD_VAL (-100)
@@ -48,15 +49,8 @@ static const char *const formats[SYSENT_MAX] = {
 /* Small printers.                                                          */
 /* ------------------------------------------------------------------------ */
 
-struct flag {
-	uint64_t bit;
-	const char *name;
-};
-#define NF(a) (sizeof(a) / sizeof(a)[0])
-
 /* "A|B|0x40" for the named bits of v; zero prints as zero_name. */
-static void fmt_flags(struct sbuf *b, uint64_t v, const struct flag *f, size_t n,
-                      const char *zero_name)
+void fmt_flags(struct sbuf *b, uint64_t v, const struct flag *f, size_t n, const char *zero_name)
 {
 	if (!v) {
 		sb_puts(b, zero_name);
@@ -74,7 +68,7 @@ static void fmt_flags(struct sbuf *b, uint64_t v, const struct flag *f, size_t n
 }
 
 /* The name of value v, or NULL. */
-static const char *xlookup(const struct flag *f, size_t n, uint64_t v)
+const char *xlookup(const struct flag *f, size_t n, uint64_t v)
 {
 	for (size_t i = 0; i < n; i++)
 		if (f[i].bit == v)
@@ -82,7 +76,7 @@ static const char *xlookup(const struct flag *f, size_t n, uint64_t v)
 	return NULL;
 }
 
-static void fmt_xval(struct sbuf *b, const struct flag *f, size_t n, uint64_t v, const char *unk)
+void fmt_xval(struct sbuf *b, const struct flag *f, size_t n, uint64_t v, const char *unk)
 {
 	const char *s = xlookup(f, n, v);
 	if (s)
@@ -91,7 +85,7 @@ static void fmt_xval(struct sbuf *b, const struct flag *f, size_t n, uint64_t v,
 		sb_printf(b, unk, (unsigned long)v);
 }
 
-static void fmt_ptr(struct sbuf *b, uint64_t v)
+void fmt_ptr(struct sbuf *b, uint64_t v)
 {
 	if (v)
 		sb_printf(b, "%#lx", (unsigned long)v);
@@ -116,7 +110,7 @@ static void fmt_dirfd(struct sbuf *b, struct tracee *t, int fd)
 }
 
 /* A NUL-terminated string of at most max bytes (max < 0: strsize). */
-static void fmt_str(struct sbuf *b, struct tracee *t, uint64_t addr, int max)
+void fmt_str(struct sbuf *b, struct tracee *t, uint64_t addr, int max)
 {
 	if (!addr) {
 		sb_puts(b, "NULL");
@@ -170,7 +164,7 @@ static void fmt_buf(struct sbuf *b, struct tracee *t, uint64_t addr, uint64_t le
 	free(buf);
 }
 
-static int peek_all(struct tracee *t, uint64_t addr, void *buf, size_t len)
+int peek_all(struct tracee *t, uint64_t addr, void *buf, size_t len)
 {
 	return addr && peek(t, addr, buf, len) == (ssize_t)len;
 }
@@ -534,16 +528,6 @@ static const struct flag rlimits[] = {
     {4, "RLIMIT_CORE"},      {5, "RLIMIT_RSS"},   {6, "RLIMIT_NPROC"},   {7, "RLIMIT_NOFILE"},
     {8, "RLIMIT_MEMLOCK"},   {9, "RLIMIT_AS"},    {10, "RLIMIT_LOCKS"},  {11, "RLIMIT_SIGPENDING"},
     {12, "RLIMIT_MSGQUEUE"}, {13, "RLIMIT_NICE"}, {14, "RLIMIT_RTPRIO"}, {15, "RLIMIT_RTTIME"}};
-static const struct flag ioctls[] = {
-    {0x5401, "TCGETS"},        {0x5402, "TCSETS"},    {0x5403, "TCSETSW"},
-    {0x5404, "TCSETSF"},       {0x5409, "TCSBRK"},    {0x540a, "TCXONC"},
-    {0x540b, "TCFLSH"},        {0x540e, "TIOCSCTTY"}, {0x540f, "TIOCGPGRP"},
-    {0x5410, "TIOCSPGRP"},     {0x5411, "TIOCOUTQ"},  {0x5413, "TIOCGWINSZ"},
-    {0x5414, "TIOCSWINSZ"},    {0x541b, "FIONREAD"},  {0x5421, "FIONBIO"},
-    {0x5422, "TIOCNOTTY"},     {0x5429, "TIOCGSID"},  {0x5450, "FIONCLEX"},
-    {0x5451, "FIOCLEX"},       {0x5452, "FIOASYNC"},  {0x80045430, "TIOCGPTN"},
-    {0x40045431, "TIOCSPTLCK"}};
-
 static void fmt_rlim(struct sbuf *b, uint64_t v)
 {
 	if (v == UINT64_MAX)
@@ -554,71 +538,6 @@ static void fmt_rlim(struct sbuf *b, uint64_t v)
 		sb_printf(b, "%lu*1024", (unsigned long)(v / 1024));
 	else
 		sb_printf(b, "%lu", (unsigned long)v);
-}
-
-static void fmt_termios(struct sbuf *b, struct tracee *t, uint64_t addr)
-{
-	struct {
-		uint32_t iflag, oflag, cflag, lflag;
-		uint8_t line, cc[19];
-	} tio;
-	if (!peek_all(t, addr, &tio, sizeof tio)) {
-		fmt_ptr(b, addr);
-		return;
-	}
-	static const char *const speeds[] = {"B0",    "B50",   "B75",    "B110",  "B134",  "B150",
-	                                     "B200",  "B300",  "B600",   "B1200", "B1800", "B2400",
-	                                     "B4800", "B9600", "B19200", "B38400"};
-	unsigned sp = tio.cflag & 017;
-	sb_printf(b, "{%s %sopost %sisig %sicanon %secho ...}",
-	          (tio.cflag & 010000) ? "B?" : speeds[sp], (tio.oflag & 1) ? "" : "-",
-	          (tio.lflag & 1) ? "" : "-", (tio.lflag & 2) ? "" : "-",
-	          (tio.lflag & 010) ? "" : "-");
-}
-
-/* ioctl(fd, REQ, arg): the argument at entry for writes, at exit for reads. */
-static int ioctl_out(uint64_t req)
-{
-	return req == 0x5401 || req == 0x5413 || req == 0x541b || req == 0x540f || req == 0x5429 ||
-	       req == 0x5411;
-}
-
-static void fmt_ioctl_arg(struct sbuf *b, struct tracee *t, uint64_t req, uint64_t arg, int at_exit,
-                          int64_t ret)
-{
-	int32_t v;
-	if (at_exit && ret < 0) {
-		fmt_ptr(b, arg);
-		return;
-	}
-	switch (req) {
-	case 0x5401:
-	case 0x5402:
-	case 0x5403:
-	case 0x5404: fmt_termios(b, t, arg); break;
-	case 0x5413:
-	case 0x5414: {
-		uint16_t ws[4];
-		if (peek_all(t, arg, ws, sizeof ws))
-			sb_printf(b, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", ws[0],
-			          ws[1], ws[2], ws[3]);
-		else
-			fmt_ptr(b, arg);
-		break;
-	}
-	case 0x540f:
-	case 0x5410:
-	case 0x541b:
-	case 0x5421:
-	case 0x5429:
-	case 0x5411:
-		if (peek_all(t, arg, &v, sizeof v))
-			sb_printf(b, "[%d]", v);
-		else
-			fmt_ptr(b, arg);
-		break;
-	default: sb_printf(b, "%#lx", (unsigned long)arg);
-	}
 }
 
 static void fmt_pollfds(struct sbuf *b, struct tracee *t, uint64_t addr, uint64_t n, int revents)
@@ -831,19 +750,10 @@ static int fmt_one(struct sbuf *b, struct tracee *t, char c, int *ai, int at_exi
 	case 'c': fmt_flags(b, (uint32_t)v, access_modes, NF(access_modes), "F_OK"); break;
 	case 'C': fmt_xval(b, clocks, NF(clocks), (uint32_t)v, "%#lx /* CLOCK_??? */"); break;
 	case 't': sb_puts(b, v == 1 ? "TIMER_ABSTIME" : v ? "" : "0"); break;
-	case 'I': {
-		const char *n = xlookup(ioctls, NF(ioctls), (uint32_t)v);
-		if (n)
-			sb_puts(b, n);
-		else
-			sb_printf(b, "%#lx", (unsigned long)v);
-		if (!ioctl_out((uint32_t)v)) {
-			sb_puts(b, ", ");
-			fmt_ioctl_arg(b, t, (uint32_t)v, next, 0, 0);
-		}
+	case 'I':
+		fmt_ioctl_entry(b, t, v, next);
 		*ai = i + 2;
 		break;
-	}
 	case 'v': fmt_iovec(b, t, v, next, -1); break;
 	case 'V':
 		if (failed)
@@ -872,8 +782,13 @@ static int fmt_one(struct sbuf *b, struct tracee *t, char c, int *ai, int at_exi
 	case 'j': fmt_xval(b, arch_codes, NF(arch_codes), v, "%#lx /* ARCH_??? */"); break;
 	case 'z': fmt_flags(b, (uint32_t)v, open_flags, NF(open_flags), "0"); break;
 	case 'Y': fmt_xval(b, rlimits, NF(rlimits), (uint32_t)v, "%#lx /* RLIMIT_??? */"); break;
+	case 'L':
 	case 'M': {
 		uint64_t r[2];
+		if (!v) {
+			sb_puts(b, "NULL");
+			break;
+		}
 		if (failed || !peek_all(t, v, r, sizeof r)) {
 			fmt_ptr(b, v);
 			break;
@@ -1126,6 +1041,10 @@ static void fmt_result(struct sbuf *b, struct tracee *t, int64_t ret)
 		}
 		sb_printf(b, "%ld (", (long)ret);
 		fmt_pollfds(b, t, t->args[0], t->args[1], 1);
+		if (nr == 271 && t->args[2]) {
+			sb_puts(b, ", left ");
+			fmt_timespec(b, t, t->args[2]);
+		}
 		sb_puts(b, ")");
 		return;
 	case 23:
@@ -1148,6 +1067,13 @@ static void fmt_result(struct sbuf *b, struct tracee *t, int64_t ret)
 					continue;
 				sb_printf(b, "%s%s %s", sep, kind[i - 1], tmp.s);
 				sep = ", ";
+			}
+			if (t->args[4]) { /* the time left, as the kernel wrote it back */
+				sb_printf(b, "%sleft ", sep);
+				if (nr == 23)
+					fmt_timeval(b, t, t->args[4]);
+				else
+					fmt_timespec(b, t, t->args[4]);
 			}
 		}
 		sb_puts(b, ")");
@@ -1186,9 +1112,8 @@ void decode_exit(struct sbuf *b, struct tracee *t, int64_t ret)
 		for (const char *c = fmt; c < rest - 1; c++) /* skip the entry letters */
 			ai += (*c == 'O' || *c == 'F' || *c == 'I') ? 2 : 1;
 		fmt_letters(b, t, rest, &ai, 1, 1, ret);
-	} else if (t->nr == 16 && fmt && ioctl_out((uint32_t)t->args[1])) {
-		sb_puts(b, ", ");
-		fmt_ioctl_arg(b, t, (uint32_t)t->args[1], t->args[2], 1, ret);
+	} else if (t->nr == 16 && fmt) {
+		fmt_ioctl_exit(b, t, t->args[1], t->args[2], ret);
 	}
 	sb_puts(b, ")");
 	(void)signal_flags_unused;

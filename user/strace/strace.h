@@ -135,6 +135,28 @@ struct tracee {
 	/* the call restart_syscall resumes */ /* the exit stop of a call already shown whole */
 };
 
+/* Decoding (decode.c): the printers other files share. */
+struct flag {
+	uint64_t bit;
+	const char *name;
+};
+#define NF(a) (sizeof(a) / sizeof(a)[0])
+/* "A|B|0x40" for the named bits of v; zero prints as zero_name. */
+void fmt_flags(struct sbuf *b, uint64_t v, const struct flag *f, size_t n, const char *zero_name);
+/* The name of value v, or NULL; fmt_xval prints it, or unk (a format) if none. */
+const char *xlookup(const struct flag *f, size_t n, uint64_t v);
+void fmt_xval(struct sbuf *b, const struct flag *f, size_t n, uint64_t v, const char *unk);
+/* An address, NULL for 0. */
+void fmt_ptr(struct sbuf *b, uint64_t v);
+/* The string at addr, at most max bytes (-1: up to -s). */
+void fmt_str(struct sbuf *b, struct tracee *t, uint64_t addr, int max);
+/* Whether all len bytes at addr could be read. */
+int peek_all(struct tracee *t, uint64_t addr, void *buf, size_t len);
+
+/* ioctl requests and arguments (ioctl.c). */
+void fmt_ioctl_entry(struct sbuf *b, struct tracee *t, uint64_t code, uint64_t arg);
+void fmt_ioctl_exit(struct sbuf *b, struct tracee *t, uint64_t code, uint64_t arg, int64_t ret);
+
 /* Decoding (decode.c). */
 const char *syscall_name(uint64_t nr, char *buf, size_t size);
 void decode_entry(struct sbuf *b, struct tracee *t);
