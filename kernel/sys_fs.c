@@ -169,10 +169,29 @@ static long fs_do_vec(int fd, uint64_t uiov, int cnt, bool write)
 long sys_readv(int fd, uint64_t iov, int cnt) { return fs_do_vec(fd, iov, cnt, false); }
 long sys_writev(int fd, uint64_t iov, int cnt) { return fs_do_vec(fd, iov, cnt, true); }
 
-/* Open an absolute path and install it. */
+#define O_TMPFILE_BIT 020000000 /* __O_TMPFILE; O_TMPFILE is it with O_DIRECTORY */
+#define O_PATH_BIT 010000000
+
+/* Open an absolute path and install it. O_TMPFILE is checked as Linux
+ * does (EINVAL without O_DIRECTORY, with O_CREAT, or read-only), then its
+ * directory; no scheme makes unnamed files, so it ends EOPNOTSUPP, as on a
+ * Linux file system without them. */
 static long fs_open_path(const char *path, int flags, int mode)
 {
 	struct file *f;
+	if (flags & O_PATH_BIT) /* open(2) keeps only these with O_PATH, as Linux */
+		flags &= O_PATH_BIT | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	if (flags & O_TMPFILE_BIT) {
+		if ((flags & (O_TMPFILE_BIT | O_DIRECTORY | O_CREAT)) !=
+		        (O_TMPFILE_BIT | O_DIRECTORY) ||
+		    (flags & O_ACCMODE) == O_RDONLY)
+			return -EINVAL;
+		int err = file_open(path, O_RDONLY | O_DIRECTORY, 0, &f);
+		if (err)
+			return err;
+		file_put(f);
+		return -EOPNOTSUPP;
+	}
 	int err = file_open(path, flags, mode, &f);
 	if (err)
 		return err;

@@ -43,7 +43,6 @@ static const char *const formats[SYSENT_MAX] = {
 };
 
 #define AT_FDCWD_VAL (-100)
-#define O_TMPFILE_VAL 020200000
 
 /* ------------------------------------------------------------------------ */
 /* Small printers.                                                          */
@@ -169,12 +168,16 @@ int peek_all(struct tracee *t, uint64_t addr, void *buf, size_t len)
 	return addr && peek(t, addr, buf, len) == (ssize_t)len;
 }
 
+/* In strace's order: O_SYNC before its O_DSYNC bit, O_TMPFILE (which
+ * holds O_DIRECTORY's bit) before O_DIRECTORY, FASYNC last. */
 static const struct flag open_flags[] = {
-    {O_CREAT, "O_CREAT"},     {O_EXCL, "O_EXCL"},           {O_NOCTTY, "O_NOCTTY"},
-    {O_TRUNC, "O_TRUNC"},     {O_APPEND, "O_APPEND"},       {O_NONBLOCK, "O_NONBLOCK"},
-    {O_DSYNC, "O_DSYNC"},     {020000, "FASYNC"},           {O_DIRECT, "O_DIRECT"},
-    {0100000, "O_LARGEFILE"}, {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
-    {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"},     {O_PATH, "O_PATH"},
+    {O_CREAT, "O_CREAT"},     {O_EXCL, "O_EXCL"},         {O_NOCTTY, "O_NOCTTY"},
+    {O_TRUNC, "O_TRUNC"},     {O_APPEND, "O_APPEND"},     {O_NONBLOCK, "O_NONBLOCK"},
+    {04010000, "O_SYNC"},     {O_DSYNC, "O_DSYNC"},       {O_DIRECT, "O_DIRECT"},
+    {0100000, "O_LARGEFILE"}, {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"},
+    {O_CLOEXEC, "O_CLOEXEC"}, {04000000, "__O_SYNC"},     {O_PATH, "O_PATH"},
+    {020200000, "O_TMPFILE"}, {020000000, "__O_TMPFILE"}, {O_DIRECTORY, "O_DIRECTORY"},
+    {020000, "FASYNC"},
 };
 
 static void fmt_open_flags(struct sbuf *b, uint64_t v)
@@ -182,14 +185,6 @@ static void fmt_open_flags(struct sbuf *b, uint64_t v)
 	static const char *const modes[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
 	sb_puts(b, modes[v & 3]);
 	v &= ~(uint64_t)3;
-	if ((v & O_TMPFILE_VAL) == O_TMPFILE_VAL) {
-		sb_puts(b, "|O_TMPFILE");
-		v &= ~(uint64_t)O_TMPFILE_VAL;
-	}
-	if ((v & 04010000) == 04010000) { /* O_SYNC includes O_DSYNC */
-		sb_puts(b, "|O_SYNC");
-		v &= ~(uint64_t)04010000;
-	}
 	if (v) {
 		sb_puts(b, "|");
 		fmt_flags(b, v, open_flags, NF(open_flags), "0");
@@ -648,7 +643,7 @@ static int fmt_one(struct sbuf *b, struct tracee *t, char c, int *ai, int at_exi
 		break;
 	case 'O':
 		fmt_open_flags(b, v);
-		if ((v & O_CREAT) || (v & O_TMPFILE_VAL) == O_TMPFILE_VAL) {
+		if (v & (O_CREAT | 020000000)) { /* O_CREAT or __O_TMPFILE: a mode */
 			sb_puts(b, ", ");
 			fmt_mode(b, next);
 		}

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <regex.h>
@@ -39,7 +40,8 @@ static uint64_t start_ns, last_ns;
 static int use_sysfilter;
 static unsigned char sysfilter[PTRACE_SYSFILTER_BYTES];
 static char **child_env;
-static int run_uid = -1, run_gid = -1;
+static int run_uid = -1, run_gid = -1; /* -u USER: its ids and name */
+static const char *run_user;
 
 /* ------------------------------------------------------------------------ */
 /* Output.                                                                  */
@@ -455,14 +457,18 @@ static void on_syscall_entry(struct tracee *t, const struct ptrace_event *e, uin
 		t->exec_seen = 0;
 	t->hidden = !traced(t->nr) || t->quiet;
 	struct inject *in = t->quiet ? NULL : inject_for(t->nr);
-	if (in && t->nr < SYSENT_MAX) {
+	/* signal=: sent now, as strace resumes the entry stop with it, so a
+	 * call that would block is interrupted by it (on_signal makes it the
+	 * kernel's). */
+	if (in && in->signal && kill(t->pid, in->signal) == 0)
+		t->inj_sent = in->signal;
+	if (in && t->nr < SYSENT_MAX && (in->error || in->has_retval)) {
 		uint64_t regs[27];
 		if (peek_regs(t, regs, sizeof regs) == 0) {
 			t->inj_ret = in->has_retval ? in->retval : -in->error;
 			regs[10] = (uint64_t)t->inj_ret; /* rax */
 			if (pwrite(t->regs_fd, regs, sizeof regs, 0) == (ssize_t)sizeof regs) {
 				t->injected = 1;
-				t->inj_signal = in->signal;
 				*flags |= PTRACE_FLAG_IGNORE;
 			}
 		}
@@ -560,8 +566,6 @@ static void on_syscall_exit(struct tracee *t, const struct ptrace_event *e)
 		t->restart_nr = t->nr;
 	if (t->injected)
 		ret = t->inj_ret;
-	if (t->injected && t->inj_signal)
-		kill(t->pid, t->inj_signal);
 	int failed = ret < 0 && ret >= -4095;
 	if (opt.count && traced(t->nr) && (!t->quiet || (t->nr == 59 && t->exec_seen && !ret)))
 		summary_add(t->nr, exit_ns - t->entry_ns, failed);
@@ -624,8 +628,30 @@ static int signal_shown(int sig)
 	return sig > 0 && sig <= 128 && ((opt.signals[(sig - 1) / 64] >> ((sig - 1) % 64)) & 1);
 }
 
+/* Linux injects the signal as the kernel's own (si_code SI_KERNEL, no
+ * sender); strace sent it with kill(), so at its SIGNAL stop the siginfo
+ * the tracee will see is rewritten to match (the contract lets the tracer
+ * write siginfo at a SIGNAL stop). */
+static void make_injected_signal_the_kernels(struct tracee *t, int sig)
+{
+	char path[48];
+	uint8_t si[128] = {0};
+	int32_t head[3] = {sig, 0, 0x80 /* SI_KERNEL */};
+	memcpy(si, head, sizeof head);
+	snprintf(path, sizeof path, "proc:%d/siginfo", t->pid);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || pwrite(fd, si, sizeof si, 0) != (ssize_t)sizeof si)
+		fprintf(stderr, "strace: siginfo of %d: %s\n", t->pid, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static void on_signal(struct tracee *t, const struct ptrace_event *e)
 {
+	if (t->inj_sent && t->inj_sent == (int)e->data[0]) {
+		make_injected_signal_the_kernels(t, t->inj_sent);
+		t->inj_sent = 0;
+	}
 	if (t->quiet || !printing() || !signal_shown((int)e->data[0]))
 		return;
 	struct sbuf b;
@@ -828,6 +854,25 @@ static const char *resolve(const char *cmd, char *buf, size_t size)
 	return cmd;
 }
 
+/* -u USER: initgroups(3) from /etc/group itself (musl's asks nscd first,
+ * which Procyon has no socket for): the primary group and every group
+ * that lists the user. */
+static int set_user_groups(const char *user, gid_t gid)
+{
+	gid_t groups[64];
+	size_t n = 0;
+	groups[n++] = gid;
+	setgrent();
+	for (struct group *g; (g = getgrent()) && n < 64;)
+		for (char **m = g->gr_mem; m && *m; m++)
+			if (strcmp(*m, user) == 0 && g->gr_gid != gid) {
+				groups[n++] = g->gr_gid;
+				break;
+			}
+	endgrent();
+	return setgroups(n, groups);
+}
+
 static _Noreturn void child_main(int wake, const char *path, char **argv)
 {
 	char c;
@@ -839,7 +884,8 @@ static _Noreturn void child_main(int wake, const char *path, char **argv)
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(127); /* the tracer gave up */
-	if (run_gid >= 0 && setgid((gid_t)run_gid) < 0)
+	if (run_gid >= 0 &&
+	    (set_user_groups(run_user, (gid_t)run_gid) < 0 || setgid((gid_t)run_gid) < 0))
 		_exit(127);
 	if (run_uid >= 0 && setuid((uid_t)run_uid) < 0)
 		_exit(127);
@@ -1432,6 +1478,7 @@ int main(int argc, char **argv)
 			struct passwd *pw = getpwnam(optarg);
 			if (!pw)
 				fatal("Cannot find user '%s'", optarg);
+			run_user = optarg;
 			run_uid = (int)pw->pw_uid;
 			run_gid = (int)pw->pw_gid;
 			break;

@@ -121,7 +121,7 @@ struct tracee {
 	int attached_in_call; /* attach found it inside this call */
 	int gone;
 	int injected; /* this call was skipped by -e inject; value in inj_ret */
-	int inj_signal;
+	int inj_sent; /* -e inject=...:signal= sent, its SIGNAL stop not yet seen */
 	int64_t inj_ret;
 	uint64_t nr;
 	uint64_t args[6];
