@@ -163,6 +163,13 @@ static void fmt_buf(struct sbuf *b, struct tracee *t, uint64_t addr, uint64_t le
 	free(buf);
 }
 
+/* Whether this call's structures are abbreviated: -e abbrev= (all by
+ * default; -v is abbrev=none). */
+int abbrev(const struct tracee *t)
+{
+	return t->nr >= SYSENT_MAX || nset_has(&opt.abbrev, (unsigned)t->nr);
+}
+
 int peek_all(struct tracee *t, uint64_t addr, void *buf, size_t len)
 {
 	return addr && peek(t, addr, buf, len) == (ssize_t)len;
@@ -253,7 +260,7 @@ static void fmt_stat(struct sbuf *b, struct tracee *t, uint64_t addr)
 		return;
 	}
 	int is_dev = (st.mode & 0170000) == 0020000 || (st.mode & 0170000) == 0060000;
-	if (!opt.vflag) {
+	if (abbrev(t)) {
 		sb_puts(b, "{st_mode=");
 		fmt_file_type(b, st.mode);
 		if (is_dev) {
@@ -296,12 +303,12 @@ static void fmt_uname(struct sbuf *b, struct tracee *t, uint64_t addr)
 	static const char *const names[] = {"sysname", "nodename", "release",
 	                                    "version", "machine",  "domainname"};
 	sb_puts(b, "{");
-	for (int i = 0; i < (opt.vflag ? 6 : 2); i++) {
+	for (int i = 0; i < (abbrev(t) ? 2 : 6); i++) {
 		u[i][64] = 0;
 		sb_printf(b, "%s%s=", i ? ", " : "", names[i]);
 		sb_quote(b, (unsigned char *)u[i], strlen(u[i]), 0);
 	}
-	sb_puts(b, opt.vflag ? "}" : ", ...}");
+	sb_puts(b, abbrev(t) ? ", ...}" : "}");
 }
 
 static void fmt_timespec(struct sbuf *b, struct tracee *t, uint64_t addr)
@@ -439,7 +446,7 @@ static void fmt_dirents(struct sbuf *b, struct tracee *t, uint64_t addr, int64_t
 		n++;
 		off += reclen;
 	}
-	if (!opt.vflag) {
+	if (abbrev(t)) {
 		fmt_ptr(b, addr);
 		sb_printf(b, " /* %d entries */", n);
 		free(buf);
@@ -821,7 +828,7 @@ static void fmt_argv(struct sbuf *b, struct tracee *t, uint64_t addr, int is_env
 	}
 	int n = 0;
 	uint64_t p = 1;
-	if (is_env && !opt.vflag) {
+	if (is_env && abbrev(t)) {
 		while (n < 100000 && peek_all(t, addr + 8 * (uint64_t)n, &p, sizeof p) && p)
 			n++;
 		fmt_ptr(b, addr);

@@ -226,7 +226,7 @@ static void fmt_tty(struct sbuf *b, struct tracee *t, const uint32_t flags[4], u
 	fmt_cflag(b, flags[2]);
 	sb_puts(b, ", c_lflag=");
 	fmt_flags(b, flags[3], lflags, NF(lflags), "");
-	if (t->nr < SYSENT_MAX && nset_has(&opt.abbrev, (unsigned)t->nr)) {
+	if (abbrev(t)) {
 		sb_puts(b, ", ...}");
 		return;
 	}

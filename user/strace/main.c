@@ -1263,10 +1263,6 @@ static void parse_qualifier(const char *e)
 			opt.verbose = s;
 		else
 			opt.raw = s;
-		if (kind == 2)
-			opt.vflag = nset_has(&s, 4) || nset_has(&s, 59);
-		if (kind == 1 && !nset_has(&s, 4) && !nset_has(&s, 59))
-			opt.vflag = 1;
 		break;
 	case 4: parse_signal_set(val); break;
 	case 5: parse_status_set(val); break;

@@ -150,6 +150,8 @@ void fmt_xval(struct sbuf *b, const struct flag *f, size_t n, uint64_t v, const 
 void fmt_ptr(struct sbuf *b, uint64_t v);
 /* The string at addr, at most max bytes (-1: up to -s). */
 void fmt_str(struct sbuf *b, struct tracee *t, uint64_t addr, int max);
+/* Whether the current call's structures are abbreviated (-e abbrev=, -v). */
+int abbrev(const struct tracee *t);
 /* Whether all len bytes at addr could be read. */
 int peek_all(struct tracee *t, uint64_t addr, void *buf, size_t len);
 
