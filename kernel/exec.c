@@ -164,6 +164,10 @@ static uint64_t exec_build_stack(struct mm *mm, char *const argv[], int argc, ch
 	for (int i = argc - 1; i >= 0; i--)
 		uargv[i] = exec_push_bytes(&b, argv[i], strlen(argv[i]) + 1);
 	uint64_t at_execfn = argc ? uargv[0] : at_platform;
+	mm->env_end = at_platform; /* the strings lie below AT_PLATFORM's, argv lowest */
+	mm->env_start = envc ? uenvp[0] : at_platform;
+	mm->arg_end = mm->env_start;
+	mm->arg_start = argc ? uargv[0] : mm->arg_end;
 	uargv[argc] = uenvp[envc] = 0;
 
 	uint64_t auxv[64];

@@ -266,6 +266,9 @@ static void fmt_format_int(struct out *o, struct spec *sp, va_list *ap)
 		fmt_put_number(o, sp, v, sign, 10, false);
 	} else if (c == 'u') {
 		fmt_put_number(o, sp, fmt_arg_unsigned(ap, sp->lng), "", 10, false);
+	} else if (c == 'o') {
+		unsigned long long v = fmt_arg_unsigned(ap, sp->lng);
+		fmt_put_number(o, sp, v, sp->alt && v ? "0" : "", 8, false);
 	} else if (c == 'p') {
 		sp->prec = 16; /* always 0x and 16 digits */
 		fmt_put_number(o, sp, (uintptr_t)va_arg(*ap, void *), "0x", 16, false);
@@ -295,6 +298,7 @@ static void fmt_format_one(struct out *o, struct spec *sp, va_list *ap)
 	case 'u':
 	case 'x':
 	case 'X':
+	case 'o':
 	case 'p': fmt_format_int(o, sp, ap); break;
 	case 's': {
 		const char *s = va_arg(*ap, const char *);

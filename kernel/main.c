@@ -51,6 +51,7 @@ void kmain(uint32_t mb_magic, uint64_t mb_info_pa)
 	serial2_scheme_init();                  /* serial2: COM2, raw (gdbserver) */
 	sys_scheme_init();                      /* sys: poweroff, counters */
 	proc_scheme_init();                     /* proc: the tracing interface */
+	linuxproc_scheme_init();                /* linuxproc: the Linux /proc */
 	arch_irq_enable();
 	kprintf("Procyon: ready (%lu ms)\n", clock_ns() / 1000000);
 

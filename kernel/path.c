@@ -48,7 +48,8 @@ int path_from_user(uint64_t upath, char *out, size_t size)
 }
 
 /* The canonical spelling of an absolute path: "/x" for the root
- * filesystem, "/tmp/x" for tmp, "name:x" for any other scheme. */
+ * filesystem, "/tmp/x" and "/proc/x" for the mounted schemes, "name:x" for
+ * any other scheme. */
 int scheme_canonical(const char *path, char *out, size_t size)
 {
 	const char *rest;
@@ -58,8 +59,8 @@ int scheme_canonical(const char *path, char *out, size_t size)
 	int n;
 	if (strcmp(s->name, "file") == 0)
 		n = ksnprintf(out, size, "/%s", rest);
-	else if (strcmp(s->name, "tmp") == 0)
-		n = ksnprintf(out, size, "/tmp%s%s", *rest ? "/" : "", rest);
+	else if (scheme_mount_dir(s))
+		n = ksnprintf(out, size, "/%s%s%s", scheme_mount_dir(s), *rest ? "/" : "", rest);
 	else
 		n = ksnprintf(out, size, "%s:%s", s->name, rest);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;

@@ -81,6 +81,7 @@ struct proc *proc_alloc(void)
 	p->kstack = kstack;
 	p->pid = proc_alloc_pid();
 	p->serial = next_serial++;
+	p->start_ns = clock_ns();
 	p->state = P_SLEEPING; /* on no queue until sched_ready */
 	p->syscall_nr = -1;
 	memcpy(p->fpu, proc_default_fpu, sizeof p->fpu);
@@ -164,6 +165,7 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 		proc_frame(child)->rsp = a->stack;
 	child->parent = parent;
 	child->pgid = parent->pgid;
+	child->sid = parent->sid;
 	memcpy(child->name, parent->name, sizeof child->name);
 	memcpy(child->exe, parent->exe, sizeof child->exe);
 	memcpy(child->cwd, parent->cwd, sizeof child->cwd);
@@ -317,6 +319,7 @@ _Noreturn void kernel_start_user(void)
 	memcpy(init->cwd, "/", 2);
 	init->umask = 022;
 	init->pgid = 1;
+	init->sid = 1;
 	char envbuf[512], *envp[8];
 	char *argv[] = {"/bin/init", 0};
 	proc_init_env(envbuf, sizeof envbuf, envp);

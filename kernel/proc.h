@@ -21,6 +21,7 @@
 #define PROC_NAME_LEN 32
 #define PROC_NGROUPS 32
 #define PROC_RLIMITS 16
+#define PROCYON_RELEASE "0.1" /* uname -r, /proc/version */
 #define RLIMIT_STACK 3
 #define RLIMIT_CORE 4
 #define RLIMIT_NOFILE 7
@@ -75,6 +76,8 @@ struct mm {
 	struct vma *vmas;
 	int nvmas, cap;
 	uint64_t brk_start, brk;
+	/* Where exec put argv's and envp's strings ([start, end)): /proc/PID/environ. */
+	uint64_t arg_start, arg_end, env_start, env_end;
 };
 
 struct proc {
@@ -104,6 +107,9 @@ struct proc {
 	enum proc_state state;
 	struct proc *parent;
 	int pgid;
+	int sid;            /* session id (setsid), inherited by fork */
+	uint64_t start_ns;  /* clock_ns when it was made (/proc/PID/stat starttime) */
+	uint64_t cpu_ticks; /* timer ticks it was running at (utime in /proc) */
 	char name[PROC_NAME_LEN];
 	char exe[PATH_MAX_K];
 	char *cmdline; /* argv, NUL-separated, kmalloc'd */
@@ -215,6 +221,7 @@ void fd_close_all(struct proc *p);
 /* Scheduler (sched.c). */
 void sched_init(void);
 void sched_ready(struct proc *p);
+extern uint64_t sched_idle_ticks; /* ticks that found the CPU idle (/proc/stat) */
 void sched_yield(void);
 void sched_block(void);
 void sched_tick(void);

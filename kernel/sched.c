@@ -87,6 +87,8 @@ void sched_yield(void)
 	sched_block();
 }
 
+uint64_t sched_idle_ticks;
+
 /* Timer tick: wake timed sleepers whose deadline passed, ask for a switch. */
 void sched_tick(void)
 {
@@ -100,6 +102,10 @@ void sched_tick(void)
 		}
 	}
 	misc_itimer_tick(now);
+	if (current && current != idle)
+		current->cpu_ticks++; /* the tick found it running: one tick of CPU */
+	else
+		sched_idle_ticks++;
 	sched_need_resched = true;
 }
 

@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "path.h"
 #include "proc.h"
+#include "pmm.h"
 #include "schemes.h"
 #include "uaccess.h"
 #include "time.h"
@@ -299,7 +300,7 @@ static long fs_stat_copy_out(const struct scheme *s, struct kstat st, uint64_t u
 	ls.rdev = st.rdev;
 	ls.size = (int64_t)st.size;
 	ls.blksize = 4096;
-	ls.blocks = (int64_t)((st.size + 511) / 512);
+	ls.blocks = st.no_storage ? 0 : (int64_t)((st.size + 511) / 512);
 	ls.atime = st.atime_ns / 1000000000;
 	ls.atime_ns = st.atime_ns % 1000000000;
 	ls.mtime = st.mtime_ns / 1000000000;
@@ -1226,4 +1227,65 @@ long sys_sendfile(int out_fd, int in_fd, uint64_t uoff, size_t count)
 		in->off = pos;
 	}
 	return done ? (long)done : r;
+}
+
+/* --- statfs ---------------------------------------------------------------- */
+
+/* Linux's struct statfs for the scheme s: its file system type (as the
+ * magic Linux's nearest file system reports) and sizes in 4 KiB blocks;
+ * the root archive is read-only and full, tmp has the machine's free
+ * memory, the rest report no blocks (df leaves them out, as it leaves out
+ * Linux's proc and pipefs). */
+static long fs_statfs_of(const struct scheme *s, uint64_t ubuf)
+{
+	struct {
+		int64_t type, bsize;
+		uint64_t blocks, bfree, bavail, files, ffree;
+		int32_t fsid[2];
+		int64_t namelen, frsize, flags, spare[4];
+	} sf = {0};
+	sf.bsize = sf.frsize = PAGE_SIZE;
+	sf.namelen = NAME_MAX;
+	if (!s) {
+		sf.type = 0x50495045; /* PIPEFS_MAGIC: a file of no scheme */
+	} else if (strcmp(s->name, "file") == 0) {
+		sf.type = 0x858458f6; /* RAMFS_MAGIC: an in-memory archive */
+		sf.blocks = (initfs_image_size() + PAGE_SIZE - 1) / PAGE_SIZE;
+		sf.flags = 1; /* ST_RDONLY (and ST_VALID, below) */
+	} else if (strcmp(s->name, "tmp") == 0) {
+		sf.type = 0x01021994; /* TMPFS_MAGIC */
+		sf.blocks = pmm_total_count();
+		sf.bfree = sf.bavail = pmm_free_count();
+		sf.files = sf.ffree = (uint64_t)1 << 20;
+		sf.flags = 2 | 4; /* ST_NOSUID | ST_NODEV, as /proc/mounts says */
+	} else if (strcmp(s->name, "linuxproc") == 0 || strcmp(s->name, "proc") == 0) {
+		sf.type = 0x9fa0;         /* PROC_SUPER_MAGIC */
+		sf.flags = 1 | 2 | 4 | 8; /* ro, nosuid, nodev, noexec */
+	} else {
+		sf.type = 0x01021994;
+	}
+	sf.flags |= 32; /* ST_VALID: Linux sets it always */
+	return copy_to_user(ubuf, &sf, sizeof sf) ? -EFAULT : 0;
+}
+
+long sys_statfs(uint64_t upath, uint64_t ubuf)
+{
+	char buf[PATH_MAX_K];
+	const struct scheme *s;
+	const char *rest;
+	int err = fs_lookup(AT_FDCWD, upath, true, buf, &s, &rest);
+	if (err)
+		return err;
+	struct kstat st;
+	if (!s->ops->stat_path || (err = s->ops->stat_path(rest, &st)))
+		return err ? err : -ENOENT;
+	return fs_statfs_of(s, ubuf);
+}
+
+long sys_fstatfs(int fd, uint64_t ubuf)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return fs_statfs_of(f->scheme, ubuf);
 }

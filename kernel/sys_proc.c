@@ -241,10 +241,19 @@ long sys_getpgid(int pid)
 }
 
 long sys_getpgrp(void) { return current->pgid; }
+/* Linux refuses a process group leader (EPERM): it would leave its group. */
 long sys_setsid(void)
 {
-	current->pgid = current->pid;
+	if (current->pgid == current->pid)
+		return -EPERM;
+	current->pgid = current->sid = current->pid;
 	return current->pid;
+}
+
+long sys_getsid(int pid)
+{
+	struct proc *p = pid ? proc_find(pid) : current;
+	return p ? p->sid : -ESRCH;
 }
 
 long sys_umask(int mask)
@@ -263,7 +272,7 @@ long sys_uname(uint64_t ubuf)
 	struct utsname_k u = {0};
 	strlcpy(u.sysname, "Procyon", sizeof u.sysname);
 	strlcpy(u.nodename, "procyon", sizeof u.nodename);
-	strlcpy(u.release, "0.1", sizeof u.release);
+	strlcpy(u.release, PROCYON_RELEASE, sizeof u.release);
 	strlcpy(u.version, "Procyon 0.1", sizeof u.version);
 	strlcpy(u.machine, "x86_64", sizeof u.machine);
 	return copy_to_user(ubuf, &u, sizeof u);

@@ -114,7 +114,10 @@
 	X(112, setsid, "", "", (void))                                                             \
 	X(130, rt_sigsuspend, "xu", "", (uint64_t umask, size_t setsize))                          \
 	X(133, mknod, "sxx", "", (uint64_t upath, int mode, uint64_t dev))                         \
+	X(137, statfs, "sx", "", (uint64_t upath, uint64_t ubuf))                                  \
+	X(138, fstatfs, "fx", "", (int fd, uint64_t ubuf))                                         \
 	X(121, getpgid, "i", "", (int pid))                                                        \
+	X(124, getsid, "i", "", (int pid))                                                         \
 	X(158, arch_prctl, "ix", "", (int code, uint64_t addr))                                    \
 	X(186, gettid, "", "", (void))                                                             \
 	X(200, tkill, "ii", "", (int tid, int sig))                                                \

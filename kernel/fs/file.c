@@ -128,10 +128,21 @@ int file_lstat_path(const char *path, struct kstat *st, const struct scheme **sc
 	return file_stat_follow(path, false, st, sch);
 }
 
+/* Whether a link target is "name:rest", a path in a scheme (absolute, as
+ * open takes it: /proc/PID/fd/N's "console:"). */
+static bool file_names_scheme(const char *target)
+{
+	for (const char *c = target; *c && *c != '/'; c++)
+		if (*c == ':')
+			return c != target;
+	return false;
+}
+
 /* Symlink resolution across schemes: ask the path's scheme for the first
  * link on the way; splice its target in (an absolute target replaces the
  * path so far, a relative one replaces the link's name, in the scheme's
- * own spelling) and start again, at most SYMLOOP_MAX times. ".." is then
+ * own spelling; a "name:" target is absolute) and start again, at most
+ * SYMLOOP_MAX times. ".." is then
  * taken lexically by scheme_resolve, in the spliced path. */
 int file_resolve(const char *path, bool follow, char *out, size_t size)
 {
@@ -162,8 +173,9 @@ int file_resolve(const char *path, bool follow, char *out, size_t size)
 		while (start > 0 && rest_copy[start - 1] != '/')
 			start--;
 		char pre[40];
-		const char *head = target[0] == '/' ? "" : scheme_prefix(s, pre, sizeof pre);
-		size_t keep = target[0] == '/' ? 0 : start, hl = strlen(head), tl = strlen(target);
+		bool absolute = target[0] == '/' || file_names_scheme(target);
+		const char *head = absolute ? "" : scheme_prefix(s, pre, sizeof pre);
+		size_t keep = absolute ? 0 : start, hl = strlen(head), tl = strlen(target);
 		size_t total = hl + keep + tl + strlen(rest_copy + consumed);
 		if (total >= PATH_MAX_K) {
 			err = -ENAMETOOLONG;

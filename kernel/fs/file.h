@@ -65,7 +65,8 @@ struct kstat {
 	bool gone;      /* no name left (unlinked while open): nlink 0 */
 	uint32_t uid, gid;
 	uint64_t rdev;
-	bool rofs; /* on a read-only filesystem: writing it fails EROFS */
+	bool rofs;       /* on a read-only filesystem: writing it fails EROFS */
+	bool no_storage; /* made on demand (/proc): st_blocks 0 whatever its size */
 	uint64_t atime_ns, mtime_ns, ctime_ns; /* since the epoch; 0: unknown */
 };
 

@@ -1,6 +1,7 @@
 /* The namespace: a table of registered schemes, and the mapping from a
  * path to (scheme, path inside it). "name:rest" and "/scheme/name/rest"
- * are the same file; "/tmp/..." is the tmp scheme; /dev/null, /dev/zero,
+ * are the same file; "/tmp/..." is the tmp scheme and "/proc/..." the
+ * Linux /proc (scheme_mounts); /dev/null, /dev/zero,
  * /dev/tty and /dev/console name null:, zero: and console: (Linux programs
  * open them by habit); any other "/..." is the root filesystem ("file"). The rest is normalised
  * lexically: empty and "." components vanish and ".." never climbs above the scheme's root. The
@@ -70,6 +71,32 @@ static int scheme_normalise(const char *src, char *dst, size_t size)
 	return 0;
 }
 
+/* The directories of the root that are other schemes (as mount points):
+ * "/tmp/x" is tmp:x, "/proc/x" the Linux /proc (linuxproc:x). */
+static const struct {
+	const char *dir, *scheme;
+} scheme_mounts[] = {{"tmp", "tmp"}, {"proc", "linuxproc"}};
+
+/* The mount whose directory buf (normalised, no leading '/') is in, or -1. */
+static int scheme_mount_of(const char *buf)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(scheme_mounts); i++) {
+		size_t l = strlen(scheme_mounts[i].dir);
+		if (strncmp(buf, scheme_mounts[i].dir, l) == 0 && (buf[l] == 0 || buf[l] == '/'))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The directory a scheme is mounted on ("tmp"), or NULL. */
+const char *scheme_mount_dir(const struct scheme *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(scheme_mounts); i++)
+		if (strcmp(s->name, scheme_mounts[i].scheme) == 0)
+			return scheme_mounts[i].dir;
+	return 0;
+}
+
 /* The /dev names Linux programs open by habit, and the scheme each names. */
 static const char *scheme_dev_alias(const char *path)
 {
@@ -118,9 +145,10 @@ const struct scheme *scheme_resolve(const char *path, const char **rest)
 		} else if (scheme_dev_alias(buf)) {
 			s = scheme_find(scheme_dev_alias(buf), strlen(scheme_dev_alias(buf)));
 			path = "";
-		} else if (strcmp(buf, "tmp") == 0 || strncmp(buf, "tmp/", 4) == 0) {
-			s = scheme_find("tmp", 3);
-			path = buf + 3;
+		} else if (scheme_mount_of(buf) >= 0) {
+			int m = scheme_mount_of(buf);
+			s = scheme_find(scheme_mounts[m].scheme, strlen(scheme_mounts[m].scheme));
+			path = buf + strlen(scheme_mounts[m].dir);
 		} else {
 			s = scheme_find("file", 4);
 		}
@@ -142,9 +170,10 @@ const char *scheme_prefix(const struct scheme *s, char *buf, size_t size)
 {
 	if (strcmp(s->name, "file") == 0)
 		return "/";
-	if (strcmp(s->name, "tmp") == 0)
-		return "/tmp/";
-	ksnprintf(buf, size, "%s:", s->name);
+	if (scheme_mount_dir(s))
+		ksnprintf(buf, size, "/%s/", scheme_mount_dir(s));
+	else
+		ksnprintf(buf, size, "%s:", s->name);
 	return buf;
 }
 

@@ -85,4 +85,6 @@ const struct scheme *scheme_at(int i);
 const struct scheme *scheme_resolve(const char *path, const char **rest);
 /* How absolute paths into s begin: "/" (file), "/tmp/" (tmp), "name:". */
 const char *scheme_prefix(const struct scheme *s, char *buf, size_t size);
+/* The root directory a scheme is mounted on ("tmp", "proc"), or NULL. */
+const char *scheme_mount_dir(const struct scheme *s);
 #endif

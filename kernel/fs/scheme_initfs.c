@@ -15,6 +15,10 @@
 
 static const void *image;
 static uint32_t nentries;
+static size_t image_bytes;
+
+/* The archive's size in bytes (statfs of the root). */
+size_t initfs_image_size(void) { return image_bytes; }
 
 struct initfs_handle {
 	const struct initfs_entry *entry; /* NULL for a directory */
@@ -209,6 +213,7 @@ void initfs_scheme_init(void)
 			continue;
 		}
 		image = boot_modules[i].data;
+		image_bytes = boot_modules[i].size;
 		nentries = (uint32_t)n;
 		kprintf("initfs: %u files from boot module %d\n", nentries, i);
 	}

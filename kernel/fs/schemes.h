@@ -8,6 +8,7 @@ void null_scheme_init(void);
 void console_scheme_init(void);
 void sys_scheme_init(void);
 void proc_scheme_init(void);
+void linuxproc_scheme_init(void);
 void pipe_scheme_init(void);
 void serial2_scheme_init(void);
 int pipe_create(struct file **rd, struct file **wr);
@@ -23,6 +24,7 @@ int pipe_file_poll(struct pipe *p, struct file *f);
 /* FIONREAD of a pipe or FIFO end: the bytes waiting in it. */
 long pipe_file_ioctl(struct pipe *p, struct file *f, uint64_t req, uint64_t arg);
 int initfs_lookup(const char *path, const void **data, size_t *size);
+size_t initfs_image_size(void);
 int console_fg_pgrp(void);          /* the group ^C signals (default 1) */
 void console_set_fg_pgrp(int pgid); /* as TIOCSPGRP; pgid <= 0 is ignored */
 #endif

@@ -32,6 +32,9 @@ TEST(format_integers)
 	SAME("%ld %lu %lx", LONG_MIN, ULONG_MAX, 0x123456789abcdefUL);
 	SAME("%lld %llu %llx %llX", LLONG_MIN, ULLONG_MAX, 0xfedcba9876543210ULL, 0xabcULL);
 	SAME("%zu %zd %zx", (size_t)SIZE_MAX, (ssize_t)-5, (size_t)4096);
+	/* octal (/proc's Umask): once an unknown conversion that took no
+	 * argument, so the next %s printed the mode as a pointer */
+	SAME("%o %04o %#o %#o %lo [%s]", 022u, 022u, 0755u, 0u, 01777777UL, "after");
 	SAME("%hd %hu %hhd %hhu", (short)-3, (unsigned short)65535, (signed char)-1,
 	     (unsigned char)255);
 }

@@ -24,22 +24,23 @@
  *  I ioctl request and argument  v iovec in (count: next)  V iovec out
  *  D getdents64 out  G getcwd out  r mmap prot  y mmap flags
  *  j arch_prctl code  z O_CLOEXEC-style flags  L rlimit in  M rlimit out
- *  Y resource */
+ *  Y resource  Q struct statfs out */
 static const char *const formats[SYSENT_MAX] = {
-    [0] = "f>Bu",    [1] = "fbu",     [2] = "sO",     [3] = "f",      [4] = "s>S",   [5] = "f>S",
-    [6] = "s>S",     [8] = "fle",     [9] = "puryfx", [10] = "pur",   [11] = "pu",   [12] = "p",
-    [13] = "gA>Zu",  [14] = "hk>Ku",  [16] = "fI",    [17] = "f>Bul", [18] = "fbul", [19] = "f>Vd",
-    [20] = "fvd",    [21] = "sc",     [22] = ">P",    [24] = "",      [32] = "f",    [33] = "ff",
-    [34] = "",       [35] = "T>R",    [37] = "U",     [39] = "",      [57] = "",     [58] = "",
-    [60] = "d",      [61] = "d>Wwp",  [62] = "dg",    [63] = ">N",    [72] = "fF",   [79] = ">Gu",
-    [80] = "s",      [81] = "f",      [82] = "ss",    [83] = "sm",    [84] = "s",    [85] = "sm",
-    [86] = "ss",     [87] = "s",      [88] = "ss",    [90] = "sm",    [95] = "m",    [97] = "Y>M",
-    [160] = "YL",    [302] = "dYL>M", [102] = "",     [104] = "",     [105] = "U",   [106] = "U",
-    [107] = "",      [108] = "",      [109] = "dd",   [110] = "",     [111] = "",    [112] = "",
-    [121] = "d",     [124] = "d",     [130] = "ku",   [158] = "jx",   [186] = "",    [200] = "dg",
-    [217] = "f>Du",  [218] = "p",     [228] = "C>R",  [231] = "d",    [234] = "ddg", [257] = "asO",
-    [262] = "as>SE", [74] = "f",      [75] = "f",     [77] = "fl",    [73] = "fd",   [135] = "x",
-    [162] = "",      [255] = "fd",    [263] = "asE",  [292] = "ffz",  [293] = ">Pz", [269] = "asc",
+    [0] = "f>Bu",   [1] = "fbu",    [2] = "sO",      [3] = "f",       [4] = "s>S",   [5] = "f>S",
+    [6] = "s>S",    [8] = "fle",    [9] = "puryfx",  [10] = "pur",    [11] = "pu",   [12] = "p",
+    [13] = "gA>Zu", [14] = "hk>Ku", [16] = "fI",     [17] = "f>Bul",  [18] = "fbul", [19] = "f>Vd",
+    [20] = "fvd",   [21] = "sc",    [22] = ">P",     [24] = "",       [32] = "f",    [33] = "ff",
+    [34] = "",      [35] = "T>R",   [37] = "U",      [39] = "",       [57] = "",     [58] = "",
+    [60] = "d",     [61] = "d>Wwp", [62] = "dg",     [63] = ">N",     [72] = "fF",   [79] = ">Gu",
+    [80] = "s",     [81] = "f",     [82] = "ss",     [83] = "sm",     [84] = "s",    [85] = "sm",
+    [86] = "ss",    [87] = "s",     [88] = "ss",     [90] = "sm",     [95] = "m",    [97] = "Y>M",
+    [137] = "s>Q",  [138] = "f>Q",  [160] = "YL",    [302] = "dYL>M", [102] = "",    [104] = "",
+    [105] = "U",    [106] = "U",    [107] = "",      [108] = "",      [109] = "dd",  [110] = "",
+    [111] = "",     [112] = "",     [121] = "d",     [124] = "d",     [130] = "ku",  [158] = "jx",
+    [186] = "",     [200] = "dg",   [217] = "f>Du",  [218] = "p",     [228] = "C>R", [231] = "d",
+    [234] = "ddg",  [257] = "asO",  [262] = "as>SE", [74] = "f",      [75] = "f",    [77] = "fl",
+    [73] = "fd",    [135] = "x",    [162] = "",      [255] = "fd",    [263] = "asE", [292] = "ffz",
+    [293] = ">Pz",  [269] = "asc",
 };
 
 #define AT_FDCWD_VAL (-100)
@@ -530,6 +531,42 @@ static const struct flag rlimits[] = {
     {4, "RLIMIT_CORE"},      {5, "RLIMIT_RSS"},   {6, "RLIMIT_NPROC"},   {7, "RLIMIT_NOFILE"},
     {8, "RLIMIT_MEMLOCK"},   {9, "RLIMIT_AS"},    {10, "RLIMIT_LOCKS"},  {11, "RLIMIT_SIGPENDING"},
     {12, "RLIMIT_MSGQUEUE"}, {13, "RLIMIT_NICE"}, {14, "RLIMIT_RTPRIO"}, {15, "RLIMIT_RTTIME"}};
+static void fmt_statfs(struct sbuf *b, struct tracee *t, uint64_t addr)
+{
+	static const struct flag types[] = {
+	    {0xef53, "EXT2_SUPER_MAGIC"}, {0x01021994, "TMPFS_MAGIC"},
+	    {0x9fa0, "PROC_SUPER_MAGIC"}, {0x858458f6, "RAMFS_MAGIC"},
+	    {0x50495045, "PIPEFS_MAGIC"}, {0x62656572, "SYSFS_MAGIC"}};
+	static const struct flag flags[] = {
+	    {1, "ST_RDONLY"},      {2, "ST_NOSUID"},       {4, "ST_NODEV"},
+	    {8, "ST_NOEXEC"},      {16, "ST_SYNCHRONOUS"}, {32, "ST_VALID"},
+	    {64, "ST_MANDLOCK"},   {128, "ST_WRITE"},      {256, "ST_APPEND"},
+	    {512, "ST_IMMUTABLE"}, {1024, "ST_NOATIME"},   {2048, "ST_NODIRATIME"},
+	    {4096, "ST_RELATIME"}};
+	struct {
+		int64_t type, bsize;
+		uint64_t blocks, bfree, bavail, files, ffree;
+		int32_t fsid[2];
+		int64_t namelen, frsize, flags, spare[4];
+	} sf;
+	if (!peek_all(t, addr, &sf, sizeof sf)) {
+		fmt_ptr(b, addr);
+		return;
+	}
+	sb_puts(b, "{f_type=");
+	fmt_xval(b, types, NF(types), (uint64_t)sf.type, "%#lx");
+	sb_printf(b,
+	          ", f_bsize=%ld, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, f_files=%lu, "
+	          "f_ffree=%lu, f_fsid={val=[",
+	          (long)sf.bsize, (unsigned long)sf.blocks, (unsigned long)sf.bfree,
+	          (unsigned long)sf.bavail, (unsigned long)sf.files, (unsigned long)sf.ffree);
+	sb_printf(b, sf.fsid[0] ? "%#x, " : "%u, ", (unsigned)sf.fsid[0]);
+	sb_printf(b, sf.fsid[1] ? "%#x]}" : "%u]}", (unsigned)sf.fsid[1]);
+	sb_printf(b, ", f_namelen=%ld, f_frsize=%ld, f_flags=", (long)sf.namelen, (long)sf.frsize);
+	fmt_flags(b, (uint64_t)sf.flags, flags, NF(flags), "0");
+	sb_puts(b, "}");
+}
+
 static void fmt_rlim(struct sbuf *b, uint64_t v)
 {
 	if (v == UINT64_MAX)
@@ -784,6 +821,12 @@ static int fmt_one(struct sbuf *b, struct tracee *t, char c, int *ai, int at_exi
 	case 'j': fmt_xval(b, arch_codes, NF(arch_codes), v, "%#lx /* ARCH_??? */"); break;
 	case 'z': fmt_flags(b, (uint32_t)v, open_flags, NF(open_flags), "0"); break;
 	case 'Y': fmt_xval(b, rlimits, NF(rlimits), (uint32_t)v, "%#lx /* RLIMIT_??? */"); break;
+	case 'Q':
+		if (failed)
+			fmt_ptr(b, v);
+		else
+			fmt_statfs(b, t, v);
+		break;
 	case 'L':
 	case 'M': {
 		uint64_t r[2];

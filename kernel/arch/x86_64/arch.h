@@ -81,6 +81,8 @@ void arch_wait_for_interrupt(void);
 void arch_irq_window(void);
 uint64_t arch_fault_address(void);
 uint64_t arch_timestamp(void);
+/* The CPU's vendor (12 chars) and brand string (48), NUL-terminated. */
+void arch_cpu_names(char vendor[13], char model[49]);
 _Bool arch_frame_stepping(const struct trapframe *tf);
 void arch_frame_set_step(struct trapframe *tf, _Bool on);
 void arch_frame_enter_handler(struct trapframe *tf);

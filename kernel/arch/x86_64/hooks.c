@@ -6,6 +6,7 @@
  * entry state). A second architecture implements this file's functions. */
 #include "arch.h"
 #include "cpu.h"
+#include "lib.h"
 #include "proc.h"
 #include <stdbool.h>
 
@@ -34,6 +35,32 @@ void arch_irq_window(void) { __asm__ volatile("sti; nop; cli" ::: "memory"); }
 
 uint64_t arch_fault_address(void) { return read_cr2(); }
 uint64_t arch_timestamp(void) { return rdtsc(); }
+
+static void hooks_cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+	                 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+	                 : "a"(leaf), "c"(0));
+}
+
+void arch_cpu_names(char vendor[13], char model[49])
+{
+	uint32_t r[4];
+	hooks_cpuid(0, r);
+	memcpy(vendor, &r[1], 4);
+	memcpy(vendor + 4, &r[3], 4);
+	memcpy(vendor + 8, &r[2], 4);
+	vendor[12] = 0;
+	hooks_cpuid(0x80000000, r);
+	model[0] = 0;
+	if (r[0] < 0x80000004)
+		return;
+	for (uint32_t i = 0; i < 3; i++) {
+		hooks_cpuid(0x80000002 + i, r);
+		memcpy(model + 16 * i, r, 16);
+	}
+	model[48] = 0;
+}
 
 bool arch_frame_stepping(const struct trapframe *tf) { return (tf->rflags & RFLAGS_TF) != 0; }
 
