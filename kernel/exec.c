@@ -238,6 +238,10 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	err = f->ops->stat ? f->ops->stat(f, &st) : -EACCES;
 	if (!err && (st.mode & S_IFMT) != S_IFREG)
 		err = -EACCES;
+	struct fs_cred c; /* execute permission, as Linux: root needs an x bit too */
+	fs_cred_current(&c);
+	if (!err && !file_cred_may(st.mode, st.uid, st.gid, X_OK, &c))
+		err = -EACCES;
 	struct elf64_ehdr eh = {0};
 	struct elf64_phdr *ph = kmalloc(MAX_PHNUM * sizeof *ph);
 	struct mm mm;

@@ -18,7 +18,6 @@
 #define AT_EMPTY_PATH 0x1000
 #define UTIME_NOW ((1l << 30) - 1)
 #define UTIME_OMIT ((1l << 30) - 2)
-#define RENAME_EXCHANGE 2
 #define RENAME_WHITEOUT 4
 #define IOV_MAX 1024
 
@@ -38,6 +37,8 @@ void fs_cred_current(struct fs_cred *c)
 	c->uid = current->euid;
 	c->gid = current->egid;
 	c->umask = current->umask;
+	c->ngroups = current->ngroups;
+	c->groups = current->groups;
 }
 
 struct iovec_k {
@@ -379,7 +380,11 @@ long sys_access(uint64_t upath, int mode)
 		return err;
 	struct kstat st;
 	err = file_stat_path(path, &st, 0);
-	return err ? err : file_may_access(&st, mode, current->uid, current->gid);
+	struct fs_cred real; /* access(2) asks with the real ids */
+	fs_cred_current(&real);
+	real.uid = current->uid;
+	real.gid = current->gid;
+	return err ? err : file_may_access(&st, mode, &real);
 }
 
 /* A directory's listing starts with "." and ".." in every scheme. Each is
@@ -1022,8 +1027,10 @@ long sys_renameat2(int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, uns
 {
 	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return -EINVAL;
-	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
-		return (flags & RENAME_EXCHANGE) && (flags & RENAME_NOREPLACE) ? -EINVAL : -ENOTSUP;
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return -EINVAL;
+	if (flags & RENAME_WHITEOUT)
+		return -ENOTSUP; /* no scheme makes whiteouts */
 	const struct scheme *s;
 	char *o, *n, *mem;
 	int err = fs_two_paths(olddirfd, uold, newdirfd, unew, false, &s, &o, &n, &mem);

@@ -193,10 +193,23 @@ int file_resolve(const char *path, bool follow, char *out, size_t size)
 }
 
 /* access(2) as Linux decides it: a write to a read-only filesystem is EROFS
- * before any permission check; root may read and write anything and
- * execute a directory or a file with any x bit; others need the owner,
- * group or other bits (the first class they belong to) for every bit asked. */
-int file_may_access(const struct kstat *st, int mode, uint32_t uid, uint32_t gid)
+ * before any permission check; then file_cred_may decides. */
+bool file_cred_may(uint32_t mode, uint32_t owner, uint32_t group, int want, const struct fs_cred *c)
+{
+	if (c->uid == 0)
+		return !(want & X_OK) || (mode & S_IFMT) == S_IFDIR || (mode & 0111);
+	bool in_group = c->gid == group;
+	for (int i = 0; i < c->ngroups && !in_group; i++)
+		in_group = c->groups[i] == group;
+	uint32_t bits = mode;
+	if (c->uid == owner)
+		bits >>= 6;
+	else if (in_group)
+		bits >>= 3;
+	return !((uint32_t)want & ~bits & 7);
+}
+
+int file_may_access(const struct kstat *st, int mode, const struct fs_cred *c)
 {
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
@@ -204,16 +217,7 @@ int file_may_access(const struct kstat *st, int mode, uint32_t uid, uint32_t gid
 		return -EROFS;
 	if (mode == F_OK)
 		return 0;
-	if (uid == 0) {
-		bool dir = (st->mode & S_IFMT) == S_IFDIR;
-		return !(mode & X_OK) || dir || (st->mode & 0111) ? 0 : -EACCES;
-	}
-	uint32_t bits = st->mode;
-	if (uid == st->uid)
-		bits >>= 6;
-	else if (gid == st->gid)
-		bits >>= 3;
-	return ((uint32_t)mode & ~bits & 7) ? -EACCES : 0;
+	return file_cred_may(st->mode, st->uid, st->gid, mode, c) ? 0 : -EACCES;
 }
 
 /* Read from a file into kernel memory (the ELF loader). */

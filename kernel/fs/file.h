@@ -74,7 +74,15 @@ struct kstat {
  * caller's effective ids and umask (fs_cred_current, sys_fs.c). */
 struct fs_cred {
 	uint32_t uid, gid, umask;
+	int ngroups;            /* supplementary groups: a group class match too */
+	const uint32_t *groups; /* ngroups of them (the process's own array) */
 };
+/* The permission decision Linux makes for one file: root reads and writes
+ * anything and executes a directory or a file with any x bit; others get
+ * the owner, group (primary or supplementary) or other bits, the first
+ * class they belong to, and need every bit of want (R_OK/W_OK/X_OK). */
+bool file_cred_may(uint32_t mode, uint32_t owner, uint32_t group, int want,
+                   const struct fs_cred *c);
 void fs_cred_current(struct fs_cred *c);
 
 /* A metadata change (chmod, chown, truncate, utimensat) for the setattr
@@ -121,7 +129,7 @@ int file_lstat_path(const char *path, struct kstat *st, const struct scheme **sc
 int file_resolve(const char *path, bool follow, char *out, size_t size);
 /* access(2)'s check of mode (F_OK/R_OK/W_OK/X_OK bits) against st for a
  * caller with uid/gid: 0, -EACCES, -EROFS or -EINVAL. */
-int file_may_access(const struct kstat *st, int mode, uint32_t uid, uint32_t gid);
+int file_may_access(const struct kstat *st, int mode, const struct fs_cred *c);
 struct file *file_alloc(const struct scheme *s);
 void file_get(struct file *f);
 void file_put(struct file *f);

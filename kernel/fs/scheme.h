@@ -61,13 +61,14 @@ struct scheme_ops {
 	long (*readlink)(const char *path, char *buf, size_t size); /* bytes, no NUL */
 	int (*symlink)(const char *target, const char *path);
 	int (*link)(const char *oldpath, const char *newpath);
-	/* Within this scheme; flags 0 or RENAME_NOREPLACE. */
+	/* Within this scheme; flags 0, RENAME_NOREPLACE or RENAME_EXCHANGE. */
 	int (*rename)(const char *oldpath, const char *newpath, int flags);
 	/* By open file (f non-NULL) or by path. */
 	int (*setattr)(struct file *f, const char *path, const struct fs_setattr *a);
 	int (*mknod)(const char *path, int mode, uint64_t dev);
 };
 #define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
 
 struct scheme {
 	const char *name;

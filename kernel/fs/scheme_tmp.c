@@ -61,18 +61,10 @@ static void tmp_put(struct tnode *n)
 	kfree(n);
 }
 
-/* Whether c may do want (R_OK/W_OK/X_OK bits) to n: root reads and writes
- * anything and searches directories or runs files with an x bit. */
+/* Whether c may do want (R_OK/W_OK/X_OK bits) to n (file_cred_may). */
 static bool tmp_may(const struct tnode *n, int want, const struct fs_cred *c)
 {
-	if (c->uid == 0)
-		return !(want & X_OK) || IS(n, S_IFDIR) || (n->mode & 0111);
-	uint32_t bits = n->mode;
-	if (c->uid == n->uid)
-		bits >>= 6;
-	else if (c->gid == n->gid)
-		bits >>= 3;
-	return !((uint32_t)want & ~bits & 7);
+	return file_cred_may(n->mode, n->uid, n->gid, want, c);
 }
 
 static bool tmp_owner(const struct tnode *n, const struct fs_cred *c)
@@ -604,6 +596,42 @@ static bool tmp_within(const struct tnode *a, const struct tnode *d)
 	}
 }
 
+/* renameat2's RENAME_EXCHANGE: the two names (both must exist) swap their
+ * files atomically; either may be a directory, neither may end up inside
+ * itself. */
+static int tmp_exchange(const struct fs_cred *c, struct tnode *odir, struct tent *oe,
+                        struct tnode *ndir, struct tent *ne)
+{
+	if (!ne)
+		return -ENOENT;
+	struct tnode *n = oe->node, *t = ne->node;
+	if (n == t)
+		return 0;
+	if (!tmp_may(odir, W_OK | X_OK, c) || !tmp_may(ndir, W_OK | X_OK, c))
+		return -EACCES;
+	if ((IS(n, S_IFDIR) && tmp_within(ndir, n)) || (IS(t, S_IFDIR) && tmp_within(odir, t)))
+		return -EINVAL;
+	if (!tmp_may_remove(odir, n, c) || !tmp_may_remove(ndir, t, c))
+		return -EPERM;
+	oe->node = t;
+	ne->node = n;
+	if (IS(n, S_IFDIR)) {
+		odir->nlink--;
+		ndir->nlink++;
+		n->parent = ndir;
+	}
+	if (IS(t, S_IFDIR)) {
+		ndir->nlink--;
+		odir->nlink++;
+		t->parent = odir;
+	}
+	tmp_touch(odir, true, true);
+	tmp_touch(ndir, true, true);
+	tmp_touch(n, false, true);
+	tmp_touch(t, false, true);
+	return 0;
+}
+
 /* rename(2) within tmp: every check is made before anything changes, and
  * the new name replaces the target in one step. */
 static int tmp_rename(const char *oldpath, const char *newpath, int flags)
@@ -629,6 +657,8 @@ static int tmp_rename(const char *oldpath, const char *newpath, int flags)
 	struct tnode *t = te ? (*te)->node : 0;
 	if (t && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
+	if (flags & RENAME_EXCHANGE)
+		return tmp_exchange(&c, odir, *oe, ndir, te ? *te : 0);
 	if (t == n)
 		return 0; /* the same file: nothing to do, as Linux */
 	if (!tmp_may(odir, W_OK | X_OK, &c) || !tmp_may(ndir, W_OK | X_OK, &c))

@@ -64,11 +64,18 @@ TEST(dirent_emit_longest_name_needs_280_bytes)
 	CHECK_EQ(buf[0], 0xaa);
 }
 
+/* file_may_access for a caller with these ids and no supplementary groups. */
+static int may(const struct kstat *st, int mode, uint32_t uid, uint32_t gid)
+{
+	struct fs_cred c = {uid, gid, 0, 0, 0};
+	return file_may_access(st, mode, &c);
+}
+
 TEST(access_bad_mode_bits_are_einval)
 {
 	struct kstat st = {.mode = S_IFREG | 0777};
-	CHECK_EQ(file_may_access(&st, 8, 0, 0), -EINVAL);
-	CHECK_EQ(file_may_access(&st, -1, 1000, 1000), -EINVAL);
+	CHECK_EQ(may(&st, 8, 0, 0), -EINVAL);
+	CHECK_EQ(may(&st, -1, 1000, 1000), -EINVAL);
 }
 
 /* Linux checks a read-only filesystem first: EROFS even for root and even
@@ -76,34 +83,47 @@ TEST(access_bad_mode_bits_are_einval)
 TEST(access_write_on_read_only_fs_is_erofs)
 {
 	struct kstat st = {.mode = S_IFREG | 0555, .rofs = true};
-	CHECK_EQ(file_may_access(&st, W_OK, 0, 0), -EROFS);
-	CHECK_EQ(file_may_access(&st, W_OK, 1000, 1000), -EROFS);
-	CHECK_EQ(file_may_access(&st, R_OK | X_OK, 1000, 1000), 0);
-	CHECK_EQ(file_may_access(&st, F_OK, 1000, 1000), 0);
+	CHECK_EQ(may(&st, W_OK, 0, 0), -EROFS);
+	CHECK_EQ(may(&st, W_OK, 1000, 1000), -EROFS);
+	CHECK_EQ(may(&st, R_OK | X_OK, 1000, 1000), 0);
+	CHECK_EQ(may(&st, F_OK, 1000, 1000), 0);
 }
 
 TEST(access_root_reads_writes_and_needs_an_x_bit)
 {
 	struct kstat none = {.mode = S_IFREG | 0000}, x = {.mode = S_IFREG | 0001},
 	             dir = {.mode = S_IFDIR | 0000};
-	CHECK_EQ(file_may_access(&none, R_OK | W_OK, 0, 0), 0);
-	CHECK_EQ(file_may_access(&none, X_OK, 0, 0), -EACCES);
-	CHECK_EQ(file_may_access(&x, X_OK, 0, 0), 0);
-	CHECK_EQ(file_may_access(&dir, X_OK, 0, 0), 0);
+	CHECK_EQ(may(&none, R_OK | W_OK, 0, 0), 0);
+	CHECK_EQ(may(&none, X_OK, 0, 0), -EACCES);
+	CHECK_EQ(may(&x, X_OK, 0, 0), 0);
+	CHECK_EQ(may(&dir, X_OK, 0, 0), 0);
 }
 
 /* Owner, else group, else other bits: the first class that matches decides. */
 TEST(access_owner_group_other_classes)
 {
 	struct kstat st = {.mode = S_IFREG | 0640, .uid = 10, .gid = 20};
-	CHECK_EQ(file_may_access(&st, R_OK | W_OK, 10, 99), 0);
-	CHECK_EQ(file_may_access(&st, X_OK, 10, 99), -EACCES);
-	CHECK_EQ(file_may_access(&st, R_OK, 11, 20), 0);
-	CHECK_EQ(file_may_access(&st, W_OK, 11, 20), -EACCES);
-	CHECK_EQ(file_may_access(&st, R_OK, 11, 21), -EACCES);
-	CHECK_EQ(file_may_access(&st, F_OK, 11, 21), 0);
+	CHECK_EQ(may(&st, R_OK | W_OK, 10, 99), 0);
+	CHECK_EQ(may(&st, X_OK, 10, 99), -EACCES);
+	CHECK_EQ(may(&st, R_OK, 11, 20), 0);
+	CHECK_EQ(may(&st, W_OK, 11, 20), -EACCES);
+	CHECK_EQ(may(&st, R_OK, 11, 21), -EACCES);
+	CHECK_EQ(may(&st, F_OK, 11, 21), 0);
 	struct kstat owner_none = {.mode = S_IFREG | 0077, .uid = 10, .gid = 20};
-	CHECK_EQ(file_may_access(&owner_none, R_OK, 10, 20), -EACCES);
+	CHECK_EQ(may(&owner_none, R_OK, 10, 20), -EACCES);
+}
+
+/* Regression: a supplementary group (setgroups) did not count as the
+ * file's group; Linux's in_group_p looks at all of them. */
+TEST(access_supplementary_group_is_the_group_class)
+{
+	struct kstat st = {.mode = S_IFREG | 0640, .uid = 10, .gid = 20};
+	const uint32_t groups[] = {5, 20};
+	struct fs_cred c = {11, 99, 0, 2, groups};
+	CHECK_EQ(file_may_access(&st, R_OK, &c), 0);
+	CHECK_EQ(file_may_access(&st, W_OK, &c), -EACCES);
+	c.ngroups = 1; /* 20 no longer among them: the other class */
+	CHECK_EQ(file_may_access(&st, R_OK, &c), -EACCES);
 }
 
 /* A scheme whose open would fail the test: stat by path must not call it. */

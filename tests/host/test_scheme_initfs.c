@@ -248,7 +248,8 @@ TEST(stat_path_matches_open_stat_and_marks_read_only)
 	CHECK(st.rofs);
 	CHECK_EQ(file_stat_path("/extra", &st, NULL), 0);
 	CHECK_EQ(st.mode, S_IFDIR | 0755);
-	CHECK_EQ(file_may_access(&st, W_OK, 0, 0), -EROFS); /* read-only fs, even for root */
+	struct fs_cred root = {0, 0, 0, 0, 0};
+	CHECK_EQ(file_may_access(&st, W_OK, &root), -EROFS); /* read-only fs, even for root */
 	CHECK_EQ(file_stat_path("/nope", &st, NULL), -ENOENT);
 	CHECK_EQ(file_stat_path("/bin/sh/x", &st, NULL), -ENOENT);
 }

@@ -525,7 +525,7 @@ TEST(modes_owners_permissions)
 {
 	long base = fs_host_allocs;
 	struct kstat st;
-	cred = (struct fs_cred){0, 0, 022};
+	cred = (struct fs_cred){0, 0, 022, 0, 0};
 	struct file *f = NULL;
 	CHECK_EQ(file_open("/tmp/pm", O_CREAT | O_WRONLY, 0666, &f), 0);
 	file_put(f);
@@ -537,7 +537,7 @@ TEST(modes_owners_permissions)
 	/* a user: may not read root's 0600 file, nor chmod/chown it */
 	struct fs_setattr mode600 = {.valid = ATTR_MODE, .mode = 0600};
 	CHECK_EQ(ops()->setattr(0, "pm", &mode600), 0);
-	cred = (struct fs_cred){1000, 1000, 022};
+	cred = (struct fs_cred){1000, 1000, 022, 0, 0};
 	CHECK_EQ(op_err("/tmp/pm", O_RDONLY), -EACCES);
 	CHECK_EQ(op_err("/tmp/pm", O_WRONLY), -EACCES);
 	struct fs_setattr mode777 = {.valid = ATTR_MODE, .mode = 0777};
@@ -560,7 +560,7 @@ TEST(modes_owners_permissions)
 	struct fs_setattr r000 = {.valid = ATTR_MODE, .mode = 0};
 	CHECK_EQ(ops()->setattr(0, "mine", &r000), 0);
 	CHECK_EQ(op_err("/tmp/mine", O_RDONLY), -EACCES); /* even the owner */
-	cred = (struct fs_cred){0, 0, 0};
+	cred = (struct fs_cred){0, 0, 0, 0, 0};
 	CHECK_EQ(op_err("/tmp/mine", O_RDWR), 0); /* root is not checked */
 	CHECK_EQ(ops()->setattr(0, "mine", &own), 0);
 	struct fs_setattr suid = {.valid = ATTR_MODE, .mode = 04755};
@@ -613,11 +613,11 @@ TEST(times_and_truncation)
 	f->ops->stat(f, &a);
 	CHECK_EQ(a.atime_ns, 5); /* omitted: unchanged */
 	CHECK_EQ(a.mtime_ns, 9);
-	cred = (struct fs_cred){1000, 1000, 0};
+	cred = (struct fs_cred){1000, 1000, 0, 0, 0};
 	CHECK_EQ(ops()->setattr(0, "tt", &t), -EPERM); /* explicit times: owner only */
 	struct fs_setattr now = {.valid = ATTR_ATIME | ATTR_MTIME | ATTR_TIMES_NOW};
 	CHECK_EQ(ops()->setattr(0, "tt", &now), -EACCES); /* 0644: no write access */
-	cred = (struct fs_cred){0, 0, 0};
+	cred = (struct fs_cred){0, 0, 0, 0, 0};
 	CHECK_EQ(ops()->setattr(0, "tt", &now), 0);
 	file_put(f);
 	CHECK_EQ(ops()->mkdir("td", 0755), 0);

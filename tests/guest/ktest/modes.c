@@ -4,6 +4,7 @@
  * (root passes read/write checks), EPERM for a non-owner's chmod/chown. */
 #define _GNU_SOURCE
 #include "ktest.h"
+#include <grp.h>
 
 static char path_[4][256];
 static const char *at(const char *dir, const char *name)
@@ -155,6 +156,81 @@ static void open_permission_checks(void)
 	rm_tree(d);
 }
 
-static const struct test tests[] = {T(umask_applied_and_inherited), T(chmod_sticks),
-                                    T(chown_sticks), T(open_permission_checks)};
+/* execve path in a child as uid (-1: as root): 0 if it ran (ktest -l
+ * lists its tests and exits 0), else the errno. */
+static int exec_as(const char *path, int uid)
+{
+	pid_t kid = fork();
+	if (kid == 0) {
+		if (uid >= 0)
+			become((unsigned)uid, (unsigned)uid);
+		char *argv[] = {"ktest", "-l", NULL};
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		execve(path, argv, environ);
+		_exit(100 + errno);
+	}
+	int st = wait_within(kid, 10, "the exec");
+	return WIFEXITED(st) && WEXITSTATUS(st) >= 100 ? WEXITSTATUS(st) - 100 : 0;
+}
+
+/* Regression: exec ignored the mode bits. Linux needs execute permission
+ * for the caller's class, and for root any x bit. */
+static void exec_needs_execute_permission(void)
+{
+	char self[256];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	CHECK(n > 0);
+	self[n < 0 ? 0 : n] = 0;
+	static char image[1 << 20];
+	ssize_t len = get_file(self, image, sizeof image);
+	CHECK(len > 0 && len < (ssize_t)sizeof image - 1);
+	const char *path = "/tmp/kt-exec-mode";
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd >= 0 && write(fd, image, (size_t)len) == len);
+	close(fd);
+	CHECK(exec_as(path, -1) == EACCES); /* root too: no x bit at all */
+	CHECK(chmod(path, 0744) == 0);
+	CHECK(exec_as(path, -1) == 0);        /* root: an x bit anywhere */
+	CHECK(exec_as(path, 1000) == EACCES); /* the other class has none */
+	CHECK(chmod(path, 0755) == 0);
+	CHECK(exec_as(path, 1000) == 0);
+	unlink(path);
+}
+
+/* Regression: only the primary group counted; a supplementary group that
+ * owns the file gives the group class, as Linux's in_group_p. */
+static void supplementary_group_gives_group_access(void)
+{
+	const char *path = "/tmp/kt-supp-group";
+	put_file(path, "secret\n");
+	CHECK(chown(path, 0, 4242) == 0 && chmod(path, 0640) == 0);
+	for (int with = 0; with < 2; with++) {
+		pid_t kid = fork();
+		if (kid == 0) {
+			gid_t g = 4242;
+			CHECK(setgroups(with ? 1 : 0, &g) == 0);
+			become(1000, 1000);
+			if (with) {
+				int f = open(path, O_RDONLY);
+				CHECK(f >= 0);
+				close(f);
+				CHECK(access(path, R_OK) == 0);
+			} else {
+				CHECK_ERR(open(path, O_RDONLY), EACCES);
+			}
+			CHECK_ERR(open(path, O_WRONLY), EACCES);
+			_exit(0);
+		}
+		CHECK_EXITED(wait_within(kid, 5, "the group member"), 0);
+	}
+	unlink(path);
+}
+
+static const struct test tests[] = {T(umask_applied_and_inherited),
+                                    T(chmod_sticks),
+                                    T(chown_sticks),
+                                    T(open_permission_checks),
+                                    T(exec_needs_execute_permission),
+                                    T(supplementary_group_gives_group_access)};
 const struct test_area area_modes = TEST_AREA("modes", tests);

@@ -1,4 +1,5 @@
-/* ktest: rename, renameat and renameat2 (flags 0 and RENAME_NOREPLACE):
+/* ktest: rename, renameat and renameat2 (flags 0, RENAME_NOREPLACE and
+ * RENAME_EXCHANGE):
  * the target replaced in one step, EINVAL for a directory into itself,
  * ENOTEMPTY for a non-empty target directory, EISDIR/ENOTDIR for type
  * mismatches, EXDEV only across schemes (on Procyon). */
@@ -10,6 +11,9 @@
 #endif
 #ifndef SYS_renameat2
 #define SYS_renameat2 316
+#endif
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE 2
 #endif
 
 static char path_[8][256];
@@ -102,6 +106,45 @@ static void rename_exdev_across_schemes(void)
 	rm_tree(d);
 }
 
+/* Regression: RENAME_EXCHANGE was ENOTSUP. The two names swap files (a
+ * file and a directory too, the link counts following), atomically;
+ * ENOENT if either is missing, EINVAL with RENAME_NOREPLACE or if a
+ * directory would end up inside itself. */
+static void rename_exchange_swaps(void)
+{
+	const char *d = kt_dir("renxch");
+	char buf[32];
+	put_file(at(d, "a"), "AAA");
+	put_file(at(d, "b"), "BBBB");
+	CHECK(syscall(SYS_renameat2, AT_FDCWD, at(d, "a"), AT_FDCWD, at(d, "b"), RENAME_EXCHANGE) ==
+	      0);
+	CHECK(get_file(at(d, "a"), buf, sizeof buf) == 4 && strcmp(buf, "BBBB") == 0);
+	CHECK(get_file(at(d, "b"), buf, sizeof buf) == 3 && strcmp(buf, "AAA") == 0);
+	CHECK(mkdir(at(d, "sub"), 0755) == 0);
+	put_file(at(d, "sub/inner"), "x");
+	struct stat st;
+	CHECK(stat(d, &st) == 0);
+	nlink_t before = st.st_nlink;
+	CHECK(syscall(SYS_renameat2, AT_FDCWD, at(d, "a"), AT_FDCWD, at(d, "sub/inner"),
+	              RENAME_EXCHANGE) == 0); /* a file and a file in another directory */
+	CHECK(get_file(at(d, "sub/inner"), buf, sizeof buf) == 4);
+	CHECK(syscall(SYS_renameat2, AT_FDCWD, at(d, "b"), AT_FDCWD, at(d, "sub"),
+	              RENAME_EXCHANGE) == 0); /* a file and a directory */
+	CHECK(stat(at(d, "b/inner"), &st) == 0 && S_ISREG(st.st_mode));
+	CHECK(stat(at(d, "sub"), &st) == 0 && S_ISREG(st.st_mode));
+	CHECK(stat(d, &st) == 0 && st.st_nlink == before);
+	CHECK_ERR(
+	    syscall(SYS_renameat2, AT_FDCWD, at(d, "a"), AT_FDCWD, at(d, "none"), RENAME_EXCHANGE),
+	    ENOENT);
+	CHECK_ERR(syscall(SYS_renameat2, AT_FDCWD, at(d, "a"), AT_FDCWD, at(d, "sub"),
+	                  RENAME_EXCHANGE | RENAME_NOREPLACE),
+	          EINVAL);
+	CHECK_ERR(syscall(SYS_renameat2, AT_FDCWD, at(d, "b"), AT_FDCWD, at(d, "b/inner"),
+	                  RENAME_EXCHANGE),
+	          EINVAL); /* b would move into itself */
+	rm_tree(d);
+}
+
 static const struct test tests[] = {T(rename_replaces_target), T(rename_directories),
-                                    T(rename_exdev_across_schemes)};
+                                    T(rename_exdev_across_schemes), T(rename_exchange_swaps)};
 const struct test_area area_rename = TEST_AREA("rename", tests);
