@@ -602,7 +602,7 @@ static bool tmp_within(const struct tnode *a, const struct tnode *d)
 static int tmp_exchange(const struct fs_cred *c, struct tnode *odir, struct tent *oe,
                         struct tnode *ndir, struct tent *ne)
 {
-	if (!ne)
+	if (!ne || !ne->node || !oe->node)
 		return -ENOENT;
 	struct tnode *n = oe->node, *t = ne->node;
 	if (n == t)
