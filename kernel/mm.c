@@ -26,8 +26,10 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write)
 	if (!v || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
 	    (write && !(v->prot & PROT_WRITE)))
 		return -EFAULT;
-	if (vm_translate(mm->space, addr, 0))
-		return -EFAULT; /* present: a protection fault, not a missing page */
+	if (vm_translate(mm->space, addr, 0)) { /* present: copy-on-write, or a real fault */
+		int r = write ? vm_cow_break(mm->space, ALIGN_DOWN(addr, PAGE_SIZE), true) : 0;
+		return r > 0 ? 0 : r < 0 ? r : -EFAULT;
+	}
 	uint64_t pa = pmm_alloc();
 	if (!pa)
 		return -ENOMEM;
@@ -79,6 +81,10 @@ void *mm_kaddr(struct mm *mm, uint64_t va, int access)
 		return 0;
 	if (access == MM_READ && !vm_translate(mm->space, va, 0))
 		return zero_page + (va & (PAGE_SIZE - 1)); /* reading never allocates */
+	/* A store (a tracer's too) never reaches a frame another space shares. */
+	if (access != MM_READ &&
+	    vm_cow_break(mm->space, ALIGN_DOWN(va, PAGE_SIZE), (v->prot & PROT_WRITE) != 0) < 0)
+		return 0;
 	uint64_t pa = mm_populate(mm, va);
 	return pa ? P2V(pa) : 0;
 }

@@ -220,7 +220,9 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
  * the access. True if the faulting access can be retried. */
 bool user_page_fault(uint64_t addr, uint64_t error)
 {
-	if (addr >= USER_TOP || !current || !current->mm.space || (error & 1 /* present */))
+	/* present and not a write: a protection fault; a present write may be
+	 * copy-on-write (mm_fault decides) */
+	if (addr >= USER_TOP || !current || !current->mm.space || ((error & 1) && !(error & 2)))
 		return false;
 	return mm_fault(&current->mm, addr, error & 2) == 0;
 }

@@ -28,6 +28,7 @@ uint64_t vm_prot_flags(int prot);
 void vm_unmap_range(uint64_t space, uint64_t start, uint64_t end);
 void vm_protect_range(uint64_t space, uint64_t start, uint64_t end, uint64_t flags);
 int vm_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end);
+int vm_cow_break(uint64_t space, uint64_t va, bool writable);
 void vm_share_init(void);
 uint64_t vm_shared_frame(void);
 int vm_map_shared_page(uint64_t space, uint64_t va, int prot);

@@ -163,6 +163,12 @@ int vm_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end)
 	}
 	return 0;
 }
+/* The fake fork copies, so no page is ever copy-on-write. */
+int vm_cow_break(uint64_t space, uint64_t va, bool writable)
+{
+	(void)space, (void)va, (void)writable;
+	return 0;
+}
 int vm_map_shared_page(uint64_t space, uint64_t va, int prot)
 {
 	uint64_t pa = pmm_alloc();

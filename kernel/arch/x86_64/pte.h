@@ -9,6 +9,7 @@
 #define PTE_PS 0x80ULL
 #define PTE_OWNED 0x200ULL  /* available bit: the space frees this frame */
 #define PTE_SHARED 0x400ULL /* available bit: a MAP_SHARED frame, counted in vm.c */
+#define PTE_COW 0x800ULL /* available bit: a private frame fork left shared, read-only, counted */
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000FFFFFFFFFF000ULL
 #endif

@@ -183,8 +183,10 @@ uint64_t vm_prot_flags(int prot)
 }
 
 /* MAP_SHARED frames are mapped by several spaces: each mapping holds one
- * count, and the last one to go frees the frame. Counts live in a table
- * indexed by frame, made at the first shared mapping. */
+ * count, and the last one to go frees the frame. Copy-on-write frames
+ * (PTE_COW: private pages fork left in both spaces, read-only) are counted
+ * the same way; a frame is one kind or the other, and an owned frame's
+ * count is 0. Counts live in a table indexed by frame, made at boot. */
 static uint16_t *vm_share_count;
 
 /* Make the table at boot, so its memory is part of every baseline. */
@@ -230,13 +232,42 @@ static void vm_share_put(uint64_t pa)
 		pmm_free(pa);
 }
 
-/* Drop what a PTE holds: an owned frame is freed, a shared one loses a count. */
+/* Drop what a PTE holds: an owned frame is freed, a shared or
+ * copy-on-write one loses a count. */
 static void vm_release_pte(uint64_t pte)
 {
 	if (pte & PTE_OWNED)
 		pmm_free(pte & PTE_ADDR);
-	else if (pte & PTE_SHARED)
+	else if (pte & (PTE_SHARED | PTE_COW))
 		vm_share_put(pte & PTE_ADDR);
+}
+
+/* A write to a copy-on-write page at va: the space gets a frame of its own
+ * (the last sharer keeps the frame, the others copy it), writable if
+ * writable (a debugger's store into read-only text is not). 1 if the page
+ * was copy-on-write and is now private, 0 if it was not copy-on-write,
+ * -ENOMEM. */
+int vm_cow_break(uint64_t space, uint64_t va, bool writable)
+{
+	uint64_t *pte = vm_walk(space, va, false);
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_COW))
+		return 0;
+	uint64_t pa = *pte & PTE_ADDR, flags = *pte & ~PTE_ADDR & ~PTE_COW;
+	flags |= PTE_OWNED | (writable ? PTE_W : 0);
+	if (vm_share_count[pa / PAGE_SIZE] == 1) {
+		vm_share_count[pa / PAGE_SIZE] = 0; /* the last sharer: it is ours now */
+	} else {
+		uint64_t copy = pmm_alloc();
+		if (!copy)
+			return -ENOMEM;
+		memcpy(P2V(copy), P2V(pa), PAGE_SIZE);
+		vm_share_count[pa / PAGE_SIZE]--;
+		pa = copy;
+	}
+	*pte = pa | flags;
+	if (space == read_cr3())
+		invlpg(va);
+	return 1;
 }
 
 static void vm_unmap_pte(uint64_t va, uint64_t *pte, void *arg)
@@ -257,7 +288,9 @@ static void vm_protect_pte(uint64_t va, uint64_t *pte, void *arg)
 {
 	(void)va;
 	uint64_t flags = *(const uint64_t *)arg;
-	uint64_t keep = PTE_ADDR | PTE_OWNED | PTE_SHARED;
+	uint64_t keep = PTE_ADDR | PTE_OWNED | PTE_SHARED | PTE_COW;
+	if (*pte & PTE_COW)
+		flags &= ~PTE_W; /* still shared: the first write copies it */
 	*pte = (*pte & keep) | (flags & ~keep) | PTE_P;
 }
 
@@ -286,25 +319,45 @@ static void vm_copy_pte(uint64_t va, uint64_t *pte, void *arg)
 			vm_share_get(*pte & PTE_ADDR);
 		return;
 	}
-	uint64_t dpa = pmm_alloc();
-	if (!dpa || vm_map(c->dst_space, va, dpa, *pte & ~PTE_ADDR & ~PTE_P) < 0) {
-		if (dpa)
-			pmm_free(dpa);
+	if (!vm_share_count) { /* no count table (boot was short of memory): copy */
+		uint64_t dpa = pmm_alloc();
+		if (!dpa || vm_map(c->dst_space, va, dpa, *pte & ~PTE_ADDR & ~PTE_P) < 0) {
+			if (dpa)
+				pmm_free(dpa);
+			c->err = -ENOMEM;
+			return;
+		}
+		memcpy(P2V(dpa), P2V(*pte & PTE_ADDR), PAGE_SIZE);
+		return;
+	}
+	/* A private page: both spaces map the frame read-only and count it;
+	 * the first write to it (either side) copies (vm_cow_break). */
+	uint64_t pa = *pte & PTE_ADDR;
+	uint64_t cow = (*pte & ~PTE_ADDR & ~PTE_P & ~PTE_OWNED & ~PTE_W) | PTE_COW;
+	if (vm_map(c->dst_space, va, pa, cow) < 0) {
 		c->err = -ENOMEM;
 		return;
 	}
-	memcpy(P2V(dpa), P2V(*pte & PTE_ADDR), PAGE_SIZE);
+	if (*pte & PTE_OWNED)
+		vm_share_count[pa / PAGE_SIZE] = 2;
+	else
+		vm_share_get(pa);
+	*pte = pa | cow | PTE_P;
 	if (++c->pages % 64 == 0)
 		sched_cond_resched(); /* fork: the child is not visible yet */
 }
 
-/* Copy every mapped page of src in [start, end) into a new frame of dst at
- * the same address with the same flags (fork). Yields every 64 pages: the
- * caller's dst must not be visible to anyone. 0 or -ENOMEM. */
+/* Give dst every mapped page of src in [start, end) (fork): MAP_SHARED
+ * frames are mapped again; private ones become copy-on-write in both
+ * (read-only, counted), so nothing is copied until written. Yields every
+ * 64 pages: the caller's dst must not be visible to anyone. 0 or -ENOMEM
+ * (src then stays consistent: its pages already made copy-on-write keep
+ * their counts, and the first write makes them its own again). */
 int vm_copy_range(uint64_t dst, uint64_t src, uint64_t start, uint64_t end)
 {
 	struct copy_state c = {dst, 0, 0};
 	vm_each_pte(src, start, end, vm_copy_pte, &c);
+	vm_flush_range(src, start, end); /* src's writable entries are stale now */
 	return c.err;
 }
 

@@ -10,10 +10,10 @@
 #include "hardening.h"
 
 extern const struct test_area area_clone, area_signals, area_buffers, area_registers, area_stalls,
-    area_copies, area_cves, area_descriptors;
-static const struct test_area *const areas[] = {&area_clone,     &area_signals,    &area_buffers,
-                                                &area_registers, &area_stalls,     &area_copies,
-                                                &area_cves,      &area_descriptors};
+    area_copies, area_cves, area_descriptors, area_cow;
+static const struct test_area *const areas[] = {&area_clone,     &area_signals,     &area_buffers,
+                                                &area_registers, &area_stalls,      &area_copies,
+                                                &area_cves,      &area_descriptors, &area_cow};
 
 int main(int argc, char **argv)
 {
