@@ -10,7 +10,9 @@ void log_write(const char *s, size_t n); /* log.c */
 long log_ring_copy(uint64_t ubuf, size_t n);
 void log_ring_clear(void);
 size_t log_ring_size(_Bool whole);
-int selftest_run(void); /* selftest.c: number of failures */
+int selftest_run(void);                      /* selftest.c: number of failures */
+void misc_random_bytes(void *buf, size_t n); /* sys_misc.c: getrandom's generator */
+void sched_cond_resched(void);               /* sched.c: yield if the tick asked */
 _Noreturn void selftest_deliberate_fault(void);
 _Noreturn void kernel_start_user(void); /* proc.c: start init and schedule */
 #endif

@@ -41,6 +41,15 @@ void fs_cred_current(struct fs_cred *c)
 	c->groups = current->groups;
 }
 
+/* st_blocks as tmpfs counts them: a regular file holds whole pages (8
+ * blocks of 512 each), a directory, a symlink or a device none. */
+static int64_t fs_blocks(const struct kstat *st)
+{
+	if (st->no_storage || (st->mode & S_IFMT) != S_IFREG)
+		return 0;
+	return (int64_t)((st->size + PAGE_SIZE - 1) / PAGE_SIZE * (PAGE_SIZE / 512));
+}
+
 struct iovec_k {
 	uint64_t base, len;
 };
@@ -301,7 +310,7 @@ static long fs_stat_copy_out(const struct scheme *s, struct kstat st, uint64_t u
 	ls.rdev = st.rdev;
 	ls.size = (int64_t)st.size;
 	ls.blksize = 4096;
-	ls.blocks = st.no_storage ? 0 : (int64_t)((st.size + 511) / 512);
+	ls.blocks = fs_blocks(&st);
 	ls.atime = st.atime_ns / 1000000000;
 	ls.atime_ns = st.atime_ns % 1000000000;
 	ls.mtime = st.mtime_ns / 1000000000;
@@ -368,23 +377,91 @@ long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ubuf, int flags)
 	return err ? err : fs_stat_copy_out(s, st, ubuf);
 }
 
-/* access: the mode is checked against the file's stat with the real ids,
- * as Linux does (file_may_access); nothing is opened. */
-long sys_access(uint64_t upath, int mode)
+#define AT_EACCESS 0x200
+
+/* access, faccessat, faccessat2: the mode is checked against the file's
+ * stat with the real ids (the effective ones with AT_EACCESS), as Linux
+ * does (file_may_access); nothing is opened. */
+long sys_faccessat2(int dirfd, uint64_t upath, int mode, int flags)
 {
-	if (mode & ~(R_OK | W_OK | X_OK))
+	if ((mode & ~(R_OK | W_OK | X_OK)) ||
+	    (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
 		return -EINVAL;
-	char path[PATH_MAX_K];
-	int err = path_from_user(upath, path, sizeof path);
-	if (err)
-		return err;
+	char path[PATH_MAX_K], c;
 	struct kstat st;
-	err = file_stat_path(path, &st, 0);
-	struct fs_cred real; /* access(2) asks with the real ids */
-	fs_cred_current(&real);
-	real.uid = current->uid;
-	real.gid = current->gid;
-	return err ? err : file_may_access(&st, mode, &real);
+	int err;
+	if ((flags & AT_EMPTY_PATH) && copy_from_user(&c, upath, 1) == 0 && c == 0) {
+		struct file *f = fd_get(dirfd);
+		err = !f ? -EBADF : f->ops->stat ? f->ops->stat(f, &st) : -EINVAL;
+	} else {
+		err = fs_at_path(dirfd, upath, path, sizeof path);
+		if (!err)
+			err = (flags & AT_SYMLINK_NOFOLLOW) ? file_lstat_path(path, &st, 0)
+			                                    : file_stat_path(path, &st, 0);
+	}
+	struct fs_cred who;
+	fs_cred_current(&who); /* effective ids and the groups */
+	if (!(flags & AT_EACCESS)) {
+		who.uid = current->uid;
+		who.gid = current->gid;
+	}
+	return err ? err : file_may_access(&st, mode, &who);
+}
+
+long sys_faccessat(int dirfd, uint64_t upath, int mode)
+{
+	return sys_faccessat2(dirfd, upath, mode, 0);
+}
+
+long sys_access(uint64_t upath, int mode) { return sys_faccessat2(AT_FDCWD, upath, mode, 0); }
+
+/* fsync, fdatasync: every scheme keeps its files in memory, so a file is
+ * always on its "disk"; Linux's EINVAL for what cannot be synced (pipes,
+ * terminals, /proc). sync and syncfs: nothing to write back. */
+long sys_fsync(int fd)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	struct kstat st;
+	if (!f->ops->stat || f->ops->stat(f, &st) || st.no_storage ||
+	    ((st.mode & S_IFMT) != S_IFREG && (st.mode & S_IFMT) != S_IFDIR))
+		return -EINVAL;
+	return 0;
+}
+
+long sys_fdatasync(int fd) { return sys_fsync(fd); }
+long sys_sync(void) { return 0; }
+long sys_syncfs(int fd) { return fd_get(fd) ? 0 : -EBADF; }
+
+/* fallocate: mode 0 makes the file at least offset + len long (tmp's files
+ * are in memory: the bytes are allocated as they are written anyway);
+ * FALLOC_FL_KEEP_SIZE changes nothing; punching holes and the rest are
+ * EOPNOTSUPP, as on a file system without them. */
+long sys_fallocate(int fd, int mode, int64_t offset, int64_t len)
+{
+	struct file *f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	if (offset < 0 || len <= 0 || offset > INT64_MAX - len)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	struct kstat st;
+	if (!f->ops->stat || f->ops->stat(f, &st))
+		return -ENODEV;
+	if ((st.mode & S_IFMT) == S_IFIFO)
+		return -ESPIPE;
+	if ((st.mode & S_IFMT) == S_IFDIR)
+		return -EISDIR;
+	if ((st.mode & S_IFMT) != S_IFREG || !f->ops->setattr)
+		return -ENODEV;
+	if (mode & ~1)
+		return -EOPNOTSUPP;
+	if ((mode & 1) || (uint64_t)(offset + len) <= st.size)
+		return 0;
+	struct fs_setattr a = {.valid = ATTR_SIZE, .size = (uint64_t)(offset + len)};
+	return f->ops->setattr(f, 0, &a);
 }
 
 /* A directory's listing starts with "." and ".." in every scheme. Each is
@@ -579,7 +656,7 @@ long sys_ioctl(int fd, uint64_t req, uint64_t arg)
 	case FIOQSIZE: { /* Linux's inode_get_bytes: the space allocated, st_blocks * 512 */
 		if (!sized)
 			return -ENOTTY;
-		int64_t bytes = (int64_t)((st.size + 511) / 512 * 512);
+		int64_t bytes = fs_blocks(&st) * 512;
 		return copy_to_user(arg, &bytes, sizeof bytes) ? -EFAULT : 0;
 	}
 	case FIONREAD:

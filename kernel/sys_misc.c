@@ -131,6 +131,25 @@ static uint64_t misc_rng_next(void)
 	return z ^ (z >> 31);
 }
 
+static void misc_rng_stir(void)
+{
+	if (!misc_rng_state)
+		misc_rng_state = arch_timestamp() ^ (time_realtime_ns() << 17) ^ 0x5eed;
+	misc_rng_state ^= arch_timestamp();
+}
+
+/* n bytes of the generator into buf (random:, /dev/urandom). */
+void misc_random_bytes(void *buf, size_t n)
+{
+	misc_rng_stir();
+	for (size_t done = 0; done < n;) {
+		uint64_t r = misc_rng_next();
+		size_t chunk = MIN(sizeof r, n - done);
+		memcpy((uint8_t *)buf + done, &r, chunk);
+		done += chunk;
+	}
+}
+
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
 #define GRND_INSECURE 4
@@ -142,9 +161,7 @@ long sys_getrandom(uint64_t ubuf, size_t n, unsigned flags)
 		return -EINVAL;
 	if (!user_range_ok(ubuf, n))
 		return -EFAULT;
-	if (!misc_rng_state)
-		misc_rng_state = arch_timestamp() ^ (time_realtime_ns() << 17) ^ 0x5eed;
-	misc_rng_state ^= arch_timestamp();
+	misc_rng_stir();
 	if (n > 33554431)
 		n = 33554431; /* Linux's per-call cap */
 	size_t done = 0;

@@ -32,6 +32,7 @@
 	  (int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5))                \
 	X(160, setrlimit, "ux", "", (unsigned res, uint64_t ulim))                                 \
 	X(164, settimeofday, "xx", "", (uint64_t utv, uint64_t utz))                               \
+	X(162, sync, "", "", (void))                                                               \
 	X(201, time, "x", "", (uint64_t ut))                                                       \
 	X(203, sched_setaffinity, "iux", "", (int pid, size_t len, uint64_t umask))                \
 	X(204, sched_getaffinity, "iux", "", (int pid, size_t len, uint64_t umask))                \
@@ -39,6 +40,7 @@
 	X(229, clock_getres, "ix", "", (int clk, uint64_t uts))                                    \
 	X(273, set_robust_list, "xu", "", (uint64_t head, size_t len))                             \
 	X(302, prlimit64, "iuxx", "", (int pid, unsigned res, uint64_t unew, uint64_t uold))       \
+	X(306, syncfs, "f", "", (int fd))                                                          \
 	X(318, getrandom, "bux", "", (uint64_t ubuf, size_t n, unsigned flags))                    \
 	X(334, rseq, "xuix", "", (uint64_t rseq, uint32_t len, int flags, uint32_t sig))           \
 	X(26, msync, "xui", "", (uint64_t addr, uint64_t len, int flags))                          \
@@ -87,6 +89,8 @@
 	X(72, fcntl, "fix", "", (int fd, int cmd, uint64_t arg))                                   \
 	X(76, truncate, "si", "", (uint64_t upath, int64_t length))                                \
 	X(77, ftruncate, "fi", "", (int fd, int64_t length))                                       \
+	X(74, fsync, "f", "", (int fd))                                                            \
+	X(75, fdatasync, "f", "", (int fd))                                                        \
 	X(79, getcwd, "xu", "", (uint64_t ubuf, size_t size))                                      \
 	X(80, chdir, "s", "", (uint64_t upath))                                                    \
 	X(82, rename, "ss", "", (uint64_t a, uint64_t b))                                          \
@@ -141,15 +145,18 @@
 	X(266, symlinkat, "sfs", "", (uint64_t utarget, int dirfd, uint64_t upath))                \
 	X(267, readlinkat, "fsxi", "", (int dirfd, uint64_t upath, uint64_t ubuf, int size))       \
 	X(268, fchmodat, "fsx", "", (int dirfd, uint64_t upath, int mode))                         \
+	X(269, faccessat, "fsx", "", (int dirfd, uint64_t upath, int mode))                        \
 	X(270, pselect6, "ixxxxx", "",                                                             \
 	  (int nfds, uint64_t ur, uint64_t uw, uint64_t ue, uint64_t uts, uint64_t usig))          \
 	X(271, ppoll, "xuxxu", "",                                                                 \
 	  (uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, size_t sigsetsize))      \
 	X(280, utimensat, "fsxx", "", (int dirfd, uint64_t upath, uint64_t utimes, int flags))     \
+	X(285, fallocate, "fxii", "", (int fd, int mode, int64_t offset, int64_t len))             \
 	X(292, dup3, "ffx", "", (int oldfd, int newfd, int flags))                                 \
 	X(293, pipe2, "xx", "", (uint64_t ufds, int flags))                                        \
 	X(316, renameat2, "fsfsx", "",                                                             \
-	  (int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, unsigned flags))
+	  (int olddirfd, uint64_t uold, int newdirfd, uint64_t unew, unsigned flags))              \
+	X(439, faccessat2, "fsxx", "", (int dirfd, uint64_t upath, int mode, int flags))
 
 #define PROCYON_SYSCALL_MAX 512 /* numbers are below this; sysfilter covers them all */
 

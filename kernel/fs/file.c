@@ -67,9 +67,44 @@ static int file_open_resolved(const char *path, int flags, int mode, struct file
 
 /* Open an absolute path (or name:path): its symlinks resolved first (the
  * last one too unless O_NOFOLLOW, or O_CREAT|O_EXCL, which never follow). */
+/* Whether path ends in "/" or "/." (after a name): then it names a
+ * directory, and Linux says ENOTDIR for anything else ("file/"). */
+static bool file_wants_dir(const char *path)
+{
+	size_t n = strlen(path);
+	bool dot = false;
+	while (n > 2 && path[n - 1] == '.' && path[n - 2] == '/') {
+		n -= 2;
+		dot = true;
+	}
+	while (n > 1 && path[n - 1] == '/') {
+		n--;
+		dot = true;
+	}
+	if (!dot || n == 0 || path[n - 1] == ':' || path[n - 1] == '/')
+		return false;
+	/* "/scheme/NAME/" is how a scheme's root is spelt, whatever it is */
+	size_t slash = n;
+	while (slash > 0 && path[slash - 1] != '/')
+		slash--;
+	return !(slash == 8 && strncmp(path, "/scheme/", 8) == 0);
+}
+
+/* The ENOTDIR of a "name/" that is not a directory, else err. */
+static int file_dir_check(const char *path, const struct kstat *st, int err)
+{
+	return !err && file_wants_dir(path) && (st->mode & S_IFMT) != S_IFDIR ? -ENOTDIR : err;
+}
+
 int file_open(const char *path, int flags, int mode, struct file **out)
 {
 	bool follow = !(flags & O_NOFOLLOW) && (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+	if (file_wants_dir(path)) {
+		if (flags & O_CREAT)
+			return -EISDIR; /* Linux: creating "name/" */
+		flags |= O_DIRECTORY;
+		follow = true;
+	}
 	char *real = kmalloc(PATH_MAX_K);
 	if (!real)
 		return -ENOMEM;
@@ -110,11 +145,11 @@ static int file_stat_follow(const char *path, bool follow, struct kstat *st,
 	char *real = kmalloc(PATH_MAX_K);
 	if (!real)
 		return -ENOMEM;
-	int err = file_resolve(path, follow, real, PATH_MAX_K);
+	int err = file_resolve(path, follow || file_wants_dir(path), real, PATH_MAX_K);
 	if (!err)
 		err = file_stat_resolved(real, st, sch);
 	kfree(real);
-	return err;
+	return file_dir_check(path, st, err);
 }
 
 /* stat of a path without opening it, following symlinks. */

@@ -100,10 +100,9 @@ const char *scheme_mount_dir(const struct scheme *s)
 /* The /dev names Linux programs open by habit, and the scheme each names. */
 static const char *scheme_dev_alias(const char *path)
 {
-	static const char *const alias[][2] = {{"dev/null", "null"},
-	                                       {"dev/zero", "zero"},
-	                                       {"dev/tty", "console"},
-	                                       {"dev/console", "console"}};
+	static const char *const alias[][2] = {
+	    {"dev/null", "null"},     {"dev/zero", "zero"},   {"dev/urandom", "random"},
+	    {"dev/random", "random"}, {"dev/tty", "console"}, {"dev/console", "console"}};
 	for (size_t i = 0; i < ARRAY_SIZE(alias); i++)
 		if (strcmp(path, alias[i][0]) == 0)
 			return alias[i][1];

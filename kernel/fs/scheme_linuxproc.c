@@ -91,6 +91,8 @@ enum lp_kind {
 	LP_CWD,
 	LP_MAPS,
 	LP_MOUNTS_PID,
+	LP_LOGINUID,
+	LP_SESSIONID,
 	LP_FD,
 	LP_FD_ENTRY, /* fd/N: one row for every N */
 	LP_TASK,
@@ -139,6 +141,7 @@ static void lp_exe(struct lp_text *, struct proc *, const struct lp_handle *);
 static void lp_cwd(struct lp_text *, struct proc *, const struct lp_handle *);
 static void lp_maps(struct lp_text *, struct proc *, const struct lp_handle *);
 static void lp_fd_target(struct lp_text *, struct proc *, const struct lp_handle *);
+static void lp_unset_id(struct lp_text *, struct proc *, const struct lp_handle *);
 
 /* clang-format off */
 static const struct lp_row lp_rows[LP_COUNT] = {
@@ -166,6 +169,8 @@ static const struct lp_row lp_rows[LP_COUNT] = {
 	[LP_CWD]         = {"cwd",         LP_PID,        LF_LINK | LF_PRIVATE, 0777, lp_cwd},
 	[LP_MAPS]        = {"maps",        LP_PID,        LF_PRIVATE, 0444, lp_maps},
 	[LP_MOUNTS_PID]  = {"mounts",      LP_PID,        0,       0444, lp_mounts},
+	[LP_LOGINUID]    = {"loginuid",    LP_PID,        0,       0444, lp_unset_id},
+	[LP_SESSIONID]   = {"sessionid",   LP_PID,        0,       0444, lp_unset_id},
 	[LP_FD]          = {"fd",          LP_PID,        LF_DIR | LF_PRIVATE, 0500, 0},
 	[LP_FD_ENTRY]    = {"",            LP_FD,         LF_LINK | LF_PRIVATE, 0700, lp_fd_target},
 	[LP_TASK]        = {"task",        LP_PID,        LF_DIR,  0555, 0},
@@ -521,6 +526,14 @@ static void lp_fd_target(struct lp_text *t, struct proc *p, const struct lp_hand
 	char name[PATH_MAX_K + 32];
 	size_t len = file_describe(f, name, sizeof name);
 	lp_bytes(t, name, len);
+}
+
+/* loginuid, sessionid: Procyon has no login sessions (audit), so both are
+ * Linux's "unset" (uint32 -1): glibc's getlogin then fails as on Linux. */
+static void lp_unset_id(struct lp_text *t, struct proc *p, const struct lp_handle *h)
+{
+	(void)p, (void)h;
+	lp_printf(t, "4294967295");
 }
 
 static void lp_meminfo(struct lp_text *t, struct proc *p, const struct lp_handle *h)

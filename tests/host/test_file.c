@@ -153,8 +153,10 @@ TEST(stat_path_uses_the_scheme_op_and_never_opens)
 	}
 	struct kstat st;
 	const struct scheme *s = NULL;
-	CHECK_EQ(file_stat_path("fake:a//b/", &st, &s), 0);
+	CHECK_EQ(file_stat_path("fake:a//b", &st, &s), 0);
 	CHECK(s == scheme_find("fake", 4));
+	CHECK_EQ(file_stat_path("fake:a//b/", &st, NULL), -ENOTDIR); /* a file named as a dir */
+	CHECK_EQ(file_stat_path("fake:a/b/.", &st, NULL), -ENOTDIR);
 	CHECK_EQ(st.size, 42);
 	CHECK_EQ(st.mode, S_IFREG | 0644);
 	CHECK_EQ(file_stat_path("/scheme/fake/a/./b", &st, NULL), 0);

@@ -24,7 +24,7 @@
  *  I ioctl request and argument  v iovec in (count: next)  V iovec out
  *  D getdents64 out  G getcwd out  r mmap prot  y mmap flags
  *  j arch_prctl code  z O_CLOEXEC-style flags  L rlimit in  M rlimit out
- *  Y resource  Q struct statfs out */
+ *  Y resource  Q struct statfs out  H faccessat2 flags  X fallocate mode */
 static const char *const formats[SYSENT_MAX] = {
     [0] = "f>Bu",   [1] = "fbu",    [2] = "sO",      [3] = "f",       [4] = "s>S",   [5] = "f>S",
     [6] = "s>S",    [8] = "fle",    [9] = "puryfx",  [10] = "pur",    [11] = "pu",   [12] = "p",
@@ -40,7 +40,7 @@ static const char *const formats[SYSENT_MAX] = {
     [186] = "",     [200] = "dg",   [217] = "f>Du",  [218] = "p",     [228] = "C>R", [231] = "d",
     [234] = "ddg",  [257] = "asO",  [262] = "as>SE", [74] = "f",      [75] = "f",    [77] = "fl",
     [73] = "fd",    [135] = "x",    [162] = "",      [255] = "fd",    [263] = "asE", [292] = "ffz",
-    [293] = ">Pz",  [269] = "asc",
+    [293] = ">Pz",  [269] = "asc",  [439] = "ascH",  [285] = "fXll",  [306] = "f",
 };
 
 #define AT_FDCWD_VAL (-100)
@@ -821,6 +821,26 @@ static int fmt_one(struct sbuf *b, struct tracee *t, char c, int *ai, int at_exi
 	case 'j': fmt_xval(b, arch_codes, NF(arch_codes), v, "%#lx /* ARCH_??? */"); break;
 	case 'z': fmt_flags(b, (uint32_t)v, open_flags, NF(open_flags), "0"); break;
 	case 'Y': fmt_xval(b, rlimits, NF(rlimits), (uint32_t)v, "%#lx /* RLIMIT_??? */"); break;
+	case 'H':
+	case 'X': {
+		static const struct flag acc[] = {{0x100, "AT_SYMLINK_NOFOLLOW"},
+		                                  {0x200, "AT_EACCESS"},
+		                                  {0x1000, "AT_EMPTY_PATH"}};
+		static const struct flag fal[] = {
+		    {1, "FALLOC_FL_KEEP_SIZE"},     {2, "FALLOC_FL_PUNCH_HOLE"},
+		    {4, "FALLOC_FL_NO_HIDE_STALE"}, {8, "FALLOC_FL_COLLAPSE_RANGE"},
+		    {16, "FALLOC_FL_ZERO_RANGE"},   {32, "FALLOC_FL_INSERT_RANGE"},
+		    {64, "FALLOC_FL_UNSHARE_RANGE"}};
+		const struct flag *tab = c == 'H' ? acc : fal;
+		size_t n = c == 'H' ? NF(acc) : NF(fal);
+		uint64_t named = 0;
+		for (size_t k = 0; k < n; k++)
+			named |= tab[k].bit;
+		fmt_flags(b, (uint32_t)v, tab, n, "0");
+		if ((uint32_t)v && !((uint32_t)v & named)) /* printflags: only unnamed bits */
+			sb_puts(b, c == 'H' ? " /* AT_??? */" : " /* FALLOC_FL_??? */");
+		break;
+	}
 	case 'Q':
 		if (failed)
 			fmt_ptr(b, v);

@@ -193,7 +193,53 @@ static void etc_files_name_the_users(void)
 	CHECK(read_path("/etc/hostname", buf, sizeof buf) > 0);
 }
 
+/* Regressions found by the busybox comparison: "file/" named a file;
+ * fsync, fallocate, faccessat2 and /dev/urandom were missing. */
+static void trailing_slash_needs_a_directory(void)
+{
+	put_file("/tmp/kt-slash", "x");
+	struct stat st;
+	CHECK_ERR(stat("/tmp/kt-slash/", &st), ENOTDIR);
+	CHECK_ERR(stat("/tmp/kt-slash/.", &st), ENOTDIR);
+	CHECK_ERR(open("/tmp/kt-slash/", O_RDONLY), ENOTDIR);
+	CHECK_ERR(open("/tmp/kt-slash-new/", O_WRONLY | O_CREAT, 0600), EISDIR);
+	CHECK(stat("/tmp/", &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK(stat("/tmp/.", &st) == 0);
+	unlink("/tmp/kt-slash");
+}
+
+static void fsync_fallocate_faccessat2(void)
+{
+	int fd = open("/tmp/kt-falloc", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	CHECK(fsync(fd) == 0 && fdatasync(fd) == 0 && syscall(SYS_syncfs, fd) == 0);
+	sync();
+	CHECK(syscall(SYS_fallocate, fd, 0, 0L, 4096L) == 0);
+	struct stat st;
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 4096);
+	CHECK(syscall(SYS_fallocate, fd, 1 /* KEEP_SIZE */, 0L, 8192L) == 0);
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 4096);
+	CHECK_ERR(syscall(SYS_fallocate, fd, 0, -1L, 10L), EINVAL);
+	CHECK_ERR(syscall(SYS_fallocate, fd, 0, 0L, 0L), EINVAL);
+	int p[2];
+	CHECK(pipe(p) == 0);
+	CHECK_ERR(fsync(p[0]), EINVAL);
+	CHECK_ERR(syscall(SYS_fallocate, p[1], 0, 0L, 1L), ESPIPE);
+	CHECK(syscall(SYS_faccessat2, AT_FDCWD, "/tmp/kt-falloc", R_OK | W_OK, 0x200) == 0);
+	CHECK_ERR(syscall(SYS_faccessat2, AT_FDCWD, "/tmp/kt-falloc", R_OK, 0x8), EINVAL);
+	CHECK_ERR(syscall(SYS_faccessat, AT_FDCWD, "/tmp/kt-falloc/", F_OK), ENOTDIR);
+	close(fd);
+	unlink("/tmp/kt-falloc");
+	unsigned char a[64], b[64];
+	int r = open("/dev/urandom", O_RDONLY);
+	CHECK(r >= 0);
+	CHECK(read(r, a, sizeof a) == 64 && read(r, b, sizeof b) == 64 && memcmp(a, b, 64) != 0);
+	close(r);
+	CHECK(stat("/dev/urandom", &st) == 0 && S_ISCHR(st.st_mode));
+}
+
 static const struct test tests[] = {
+    T(trailing_slash_needs_a_directory),  T(fsync_fallocate_faccessat2),
     T(wall_clock_is_the_real_date),       T(settimeofday_is_roots),
     T(sysinfo_reports_memory_and_uptime), T(getrandom_fills_and_checks_flags),
     T(prctl_sets_and_gets_the_name),      T(affinity_is_one_cpu),
