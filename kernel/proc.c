@@ -65,6 +65,14 @@ static int proc_alloc_pid(void)
 	}
 }
 
+/* Whether every id of p (real, effective and saved uid and gid) is me's
+ * effective one: the rule proc: and /proc share for looking into p. */
+bool proc_ids_all_callers(const struct proc *me, const struct proc *p)
+{
+	return me->euid == p->uid && me->euid == p->euid && me->euid == p->suid &&
+	       me->egid == p->gid && me->egid == p->egid && me->egid == p->sgid;
+}
+
 /* A fresh slot with a kernel stack and a first context; not yet runnable. */
 struct proc *proc_alloc(void)
 {

@@ -184,6 +184,7 @@ extern int proc_pid_max;
 
 struct trapframe *proc_frame(struct proc *p);
 struct proc *proc_find(int pid);
+bool proc_ids_all_callers(const struct proc *me, const struct proc *p);
 struct proc *proc_alloc(void);
 void proc_free(struct proc *p);
 /* clone flags (Linux values) and what fork/vfork/clone ask of proc_fork. */

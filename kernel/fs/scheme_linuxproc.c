@@ -258,14 +258,12 @@ static struct proc *lp_target(const struct lp_handle *h)
 }
 
 /* Linux's PTRACE_MODE_READ_FSCREDS: root, or every id of the target is the
- * caller's (a process that changed ids is private). */
+ * caller's (a process that changed ids is private): proc:'s id rule,
+ * without its descendants-only rule, which is for tracing. */
 static bool lp_may_read(const struct proc *p)
 {
 	const struct proc *me = current;
-	if (me == p || me->euid == 0)
-		return true;
-	return me->euid == p->uid && me->euid == p->euid && me->euid == p->suid &&
-	       me->egid == p->gid && me->egid == p->egid && me->egid == p->sgid;
+	return me == p || me->euid == 0 || proc_ids_all_callers(me, p);
 }
 
 /* Resolve path to a handle on a live process (for per-process rows),

@@ -199,11 +199,9 @@ static int procfs_may_access(struct proc *p)
 		return 0;
 	if (me->euid == 0)
 		return p->pid == 1 ? -EPERM : 0;
-	/* Every id of the target (real, effective, saved) must be the
-	 * caller's: a target that gained privilege is never opened. */
-	bool same_user = me->euid == p->uid && me->euid == p->euid && me->euid == p->suid;
-	bool same_group = me->egid == p->gid && me->egid == p->egid && me->egid == p->sgid;
-	if (same_user && same_group && procfs_is_ancestor(me, p))
+	/* Every id of the target must be the caller's (a target that gained
+	 * privilege is never opened), and it must be a descendant. */
+	if (proc_ids_all_callers(me, p) && procfs_is_ancestor(me, p))
 		return 0;
 	return -EPERM;
 }
