@@ -45,10 +45,20 @@ int fd_close(struct proc *p, int fd)
 	return 0;
 }
 
+/* Whether files[fd..fd+8) are all empty: most of a table is, and testing
+ * eight at once keeps exit and fork cheap (NOFILE is a multiple of 8). */
+bool fd_none_open(const struct proc *p, int fd)
+{
+	struct file *const *f = &p->files[fd];
+	return !((uintptr_t)f[0] | (uintptr_t)f[1] | (uintptr_t)f[2] | (uintptr_t)f[3] |
+	         (uintptr_t)f[4] | (uintptr_t)f[5] | (uintptr_t)f[6] | (uintptr_t)f[7]);
+}
+
 /* Close everything (exit). */
 void fd_close_all(struct proc *p)
 {
-	for (int fd = 0; fd < NOFILE; fd++)
-		if (p->files[fd])
-			fd_close(p, fd);
+	for (int fd = 0; fd < NOFILE; fd += 8)
+		for (int i = fd; i < fd + 8 && !fd_none_open(p, fd); i++)
+			if (p->files[i])
+				fd_close(p, i);
 }

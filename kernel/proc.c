@@ -35,7 +35,7 @@ struct proc *proc_find(int pid)
 {
 	if (pid <= 0)
 		return 0;
-	for (int i = 1; i < NPROC; i++)
+	for (int i = 1; i < proc_slots_top; i++)
 		if (proc_table[i].state != P_UNUSED && proc_table[i].pid == pid)
 			return &proc_table[i];
 	return 0;
@@ -45,11 +45,12 @@ struct proc *proc_find(int pid)
 int proc_count(void)
 {
 	int n = 0;
-	for (int i = 1; i < NPROC; i++)
+	for (int i = 1; i < proc_slots_top; i++)
 		n += proc_table[i].state != P_UNUSED;
 	return n;
 }
 
+int proc_slots_top = 1;
 int proc_pid_max = PID_MAX_DEFAULT; /* pids wrap to 2 here (sys:pid_max) */
 
 /* The next free pid, wrapping at proc_pid_max. There are fewer processes
@@ -82,6 +83,8 @@ struct proc *proc_alloc(void)
 			p = &proc_table[i];
 	if (!p)
 		return 0;
+	if (p - proc_table + 1 > proc_slots_top)
+		proc_slots_top = (int)(p - proc_table) + 1;
 	uint8_t *kstack = kmalloc(KSTACK_SIZE);
 	if (!kstack)
 		return 0;
@@ -192,11 +195,11 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 	child->gs_base = parent->gs_base;
 	child->sig_blocked = parent->sig_blocked;
 	memcpy(child->sigactions, parent->sigactions, sizeof child->sigactions);
-	for (int fd = 0; fd < NOFILE; fd++) {
-		child->files[fd] = parent->files[fd];
-		if (child->files[fd])
-			file_get(child->files[fd]);
-	}
+	memcpy(child->files, parent->files, sizeof child->files);
+	for (int fd = 0; fd < NOFILE; fd += 8)
+		for (int i = fd; i < fd + 8 && !fd_none_open(child, fd); i++)
+			if (child->files[i])
+				file_get(child->files[i]);
 	memcpy(child->cloexec, parent->cloexec, sizeof child->cloexec);
 	int32_t id = child->pid;
 	if (a->flags & CLONE_CHILD_CLEARTID)
@@ -248,7 +251,7 @@ void proc_vfork_release(struct proc *p)
 static void proc_reparent_children(struct proc *dying)
 {
 	struct proc *init = proc_find(1);
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *c = &proc_table[i];
 		if (c->state == P_UNUSED || c->parent != dying)
 			continue;

@@ -181,6 +181,9 @@ _Static_assert(offsetof(struct proc, syscall_stop_filter) == PROC_SYSCALL_FILTER
 extern struct proc *current;
 extern struct proc proc_table[NPROC];
 extern int proc_pid_max;
+/* Slots [1, proc_slots_top) are all that may be in use: proc_alloc takes
+ * the lowest free slot and raises it, so table scans stop there. */
+extern int proc_slots_top;
 
 struct trapframe *proc_frame(struct proc *p);
 struct proc *proc_find(int pid);
@@ -218,6 +221,8 @@ int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec);
 struct file *fd_get(int fd);
 int fd_close(struct proc *p, int fd);
 void fd_close_all(struct proc *p);
+bool fd_none_open(const struct proc *p, int fd);
+_Static_assert(NOFILE % 8 == 0, "fd_none_open tests eight at a time");
 
 /* Scheduler (sched.c). */
 void sched_init(void);

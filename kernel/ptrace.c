@@ -121,7 +121,7 @@ static void ptrace_release_held_children(struct proc *parent)
 {
 	if (!held_children)
 		return;
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *c = &proc_table[i];
 		if (c->state != P_UNUSED && c->clone_held && c->parent == parent &&
 		    !c->tracee_session)
@@ -341,7 +341,7 @@ void ptrace_on_fork(struct proc *parent, struct proc *child, uint64_t flags)
  * and its session is marked gone. Runs before anything is torn down. */
 void ptrace_on_exit(struct proc *p, int wait_status)
 {
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *t = &proc_table[i];
 		if (t->state != P_UNUSED && t->tracee_session && t->tracee_session->tracer == p)
 			ptrace_end_session(t->tracee_session);

@@ -93,7 +93,7 @@ uint64_t sched_idle_ticks;
 void sched_tick(void)
 {
 	uint64_t now = clock_ns();
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_SLEEPING && p->wake_at_ns && p->wake_at_ns <= now) {
 			p->timed_out = true;

@@ -142,7 +142,7 @@ void signal_info_from_user(const uint8_t in[128], struct ksiginfo *k)
 int signal_send_pgrp(int pgid, int sig)
 {
 	int found = 0;
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->pgid == pgid) {
 			signal_send(p, sig);
@@ -300,7 +300,7 @@ static int signal_kill_one(struct proc *p, int sig, int code)
 static int signal_kill_many(int pgid, int sig)
 {
 	bool found = false, sent = false;
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *p = &proc_table[i];
 		if (p->state == P_UNUSED ||
 		    (pgid ? p->pgid != pgid || p->state == P_ZOMBIE : p == current || p->pid == 1))

@@ -380,7 +380,7 @@ long sys_alarm(unsigned seconds)
 /* The tick: processes whose real-time timer expired get SIGALRM. */
 void misc_itimer_tick(uint64_t now)
 {
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *p = &proc_table[i];
 		if (!p->itimer_deadline || p->itimer_deadline > now || p->state == P_UNUSED ||
 		    p->state == P_ZOMBIE)

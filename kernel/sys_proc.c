@@ -147,7 +147,7 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 	bool interrupted = false;
 	for (;;) {
 		bool any = false;
-		for (int i = 1; i < NPROC; i++) {
+		for (int i = 1; i < proc_slots_top; i++) {
 			struct proc *c = &proc_table[i];
 			if (c->state == P_UNUSED || c->parent != current ||
 			    !proc_wait_matches(c, pid))

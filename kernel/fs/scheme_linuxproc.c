@@ -561,7 +561,7 @@ static void lp_loadavg(struct lp_text *t, struct proc *p, const struct lp_handle
 {
 	(void)p, (void)h;
 	int running = 0, last = 0;
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		const struct proc *q = &proc_table[i];
 		if (q->state == P_RUNNABLE)
 			running++;
@@ -576,7 +576,7 @@ static void lp_stat_all(struct lp_text *t, struct proc *p, const struct lp_handl
 	(void)p, (void)h;
 	uint64_t busy = 0;
 	int running = 0;
-	for (int i = 1; i < NPROC; i++) {
+	for (int i = 1; i < proc_slots_top; i++) {
 		busy += proc_table[i].cpu_ticks;
 		running += proc_table[i].state == P_RUNNABLE;
 	}
