@@ -30,6 +30,29 @@ struct lp_text {
 	bool oom;
 };
 
+/* Room for n more bytes and a NUL; false (and oom) if there is none. */
+static bool lp_reserve(struct lp_text *t, size_t n)
+{
+	if (t->oom)
+		return false;
+	if (t->s && t->len + n < t->cap)
+		return true;
+	size_t cap = (t->cap ? t->cap * 2 : 1024) + n;
+	char *s = kmalloc(cap);
+	if (!s) {
+		t->oom = true;
+		return false;
+	}
+	if (t->s) {
+		memcpy(s, t->s, t->len);
+		kfree(t->s);
+	}
+	t->s = s;
+	t->cap = cap;
+	return true;
+}
+
+/* Format into the text: in place, and again once the room is there. */
 __attribute__((format(printf, 2, 3))) static void lp_printf(struct lp_text *t, const char *fmt, ...)
 {
 	for (;;) {
@@ -43,25 +66,18 @@ __attribute__((format(printf, 2, 3))) static void lp_printf(struct lp_text *t, c
 			t->len += (size_t)n;
 			return;
 		}
-		size_t cap = (t->cap ? t->cap * 2 : 1024) + (size_t)n;
-		char *s = kmalloc(cap);
-		if (!s) {
-			t->oom = true;
+		if (!lp_reserve(t, (size_t)n))
 			return;
-		}
-		if (t->s) {
-			memcpy(s, t->s, t->len);
-			kfree(t->s);
-		}
-		t->s = s;
-		t->cap = cap;
 	}
 }
 
+/* Append n bytes as they are (cmdline, environ, a link target). */
 static void lp_bytes(struct lp_text *t, const void *data, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		lp_printf(t, "%c", ((const char *)data)[i]);
+	if (!lp_reserve(t, n))
+		return;
+	memcpy(t->s + t->len, data, n);
+	t->len += n;
 }
 
 /* --- The rows ------------------------------------------------------------ */
