@@ -94,8 +94,36 @@ static void cow_tracer_poke_stays_in_the_child(void)
 	close(g.go);
 }
 
+/* A read-only private page shared by fork and made writable again by
+ * mprotect stays copy-on-write: the child's store after its mprotect, and
+ * the kernel's read(2) into it, land in the child's own frame. */
+static void cow_mprotect_writable_still_copies(void)
+{
+	char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	strcpy(m, "parent page");
+	CHECK(mprotect(m, PAGE, PROT_READ) == 0);
+	pid_t kid = fork();
+	if (kid == 0) {
+		if (mprotect(m, PAGE, PROT_READ | PROT_WRITE) != 0)
+			_exit(1);
+		strcpy(m, "child");
+		int p[2];
+		if (pipe(p) || write(p[1], "KERNEL", 6) != 6 || read(p[0], m + 32, 6) != 6)
+			_exit(2);
+		_exit(strcmp(m, "child") == 0 && memcmp(m + 32, "KERNEL", 6) == 0 ? 0 : 3);
+	}
+	CHECK_EXITED(wait_within(kid, 5, "the child"), 0);
+	CHECK(strcmp(m, "parent page") == 0 && m[32] == 0);
+	CHECK(mprotect(m, PAGE, PROT_READ | PROT_WRITE) == 0);
+	strcpy(m, "mine again"); /* the last sharer: it keeps the frame */
+	CHECK(strcmp(m, "mine again") == 0);
+	munmap(m, PAGE);
+}
+
 static const struct test tests[] = {
     T(cow_fork_stores_stay_private),
+    T(cow_mprotect_writable_still_copies),
     T(cow_tracer_poke_stays_in_the_child),
 };
 
