@@ -278,6 +278,8 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	}
 	file_put(f);
 	kfree(ph);
+	if (!err && p == current)
+		err = proc_end_other_threads(); /* the last thing that may fail */
 	if (err) {
 		mm_release(&mm);
 		return err == -EIO || err == -EFAULT ? -ENOEXEC : err;
@@ -286,7 +288,10 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	/* Commit: from here on the old image is gone. A CLONE_CHILD_CLEARTID
 	 * address belongs to the old image, so it is forgotten (as on Linux):
 	 * nothing is ever stored through it into the new one. */
+	if (p == current)
+		proc_exec_takeover();
 	p->clear_child_tid = 0;
+	p->robust_list = 0;
 	memset(p->debugreg, 0, sizeof p->debugreg); /* execve disarms them */
 	p->debug_hit = 0;
 	if (p == current)
@@ -294,8 +299,8 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 	mm.brk_start = mm.brk = ALIGN_UP(top, PAGE_SIZE);
 	if (p == current)
 		vm_activate(mm.space);
-	mm_release(&p->mm);
-	p->mm = mm;
+	mm_release(&p->tg->mm);
+	p->tg->mm = mm;
 	struct trapframe *tf = proc_frame(p);
 	uint64_t orig_rax = p == current ? tf->orig_rax : (uint64_t)-1; /* still in execve */
 	arch_frame_init_user(tf, eh.entry + bias, sp);
@@ -323,11 +328,11 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 		proc_set_cmdline(p, flat, len);
 	kfree(flat);
 	for (int fd = 0; fd < NOFILE; fd++)
-		if (p->cloexec[fd])
+		if (p->tg->cloexec[fd])
 			fd_close(p, fd);
 	for (int s = 1; s < NSIG; s++)
-		if (p->sigactions[s].handler > 1)
-			p->sigactions[s] = (struct k_sigaction){0};
+		if (p->tg->sigactions[s].handler > 1)
+			p->tg->sigactions[s] = (struct k_sigaction){0};
 	proc_vfork_release(p);
 	ptrace_on_exec(p);
 	return 0;

@@ -44,7 +44,8 @@ int path_from_user(uint64_t upath, char *out, size_t size)
 {
 	char tmp[PATH_MAX_K];
 	int err = path_copy_from_user(upath, tmp, sizeof tmp);
-	return err ? err : path_absolute(current->cwd[0] ? current->cwd : "/", tmp, out, size);
+	return err ? err
+	           : path_absolute(current->tg->cwd[0] ? current->tg->cwd : "/", tmp, out, size);
 }
 
 /* The canonical spelling of an absolute path: "/x" for the root

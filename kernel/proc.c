@@ -18,6 +18,7 @@
 #include "uaccess.h"
 
 struct proc proc_table[NPROC];
+struct tgroup tgroup_table[NPROC]; /* [0] is the idle process's */
 static int next_pid = 1;
 static uint64_t next_serial = 1;
 uint8_t proc_default_fpu[512] __attribute__((aligned(16)));
@@ -30,13 +31,14 @@ struct trapframe *proc_frame(struct proc *p)
 	return (struct trapframe *)(p->kstack + KSTACK_SIZE) - 1;
 }
 
-/* The live process with this pid (zombies included), or NULL. */
+/* The thread with this id (zombies included), or NULL. */
 struct proc *proc_find(int pid)
 {
 	if (pid <= 0)
 		return 0;
 	for (int i = 1; i < proc_slots_top; i++)
-		if (proc_table[i].state != P_UNUSED && proc_table[i].pid == pid)
+		if (proc_table[i].state != P_UNUSED && proc_table[i].state != P_DEAD &&
+		    proc_table[i].pid == pid)
 			return &proc_table[i];
 	return 0;
 }
@@ -46,7 +48,7 @@ int proc_count(void)
 {
 	int n = 0;
 	for (int i = 1; i < proc_slots_top; i++)
-		n += proc_table[i].state != P_UNUSED;
+		n += proc_table[i].state != P_UNUSED && proc_table[i].state != P_DEAD;
 	return n;
 }
 
@@ -109,13 +111,30 @@ struct proc *proc_alloc(void)
 void proc_init_limits(struct proc *p)
 {
 	for (int r = 0; r < PROC_RLIMITS; r++)
-		p->rlim[r].cur = p->rlim[r].max = RLIM_INFINITY;
-	p->rlim[RLIMIT_STACK].cur = 8 << 20;
-	p->rlim[RLIMIT_CORE].cur = 0;
-	p->rlim[RLIMIT_NOFILE].cur = p->rlim[RLIMIT_NOFILE].max = NOFILE;
+		p->tg->rlim[r].cur = p->tg->rlim[r].max = RLIM_INFINITY;
+	p->tg->rlim[RLIMIT_STACK].cur = 8 << 20;
+	p->tg->rlim[RLIMIT_CORE].cur = 0;
+	p->tg->rlim[RLIMIT_NOFILE].cur = p->tg->rlim[RLIMIT_NOFILE].max = NOFILE;
 }
 
-/* Release a slot whose process has been reaped (or never ran). */
+/* A free thread group with one reference (the caller's new proc), or
+ * NULL. Its fields are zero: the caller fills them. */
+static struct tgroup *tgroup_alloc(void)
+{
+	for (int i = 1; i < NPROC; i++) {
+		struct tgroup *g = &tgroup_table[i];
+		if (g->refs == 0) {
+			memset(g, 0, sizeof *g);
+			g->refs = 1;
+			g->nthreads = 1;
+			return g;
+		}
+	}
+	return 0;
+}
+
+/* Release a slot whose thread has been reaped (or never ran); the last
+ * thread of a group releases the group. */
 void proc_free(struct proc *p)
 {
 	kfree(p->kstack);
@@ -123,6 +142,9 @@ void proc_free(struct proc *p)
 	p->kstack = 0;
 	p->cmdline = 0;
 	p->state = P_UNUSED;
+	if (p->tg && --p->tg->refs == 0)
+		p->tg->leader = 0;
+	p->tg = 0;
 }
 
 /* Record argv (NUL-separated) for proc:PID/cmdline. */
@@ -140,47 +162,104 @@ void proc_set_cmdline(struct proc *p, const char *argv_flat, size_t len)
 /* Called on a new process's kernel stack before its first return to user. */
 void proc_first_run(void)
 {
+	if (proc_dead_threads)
+		sched_reap_dead(); /* the thread we came from may have exited */
 	struct trapframe *tf = proc_frame(current);
 	tf->vector = 0; /* not returning from a syscall of its own */
 	proc_user_return(tf);
 }
 
-/* fork/vfork/clone: copy the calling process. Everything the clone flags
+/* A new process's group: a copy of the parent's (its memory, descriptors,
+ * cwd, handlers, limits; not its timers or pending signals). */
+static int proc_fork_group(struct proc *child, const struct tgroup *pg, const struct mm *mm)
+{
+	struct tgroup *g = tgroup_alloc();
+	if (!g)
+		return -EAGAIN;
+	child->tg = g;
+	g->leader = child;
+	g->mm = *mm;
+	g->pgid = pg->pgid;
+	g->sid = pg->sid;
+	memcpy(g->cwd, pg->cwd, sizeof g->cwd);
+	g->umask = pg->umask;
+	memcpy(g->rlim, pg->rlim, sizeof g->rlim);
+	memcpy(g->sigactions, pg->sigactions, sizeof g->sigactions);
+	memcpy(g->files, pg->files, sizeof g->files);
+	for (int fd = 0; fd < NOFILE; fd += 8)
+		for (int i = fd; i < fd + 8 && !fd_none_open(child, fd); i++)
+			if (g->files[i])
+				file_get(g->files[i]);
+	memcpy(g->cloexec, pg->cloexec, sizeof g->cloexec);
+	return 0;
+}
+
+/* Linux's rules for the sharing flags, and what Procyon supports: a thread
+ * (CLONE_THREAD) shares everything pthread_create asks for; a process
+ * shares nothing but, under CLONE_VFORK, the parent's waiting. */
+static int proc_fork_flags_ok(uint64_t f)
+{
+	if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((f & CLONE_SIGHAND) && !(f & CLONE_VM))
+		return -EINVAL;
+	if (f & CLONE_THREAD)
+		return (f & (CLONE_FILES | CLONE_FS)) == (CLONE_FILES | CLONE_FS) ? 0 : -EINVAL;
+	if (f & (CLONE_SIGHAND | CLONE_FILES | CLONE_FS | CLONE_PARENT))
+		return -EINVAL; /* shared tables between processes: not supported */
+	if ((f & CLONE_VM) && !(f & CLONE_VFORK))
+		return -EINVAL; /* a CLONE_VM|CLONE_VFORK child gets a copy: the parent waits */
+	return 0;
+}
+
+/* fork/vfork/clone: copy the calling thread, into a new process or (with
+ * CLONE_THREAD) into a new thread of its own. Everything the clone flags
  * ask of the child (its stack, TLS base, the tid stores) is done here,
  * before the child can run, exit or exec, so nothing ever touches a child's
  * address space after it is gone; the store into the child's memory goes
  * through mm_write, the checked path proc:PID/mem also uses. Returns the
- * child's pid or -errno. */
+ * child's id or -errno. */
 long proc_fork(struct trapframe *tf, const struct fork_args *a)
 {
 	struct proc *parent = current;
+	bool thread = (a->flags & CLONE_THREAD) != 0;
+	int err = proc_fork_flags_ok(a->flags);
+	if (err)
+		return err;
 	if (a->stack && !regs_user_address(a->stack))
 		return -EINVAL;
 	if ((a->flags & CLONE_SETTLS) && !regs_user_address(a->tls))
 		return -EPERM; /* as Linux's arch_prctl(ARCH_SET_FS) */
-	struct mm mm;          /* copied before the child is visible: the copy may yield */
-	int err = mm_copy(&mm, &parent->mm);
-	if (err)
+	if (parent->tg->exiting || parent->tg->execing)
+		return -EAGAIN; /* the group is ending: nothing new joins it */
+	struct mm mm = {0};     /* copied before the child is visible: the copy may yield */
+	if (!thread && (err = mm_copy(&mm, &parent->tg->mm)))
 		return err;
 	struct proc *child = proc_alloc();
+	if (child && thread) {
+		child->tg = parent->tg;
+		child->tg->refs++;
+		child->tg->nthreads++;
+	} else if (child && proc_fork_group(child, parent->tg, &mm)) {
+		proc_free(child);
+		child = 0;
+	}
 	if (!child) {
-		mm_release(&mm);
+		if (!thread)
+			mm_release(&mm);
 		return -EAGAIN;
 	}
-	child->mm = mm;
 	arch_fpu_save(parent->fpu);
 	memcpy(child->fpu, parent->fpu, sizeof child->fpu);
 	*proc_frame(child) = *tf;
 	proc_frame(child)->rax = 0;
 	if (a->stack)
 		proc_frame(child)->rsp = a->stack;
-	child->parent = parent;
-	child->pgid = parent->pgid;
-	child->sid = parent->sid;
+	/* A process's parent is the group that made it (its leader); a
+	 * thread's is its group's. */
+	child->parent = thread ? parent->parent : parent->tg->leader;
 	memcpy(child->name, parent->name, sizeof child->name);
 	memcpy(child->exe, parent->exe, sizeof child->exe);
-	memcpy(child->cwd, parent->cwd, sizeof child->cwd);
-	child->umask = parent->umask;
 	proc_set_cmdline(child, parent->cmdline, parent->cmdline_len);
 	child->uid = parent->uid;
 	child->gid = parent->gid;
@@ -190,23 +269,15 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 	child->sgid = parent->sgid;
 	memcpy(child->groups, parent->groups, sizeof child->groups);
 	child->ngroups = parent->ngroups;
-	memcpy(child->rlim, parent->rlim, sizeof child->rlim); /* timers are not inherited */
 	child->fs_base = (a->flags & CLONE_SETTLS) ? a->tls : parent->fs_base;
 	child->gs_base = parent->gs_base;
 	child->sig_blocked = parent->sig_blocked;
-	memcpy(child->sigactions, parent->sigactions, sizeof child->sigactions);
-	memcpy(child->files, parent->files, sizeof child->files);
-	for (int fd = 0; fd < NOFILE; fd += 8)
-		for (int i = fd; i < fd + 8 && !fd_none_open(child, fd); i++)
-			if (child->files[i])
-				file_get(child->files[i]);
-	memcpy(child->cloexec, parent->cloexec, sizeof child->cloexec);
 	int32_t id = child->pid;
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = a->child_tid;
 	/* Failed tid stores are ignored, as Linux ignores them. */
 	if (a->flags & CLONE_CHILD_SETTID)
-		mm_write(&child->mm, a->child_tid, &id, sizeof id, MM_WRITE);
+		mm_write(&child->tg->mm, a->child_tid, &id, sizeof id, MM_WRITE);
 	if (a->flags & CLONE_PARENT_SETTID)
 		copy_to_user(a->parent_tid, &id, sizeof id);
 	uint64_t serial = child->serial;
@@ -220,7 +291,7 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 		 * however that happens, also while we were stopped above. */
 		while (child->serial == serial && child->vfork_parent == parent &&
 		       !(parent->sig_pending & SIGBIT(SIGKILL)))
-			waitq_sleep_uninterruptible(&parent->child_exit);
+			waitq_sleep_uninterruptible(&parent->tg->child_exit);
 		if (child->serial == serial && child->vfork_parent == parent)
 			child->vfork_parent = 0; /* we were killed: nobody waits now */
 	}
@@ -233,60 +304,18 @@ bool user_page_fault(uint64_t addr, uint64_t error)
 {
 	/* present and not a write: a protection fault; a present write may be
 	 * copy-on-write (mm_fault decides) */
-	if (addr >= USER_TOP || !current || !current->mm.space || ((error & 1) && !(error & 2)))
+	if (addr >= USER_TOP || !current || !current->tg->mm.space || ((error & 1) && !(error & 2)))
 		return false;
-	return mm_fault(&current->mm, addr, error & 2) == 0;
+	return mm_fault(&current->tg->mm, addr, error & 2) == 0;
 }
 
 /* A vfork child execs or exits: its parent may go on. */
 void proc_vfork_release(struct proc *p)
 {
 	if (p->vfork_parent) {
-		waitq_wake(&p->vfork_parent->child_exit);
+		waitq_wake(&p->vfork_parent->tg->child_exit);
 		p->vfork_parent = 0;
 	}
-}
-
-/* Children of a dying process go to init, which reaps them. */
-static void proc_reparent_children(struct proc *dying)
-{
-	struct proc *init = proc_find(1);
-	for (int i = 1; i < proc_slots_top; i++) {
-		struct proc *c = &proc_table[i];
-		if (c->state == P_UNUSED || c->parent != dying)
-			continue;
-		c->parent = init;
-		if (c->state == P_ZOMBIE && init)
-			waitq_wake(&init->child_exit);
-	}
-}
-
-/* End the current process with a wait status; never returns. */
-_Noreturn void proc_exit(int wait_status)
-{
-	struct proc *p = current;
-	if (p->pid == 1) {
-		kprintf("init exited (status %#x)\n", wait_status);
-		machine_exit(EXIT_PANIC);
-	}
-	ptrace_on_exit(p, wait_status);
-	proc_vfork_release(p);
-	fd_close_all(p);
-	if (p->clear_child_tid) {
-		uint32_t zero = 0;
-		copy_to_user(p->clear_child_tid, &zero, sizeof zero);
-	}
-	mm_release(&p->mm);
-	proc_reparent_children(p);
-	p->exit_status = wait_status;
-	p->state = P_ZOMBIE;
-	if ((wait_status & 0x7f) == 0)
-		signal_child_event(p, CLD_EXITED, (wait_status >> 8) & 0xff);
-	else
-		signal_child_event(p, (wait_status & 0x80) ? CLD_DUMPED : CLD_KILLED,
-		                   wait_status & 0x7f);
-	sched_block();
-	panic("zombie %d scheduled", p->pid);
 }
 
 /* Build the argument and environment strings for init from the command line. */
@@ -320,6 +349,8 @@ _Noreturn void kernel_start_user(void)
 	uintptr_t boot_top = (uintptr_t)boot_stack_top;
 	arch_fpu_save(proc_default_fpu);
 	idle->state = P_RUNNABLE;
+	idle->tg = &tgroup_table[0];
+	*idle->tg = (struct tgroup){.refs = 1, .nthreads = 1, .leader = idle};
 	idle->kstack = (uint8_t *)(boot_top - KSTACK_SIZE);
 	memcpy(idle->name, "idle", 5);
 	current = idle;
@@ -328,11 +359,13 @@ _Noreturn void kernel_start_user(void)
 	if (!init)
 		panic("no memory for init");
 	memcpy(init->name, "init", 5);
+	init->tg = tgroup_alloc();
+	init->tg->leader = init;
 	proc_init_limits(init);
-	memcpy(init->cwd, "/", 2);
-	init->umask = 022;
-	init->pgid = 1;
-	init->sid = 1;
+	memcpy(init->tg->cwd, "/", 2);
+	init->tg->umask = 022;
+	init->tg->pgid = 1;
+	init->tg->sid = 1;
 	char envbuf[512], *envp[8];
 	char *argv[] = {"/bin/init", 0};
 	proc_init_env(envbuf, sizeof envbuf, envp);

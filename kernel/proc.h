@@ -27,7 +27,10 @@
 #define RLIMIT_NOFILE 7
 #define RLIM_INFINITY (~0ULL)
 
-enum proc_state { P_UNUSED, P_RUNNABLE, P_SLEEPING, P_STOPPED, P_ZOMBIE };
+/* P_DEAD: a thread that has exited; its slot is freed as soon as the CPU
+ * has left its kernel stack (sched.c). A thread group's first thread stays
+ * P_ZOMBIE instead, until the group is gone and the parent has reaped it. */
+enum proc_state { P_UNUSED, P_RUNNABLE, P_SLEEPING, P_STOPPED, P_ZOMBIE, P_DEAD };
 
 struct k_sigaction {
 	uint64_t handler, flags, restorer, mask;
@@ -80,6 +83,40 @@ struct mm {
 	uint64_t arg_start, arg_end, env_start, env_end;
 };
 
+/* A process: what the threads of one thread group share (clone with
+ * CLONE_THREAD|CLONE_VM|CLONE_FILES|CLONE_FS|CLONE_SIGHAND). Every thread is
+ * a struct proc pointing here; the group lives while any of them does,
+ * zombie leader included (refs counts them). nthreads counts the threads
+ * that have not exited; the last one to exit ends the process. */
+struct tgroup {
+	int refs;            /* struct procs pointing here; 0: the slot is free */
+	int nthreads;        /* threads not yet exited */
+	struct proc *leader; /* the first thread: its pid is the process's */
+	struct mm mm;
+	struct file *files[NOFILE];
+	bool cloexec[NOFILE];
+	char cwd[PATH_MAX_K];
+	uint32_t umask; /* file mode creation mask, inherited by fork */
+	struct k_sigaction sigactions[NSIG];
+	int pgid;
+	int sid; /* session id (setsid), inherited by fork */
+	struct {
+		uint64_t cur, max;
+	} rlim[PROC_RLIMITS]; /* getrlimit/setrlimit; RLIMIT_NOFILE is enforced */
+	uint64_t itimer_deadline, itimer_interval; /* ITIMER_REAL (alarm), clock_ns */
+	/* Process-directed signals every thread blocks, until one unblocks. */
+	uint64_t sig_pending;
+	struct ksiginfo siginfo[NSIG];
+	int stop_sig;             /* the group is stopped by this signal (wait4), else 0 */
+	bool stop_reported;       /* WUNTRACED has reported the stop */
+	bool cont_reported;       /* WCONTINUED pending */
+	bool exiting;             /* exit_group or a fatal signal: every thread ends */
+	int exit_code;            /* ... with this wait status */
+	struct proc *execing;     /* a thread in execve, waiting for the others to end */
+	struct waitq child_exit;  /* wait4 sleeps here (any thread of the group) */
+	struct waitq thread_exit; /* execve waits here for the other threads */
+};
+
 struct proc {
 	/* Read by the syscall fast path in syscall_entry.S: these stay first,
 	 * at the offsets pinned by the asserts after the struct. */
@@ -102,12 +139,11 @@ struct proc {
 	const uint8_t *syscall_stop_filter;
 	struct ptrace_session *tracee_session; /* session tracing this process */
 
-	int pid;
+	int pid; /* the thread id; the process's is tg->leader->pid */
 	uint64_t serial;
+	struct tgroup *tg; /* the process this thread belongs to */
 	enum proc_state state;
 	struct proc *parent;
-	int pgid;
-	int sid;            /* session id (setsid), inherited by fork */
 	uint64_t start_ns;  /* clock_ns when it was made (/proc/PID/stat starttime) */
 	uint64_t cpu_ticks; /* timer ticks it was running at (utime in /proc) */
 	char name[PROC_NAME_LEN];
@@ -118,38 +154,25 @@ struct proc {
 	uint32_t suid, sgid;           /* saved set-user/group-ID (kill permission, setuid) */
 	uint32_t groups[PROC_NGROUPS]; /* supplementary groups (setgroups) */
 	int ngroups;
-	struct {
-		uint64_t cur, max;
-	} rlim[PROC_RLIMITS]; /* getrlimit/setrlimit; RLIMIT_NOFILE is enforced */
-	uint64_t itimer_deadline, itimer_interval; /* ITIMER_REAL (alarm), clock_ns */
 
-	struct mm mm;
 	uint8_t *kstack; /* KSTACK_SIZE bytes; trapframe at the top */
 	struct context *ctx;
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	uint64_t fs_base, gs_base;
 	uint64_t clear_child_tid;
+	uint64_t robust_list; /* set_robust_list: the head, in user memory */
 	/* Debug registers as proc:PID/regs/debug shows them (DR0-DR7; [4], [5]
 	 * are 0, [6] the status of the last hit), loaded while it runs. */
 	uint64_t debugreg[8];
 	uint64_t debug_hit; /* DR6 bits of a hit the kernel took for it, to report */
 
-	struct file *files[NOFILE];
-	bool cloexec[NOFILE];
-	char cwd[PATH_MAX_K];
-	uint32_t umask; /* file mode creation mask, inherited by fork */
-
 	uint64_t sig_blocked;
 	uint64_t saved_sigmask; /* rt_sigsuspend: the mask to restore after the handler */
 	bool restore_sigmask;
-	struct k_sigaction sigactions[NSIG];
-	int stop_sig;                  /* group-stop signal being reported, 0 if none */
-	bool stop_reported;            /* WUNTRACED has reported the stop */
-	bool cont_reported;            /* WCONTINUED pending */
+	int stop_sig;                  /* parked in a job-control stop by this signal, else 0 */
 	int exit_status;               /* wait status once a zombie */
 	struct proc *vfork_parent;     /* suspended in vfork until we exec or exit */
 	struct ksiginfo siginfo[NSIG]; /* of each pending signal (first one wins) */
-	struct waitq child_exit;       /* parent sleeps here in wait4 */
 
 	/* Scheduling and sleeping. */
 	struct proc *run_next;
@@ -164,11 +187,12 @@ struct proc {
 	bool timed_out;
 
 	/* Tracing (ptrace.c). */
-	bool trace_stopped;        /* parked in a ptrace stop */
-	bool clone_held;           /* reported by EVENT_CLONE, waiting for a tracer */
-	uint64_t resume_flags;     /* request flags the tracer resumed it with */
-	uint64_t stop_cause;       /* the PTRACE_STOP_* of the current or last stop */
-	struct ksiginfo stop_info; /* what proc:PID/siginfo shows at that stop */
+	bool trace_stopped;         /* parked in a ptrace stop */
+	bool clone_held;            /* reported by EVENT_CLONE, waiting for a tracer */
+	struct proc *clone_creator; /* while held: whose tracer's resume frees it */
+	uint64_t resume_flags;      /* request flags the tracer resumed it with */
+	uint64_t stop_cause;        /* the PTRACE_STOP_* of the current or last stop */
+	struct ksiginfo stop_info;  /* what proc:PID/siginfo shows at that stop */
 };
 /* The syscall fast path reads these (layout.h). */
 _Static_assert(offsetof(struct proc, sig_pending) == PROC_SIG_PENDING, "PROC_SIG_PENDING");
@@ -180,6 +204,7 @@ _Static_assert(offsetof(struct proc, syscall_stop_filter) == PROC_SYSCALL_FILTER
 
 extern struct proc *current;
 extern struct proc proc_table[NPROC];
+extern struct tgroup tgroup_table[NPROC];
 extern int proc_pid_max;
 /* Slots [1, proc_slots_top) are all that may be in use: proc_alloc takes
  * the lowest free slot and raises it, so table scans stop there. */
@@ -211,6 +236,19 @@ struct fork_args {
 };
 long proc_fork(struct trapframe *tf, const struct fork_args *a);
 _Noreturn void proc_exit(int wait_status);
+_Noreturn void proc_exit_thread(int wait_status);
+int proc_end_other_threads(void);
+void proc_exec_takeover(void);
+extern int proc_dead_threads;
+void sched_reap_dead(void);
+/* The process id (thread group id) of thread p. */
+static inline int proc_tgid(const struct proc *p) { return p->tg->leader->pid; }
+static inline bool proc_is_leader(const struct proc *p) { return p->tg->leader == p; }
+/* Whether p is a thread that has not exited (it can run or be woken). */
+static inline bool proc_alive(const struct proc *p)
+{
+	return p->state != P_UNUSED && p->state != P_ZOMBIE && p->state != P_DEAD;
+}
 void proc_vfork_release(struct proc *p);
 void proc_set_cmdline(struct proc *p, const char *argv_flat, size_t len);
 int proc_count(void);
@@ -276,6 +314,8 @@ _Noreturn void sched_idle_loop(void);
 
 int signal_send(struct proc *p, int sig);
 int signal_send_info(struct proc *p, const struct ksiginfo *info);
+int signal_send_thread(struct proc *t, const struct ksiginfo *info);
+void signal_set_blocked(uint64_t mask);
 void signal_child_event(struct proc *child, int code, int status);
 void signal_info_to_user(const struct ksiginfo *k, uint8_t out[128]);
 void signal_info_from_user(const uint8_t in[128], struct ksiginfo *k);

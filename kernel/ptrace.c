@@ -109,6 +109,7 @@ static void ptrace_resume(struct proc *p, struct ptrace_session *s, uint64_t fla
 	p->trace_stopped = false;
 	if (p->clone_held) {
 		p->clone_held = false;
+		p->clone_creator = 0;
 		held_children--;
 	}
 	p->stop_sig = 0;
@@ -123,7 +124,7 @@ static void ptrace_release_held_children(struct proc *parent)
 		return;
 	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *c = &proc_table[i];
-		if (c->state != P_UNUSED && c->clone_held && c->parent == parent &&
+		if (c->state != P_UNUSED && c->clone_held && c->clone_creator == parent &&
 		    !c->tracee_session)
 			ptrace_resume(c, 0, 0);
 	}
@@ -331,6 +332,7 @@ void ptrace_on_fork(struct proc *parent, struct proc *child, uint64_t flags)
 	if (!ptrace_wants(parent, PTRACE_EVENT_CLONE))
 		return;
 	child->clone_held = true;
+	child->clone_creator = parent;
 	held_children++;
 	child->state = P_STOPPED;
 	uint64_t data[2] = {(uint64_t)child->pid, flags};
@@ -391,7 +393,8 @@ int ptrace_signal_stop(struct proc *p, int sig)
 		return sig;
 	const struct ksiginfo *k = &p->siginfo[sig];
 	p->stop_info = *k;
-	uint64_t data[4] = {(uint64_t)sig, p->sigactions[sig].handler, (uint64_t)(int64_t)k->code,
+	uint64_t data[4] = {(uint64_t)sig, p->tg->sigactions[sig].handler,
+	                    (uint64_t)(int64_t)k->code,
 	                    signal_info_is_fault(k) ? k->addr : (uint64_t)k->pid};
 	uint64_t rf = ptrace_stop_here(PTRACE_STOP_SIGNAL, data, 4);
 	if (rf & PTRACE_FLAG_IGNORE)

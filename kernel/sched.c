@@ -59,12 +59,14 @@ static void sched_switch_to(struct proc *next)
 	arch_fpu_save(prev->fpu);
 	current = next;
 	arch_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
-	if (next->mm.space)
-		vm_activate(next->mm.space);
+	if (next->tg->mm.space && next->tg != prev->tg)
+		vm_activate(next->tg->mm.space);
 	arch_fpu_restore(next->fpu);
 	arch_set_tls_base(next->fs_base, next->gs_base);
 	arch_debug_switch(next);
 	context_switch(&prev->ctx, next->ctx);
+	if (proc_dead_threads)
+		sched_reap_dead();
 }
 
 /* Run the next runnable process; current must already be queued or

@@ -32,46 +32,143 @@ int signal_send(struct proc *p, int sig)
 	return signal_send_info(p, &info);
 }
 
-/* Queue info->signo for p with its siginfo (signo 0 only checks that p
- * exists). A signal already pending keeps the siginfo it came with, as
- * Linux keeps the first of a standard signal. Wakes p if it sleeps. */
+/* Whether thread t may take sig now: alive and not blocking it. */
+static bool signal_wanted_by(const struct proc *t, int sig)
+{
+	return proc_alive(t) && !(t->sig_blocked & ~UNBLOCKABLE & SIGBIT(sig));
+}
+
+/* Queue info on thread t, and wake it if it sleeps and would act on it. */
+static void signal_queue(struct proc *t, const struct ksiginfo *info)
+{
+	int sig = info->signo;
+	uint64_t bit = SIGBIT(sig);
+	if (!(t->sig_pending & bit))
+		t->siginfo[sig] = *info;
+	t->sig_pending |= bit;
+	if (sig == SIGKILL && t->state == P_STOPPED)
+		sched_ready(t);
+	else if (t->state == P_SLEEPING && signal_pending(t))
+		sched_ready(t);
+}
+
+/* What sending sig does at once to p's whole process, as Linux's
+ * prepare_signal: a stop signal cancels a pending SIGCONT; SIGCONT cancels
+ * pending stops and continues every stopped thread (never a ptrace stop).
+ * False if the signal is then discarded: init's unhandled ones, and those
+ * ignored (unless a tracer wants to see them). */
+static bool signal_prepare(struct proc *p, const struct ksiginfo *info)
+{
+	struct tgroup *g = p->tg;
+	int sig = info->signo;
+	uint64_t bit = SIGBIT(sig);
+	bool continued = false;
+	for (int i = 1; i < proc_slots_top; i++) {
+		struct proc *t = &proc_table[i];
+		if (t->tg != g || !proc_alive(t))
+			continue;
+		if (bit & STOP_SIGNALS)
+			t->sig_pending &= ~SIGBIT(SIGCONT);
+		if (sig != SIGCONT)
+			continue;
+		t->sig_pending &= ~STOP_SIGNALS;
+		if (t->state == P_STOPPED && t->stop_sig) {
+			t->stop_sig = 0;
+			continued = true;
+			if (!ptrace_holds(t))
+				sched_ready(t);
+		}
+	}
+	if (sig == SIGCONT) {
+		g->sig_pending &= ~STOP_SIGNALS;
+		if (g->stop_sig || continued) {
+			g->stop_sig = 0;
+			g->cont_reported = true;
+			signal_child_event(g->leader, CLD_CONTINUED, SIGCONT);
+		}
+	}
+	uint64_t handler = g->sigactions[sig].handler;
+	if (proc_tgid(p) == 1 && handler == SIG_DFL)
+		return false; /* init only gets the signals it handles, as on Linux */
+	return ptrace_wants_signal(p) || sig == SIGKILL || sig == SIGSTOP ||
+	       !(handler == SIG_IGN || (handler == SIG_DFL && (bit & IGNORED_BY_DEFAULT)));
+}
+
+/* Whether p names a process or thread that can get signals (-ESRCH
+ * otherwise); *none: nothing to do (signal 0, or a process already gone). */
+static int signal_target_ok(const struct proc *p, int sig, bool *none)
+{
+	if (sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	if (!p || p->state == P_UNUSED || p->state == P_DEAD)
+		return -ESRCH;
+	*none = sig == 0 || p->tg->nthreads == 0;
+	return 0;
+}
+
+/* A process-directed signal (kill, the terminal, SIGCHLD, a timer) for
+ * p's process: taken by p if it does not block it, else by another thread
+ * that does not, else kept for the process until a thread unblocks it.
+ * SIGKILL goes to every thread. A signal already pending keeps the siginfo
+ * it came with, as Linux keeps the first of a standard signal. */
 int signal_send_info(struct proc *p, const struct ksiginfo *info)
 {
 	int sig = info->signo;
-	if (sig < 0 || sig >= NSIG)
-		return -EINVAL;
-	if (!p || p->state == P_UNUSED)
-		return -ESRCH;
-	if (sig == 0 || p->state == P_ZOMBIE)
-		return 0;
-	uint64_t bit = SIGBIT(sig);
-	if (bit & STOP_SIGNALS)
-		p->sig_pending &= ~SIGBIT(SIGCONT);
-	if (sig == SIGCONT) {
-		p->sig_pending &= ~STOP_SIGNALS;
-		if (p->state == P_STOPPED && p->stop_sig) {
-			p->stop_sig = 0;
-			p->cont_reported = true;
-			if (!ptrace_holds(p)) /* SIGCONT never ends a ptrace stop */
-				sched_ready(p);
-			signal_child_event(p, CLD_CONTINUED, SIGCONT);
-		}
+	bool none;
+	int err = signal_target_ok(p, sig, &none);
+	if (err || none || !signal_prepare(p, info))
+		return err;
+	struct tgroup *g = p->tg;
+	struct proc *to = signal_wanted_by(p, sig) ? p : 0;
+	for (int i = 1; i < proc_slots_top && (!to || sig == SIGKILL); i++) {
+		struct proc *t = &proc_table[i];
+		if (t->tg != g || !signal_wanted_by(t, sig))
+			continue;
+		if (sig == SIGKILL)
+			signal_queue(t, info);
+		else
+			to = t;
 	}
-	uint64_t handler = p->sigactions[sig].handler;
-	if (p->pid == 1 && handler == SIG_DFL)
-		return 0; /* init only gets the signals it handles, as on Linux */
-	bool traced_sig = ptrace_wants_signal(p);
-	if (!traced_sig && sig != SIGKILL && sig != SIGSTOP &&
-	    (handler == SIG_IGN || (handler == SIG_DFL && (bit & IGNORED_BY_DEFAULT))))
-		return 0; /* discarded at once, as Linux does */
-	if (!(p->sig_pending & bit))
-		p->siginfo[sig] = *info;
-	p->sig_pending |= bit;
-	if (sig == SIGKILL && p->state == P_STOPPED)
-		sched_ready(p);
-	else if (p->state == P_SLEEPING && signal_pending(p))
-		sched_ready(p);
+	if (sig == SIGKILL)
+		return 0;
+	if (to) {
+		signal_queue(to, info);
+	} else {
+		if (!(g->sig_pending & SIGBIT(sig)))
+			g->siginfo[sig] = *info;
+		g->sig_pending |= SIGBIT(sig);
+	}
 	return 0;
+}
+
+/* A thread-directed signal (tkill, tgkill, SIGPIPE): only thread t takes
+ * it, but what it does (a stop, death) is still the whole process's. */
+int signal_send_thread(struct proc *t, const struct ksiginfo *info)
+{
+	bool none;
+	int err = signal_target_ok(t, info->signo, &none);
+	if (err || none || !proc_alive(t) || !signal_prepare(t, info))
+		return err;
+	signal_queue(t, info);
+	return 0;
+}
+
+/* Set the current thread's mask; process-directed signals that waited for
+ * a thread to unblock them come to this one. */
+void signal_set_blocked(uint64_t mask)
+{
+	struct proc *p = current;
+	struct tgroup *g = p->tg;
+	p->sig_blocked = mask & ~UNBLOCKABLE;
+	uint64_t take = g->sig_pending & ~p->sig_blocked;
+	while (take) {
+		int sig = __builtin_ctzll(take) + 1;
+		take &= take - 1;
+		g->sig_pending &= ~SIGBIT(sig);
+		if (!(p->sig_pending & SIGBIT(sig)))
+			p->siginfo[sig] = g->siginfo[sig];
+		p->sig_pending |= SIGBIT(sig);
+	}
 }
 
 /* Tell child's parent that the child exited, was killed, stopped or
@@ -82,7 +179,7 @@ void signal_child_event(struct proc *child, int code, int status)
 	struct proc *parent = child->parent;
 	if (!parent)
 		return;
-	const struct k_sigaction *sa = &parent->sigactions[SIGCHLD];
+	const struct k_sigaction *sa = &parent->tg->sigactions[SIGCHLD];
 	bool quiet = sa->handler == SIG_IGN ||
 	             ((code == CLD_STOPPED || code == CLD_CONTINUED) && (sa->flags & SA_NOCLDSTOP));
 	if (!quiet) {
@@ -93,7 +190,7 @@ void signal_child_event(struct proc *child, int code, int status)
 		                        .status = status};
 		signal_send_info(parent, &info);
 	}
-	waitq_wake(&parent->child_exit);
+	waitq_wake(&parent->tg->child_exit);
 }
 
 /* Linux's 128-byte siginfo_t for x86_64: signo, errno, code, then the
@@ -144,7 +241,8 @@ int signal_send_pgrp(int pgid, int sig)
 	int found = 0;
 	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *p = &proc_table[i];
-		if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->pgid == pgid) {
+		if (p->state != P_UNUSED && proc_is_leader(p) && p->tg->nthreads &&
+		    p->tg->pgid == pgid) {
 			signal_send(p, sig);
 			found = 1;
 		}
@@ -152,13 +250,25 @@ int signal_send_pgrp(int pgid, int sig)
 	return found ? 0 : -ESRCH;
 }
 
-/* Default stop: the parent is told, and we sleep until SIGCONT or SIGKILL. */
+/* Default stop: the whole process stops. The first thread to stop tells
+ * the parent and makes the others stop too (SIGSTOP, which none can
+ * block); each sleeps until SIGCONT or SIGKILL. */
 static void signal_do_stop(struct proc *p, int sig)
 {
+	struct tgroup *g = p->tg;
+	if (!g->stop_sig) {
+		g->stop_sig = sig;
+		g->stop_reported = false;
+		struct ksiginfo stop = {.signo = SIGSTOP, .code = SI_KERNEL};
+		for (int i = 1; i < proc_slots_top; i++) {
+			struct proc *t = &proc_table[i];
+			if (t->tg == g && t != p && proc_alive(t) && !t->stop_sig)
+				signal_queue(t, &stop);
+		}
+		signal_child_event(g->leader, CLD_STOPPED, sig);
+	}
 	p->state = P_STOPPED;
 	p->stop_sig = sig;
-	p->stop_reported = false;
-	signal_child_event(p, CLD_STOPPED, sig);
 	sched_block();
 }
 
@@ -198,7 +308,7 @@ void signal_deliver(struct trapframe *tf)
 			continue; /* the tracer discarded it */
 		if (p->sig_pending & SIGBIT(SIGKILL))
 			proc_exit(SIGKILL); /* killed while stopped for the tracer */
-		struct k_sigaction *sa = &p->sigactions[sig];
+		struct k_sigaction *sa = &p->tg->sigactions[sig];
 		if (sig == SIGKILL || sa->handler == SIG_DFL) {
 			uint64_t bit = SIGBIT(sig);
 			if (bit & IGNORED_BY_DEFAULT)
@@ -213,7 +323,7 @@ void signal_deliver(struct trapframe *tf)
 			continue;
 		signal_fix_syscall_restart(tf, true, sa);
 		if (!arch_signal_frame(tf, sig, sa, &p->siginfo[sig])) {
-			p->sigactions[SIGSEGV].handler = SIG_DFL;
+			p->tg->sigactions[SIGSEGV].handler = SIG_DFL;
 			proc_exit(SIGSEGV);
 		}
 		p->sig_blocked |= sa->mask & ~UNBLOCKABLE;
@@ -225,8 +335,8 @@ void signal_deliver(struct trapframe *tf)
 	}
 	signal_fix_syscall_restart(tf, false, 0);
 	if (p->restore_sigmask) { /* rt_sigsuspend woke, and no handler ran */
-		p->sig_blocked = p->saved_sigmask;
 		p->restore_sigmask = false;
+		signal_set_blocked(p->saved_sigmask);
 	}
 }
 
@@ -237,7 +347,7 @@ void signal_fault(int sig, int code, uint64_t addr)
 {
 	struct proc *p = current;
 	p->siginfo[sig] = (struct ksiginfo){.signo = sig, .code = code, .addr = addr};
-	struct k_sigaction *sa = &p->sigactions[sig];
+	struct k_sigaction *sa = &p->tg->sigactions[sig];
 	if ((p->sig_blocked & SIGBIT(sig)) || sa->handler == SIG_IGN) {
 		sa->handler = SIG_DFL;
 		p->sig_blocked &= ~SIGBIT(sig);
@@ -290,8 +400,8 @@ static int signal_kill_one(struct proc *p, int sig, int code)
 	if (!signal_may_signal(current, p))
 		return -EPERM;
 	struct ksiginfo info = {
-	    .signo = sig, .code = code, .pid = current->pid, .uid = current->uid};
-	return signal_send_info(p, &info);
+	    .signo = sig, .code = code, .pid = proc_tgid(current), .uid = current->uid};
+	return code == SI_TKILL ? signal_send_thread(p, &info) : signal_send_info(p, &info);
 }
 
 /* kill(-1) and process groups: every target the sender may signal gets it;
@@ -302,8 +412,8 @@ static int signal_kill_many(int pgid, int sig)
 	bool found = false, sent = false;
 	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *p = &proc_table[i];
-		if (p->state == P_UNUSED ||
-		    (pgid ? p->pgid != pgid || p->state == P_ZOMBIE : p == current || p->pid == 1))
+		if (p->state == P_UNUSED || !proc_is_leader(p) || !p->tg->nthreads ||
+		    (pgid ? p->tg->pgid != pgid : p->tg == current->tg || p->pid == 1))
 			continue;
 		found = true;
 		sent |= signal_kill_one(p, sig, SI_USER) == 0;
@@ -321,23 +431,24 @@ long sys_kill(int pid, int sig)
 		return signal_kill_many(0, sig);
 	if (pid == INT32_MIN)
 		return -ESRCH; /* -pid is not defined */
-	return signal_kill_many(pid ? -pid : current->pgid, sig);
+	return signal_kill_many(pid ? -pid : current->tg->pgid, sig);
 }
 
-/* tkill/tgkill: one thread per process here, so the thread is the process
- * (musl's raise() uses tkill). */
+/* tkill/tgkill: to one thread (musl's raise() and pthread_kill). */
 long sys_tkill(int tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	return signal_kill_one(proc_find(tid), sig, SI_TKILL);
+	struct proc *t = proc_find(tid);
+	return signal_kill_one(t && proc_alive(t) ? t : 0, sig, SI_TKILL);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
 {
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig >= NSIG)
 		return -EINVAL;
-	if (tid != tgid)
+	struct proc *t = proc_find(tid);
+	if (!t || !proc_alive(t) || proc_tgid(t) != tgid)
 		return -ESRCH;
 	return sys_tkill(tid, sig);
 }
@@ -346,7 +457,7 @@ long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
 {
 	if (sig < 1 || sig >= NSIG || setsize != 8)
 		return -EINVAL;
-	struct k_sigaction *cur = &current->sigactions[sig], act;
+	struct k_sigaction *cur = &current->tg->sigactions[sig], act;
 	if (uact && copy_from_user(&act, uact, sizeof act))
 		return -EFAULT;
 	if (uold && copy_to_user(uold, cur, sizeof *cur))
@@ -358,8 +469,12 @@ long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
 	act.mask &= ~UNBLOCKABLE;
 	*cur = act;
 	if (act.handler == SIG_IGN ||
-	    (act.handler == SIG_DFL && (SIGBIT(sig) & IGNORED_BY_DEFAULT)))
-		current->sig_pending &= ~SIGBIT(sig);
+	    (act.handler == SIG_DFL && (SIGBIT(sig) & IGNORED_BY_DEFAULT))) {
+		for (int i = 1; i < proc_slots_top; i++) /* discarded in every thread */
+			if (proc_table[i].tg == current->tg)
+				proc_table[i].sig_pending &= ~SIGBIT(sig);
+		current->tg->sig_pending &= ~SIGBIT(sig);
+	}
 	return 0;
 }
 
@@ -376,7 +491,7 @@ long sys_rt_sigsuspend(uint64_t umask, size_t setsize)
 	struct proc *p = current;
 	p->saved_sigmask = p->sig_blocked;
 	p->restore_sigmask = true;
-	p->sig_blocked = mask & ~UNBLOCKABLE;
+	signal_set_blocked(mask);
 	struct waitq never = {0};
 	while (waitq_sleep(&never) == 0)
 		;
@@ -392,7 +507,7 @@ void signal_mask_begin(uint64_t mask)
 	struct proc *p = current;
 	p->saved_sigmask = p->sig_blocked;
 	p->restore_sigmask = true;
-	p->sig_blocked = mask & ~UNBLOCKABLE;
+	signal_set_blocked(mask);
 }
 
 long signal_mask_end(long r)
@@ -400,8 +515,8 @@ long signal_mask_end(long r)
 	struct proc *p = current;
 	if (!p->restore_sigmask || (r == -EINTR && signal_pending(p)))
 		return r;
-	p->sig_blocked = p->saved_sigmask;
 	p->restore_sigmask = false;
+	signal_set_blocked(p->saved_sigmask);
 	return r;
 }
 
@@ -414,14 +529,13 @@ long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)
 		return -EFAULT;
 	if (uset) {
 		if (how == 0)
-			current->sig_blocked |= set;
+			signal_set_blocked(old | set);
 		else if (how == 1)
-			current->sig_blocked &= ~set;
+			signal_set_blocked(old & ~set);
 		else if (how == 2)
-			current->sig_blocked = set;
+			signal_set_blocked(set);
 		else
 			return -EINVAL;
-		current->sig_blocked &= ~UNBLOCKABLE;
 	}
 	if (uold && copy_to_user(uold, &old, 8))
 		return -EFAULT;

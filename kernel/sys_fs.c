@@ -36,7 +36,7 @@ void fs_cred_current(struct fs_cred *c)
 {
 	c->uid = current->euid;
 	c->gid = current->egid;
-	c->umask = current->umask;
+	c->umask = current->tg->umask;
 	c->ngroups = current->ngroups;
 	c->groups = current->groups;
 }
@@ -238,7 +238,7 @@ static int fs_at_path(int dirfd, uint64_t upath, char *out, size_t size)
 			return -ENOTSUP;
 		return path_absolute(d->name, tmp, out, size);
 	}
-	return path_absolute(current->cwd[0] ? current->cwd : "/", tmp, out, size);
+	return path_absolute(current->tg->cwd[0] ? current->tg->cwd : "/", tmp, out, size);
 }
 
 /* Where a user path (relative to dirfd) leads: its symlinks resolved (the
@@ -528,7 +528,7 @@ static long fs_dup_to(int oldfd, int newfd, bool cloexec)
 	if (oldfd == newfd)
 		return newfd;
 	file_get(f);
-	if (current->files[newfd])
+	if (current->tg->files[newfd])
 		fd_close(current, newfd);
 	int r = fd_install(current, f, newfd, cloexec);
 	if (r < 0)
@@ -585,8 +585,8 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 			file_put(f);
 		return r;
 	}
-	case F_GETFD: return current->cloexec[fd];
-	case F_SETFD: current->cloexec[fd] = arg & 1; return 0;
+	case F_GETFD: return current->tg->cloexec[fd];
+	case F_SETFD: current->tg->cloexec[fd] = arg & 1; return 0;
 	case F_GETFL: return f->flags;
 	case F_SETFL:
 		f->flags =
@@ -647,7 +647,7 @@ long sys_ioctl(int fd, uint64_t req, uint64_t arg)
 	int on;
 	switch ((uint32_t)req) {
 	case FIOCLEX:
-	case FIONCLEX: current->cloexec[fd] = (uint32_t)req == FIOCLEX; return 0;
+	case FIONCLEX: current->tg->cloexec[fd] = (uint32_t)req == FIOCLEX; return 0;
 	case FIONBIO:
 		if (copy_from_user(&on, arg, sizeof on))
 			return -EFAULT;
@@ -866,7 +866,7 @@ long sys_ppoll(uint64_t ufds, uint64_t nfds, uint64_t uts, uint64_t usigmask, si
 
 long sys_getcwd(uint64_t ubuf, size_t size)
 {
-	const char *cwd = current->cwd[0] ? current->cwd : "/";
+	const char *cwd = current->tg->cwd[0] ? current->tg->cwd : "/";
 	size_t len = strlen(cwd) + 1;
 	if (size < len)
 		return -ERANGE;
@@ -888,7 +888,7 @@ long sys_chdir(uint64_t upath)
 		err = -ENOTDIR;
 	if (err)
 		return err;
-	return scheme_canonical(real, current->cwd, sizeof current->cwd);
+	return scheme_canonical(real, current->tg->cwd, sizeof current->tg->cwd);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -15,7 +15,7 @@
 /* brk: grow or shrink the heap vma; failure returns the old break. */
 long sys_brk(uint64_t addr)
 {
-	struct mm *mm = &current->mm;
+	struct mm *mm = &current->tg->mm;
 	if (addr < mm->brk_start || addr >= MMAP_BASE)
 		return (long)mm->brk;
 	uint64_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(addr, PAGE_SIZE);
@@ -42,7 +42,7 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t 
 	bool shared = (flags & MAP_SHARED) != 0;
 	if (shared == !!(flags & MAP_PRIVATE))
 		return -EINVAL; /* exactly one of MAP_SHARED and MAP_PRIVATE */
-	struct mm *mm = &current->mm;
+	struct mm *mm = &current->tg->mm;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	uint64_t at;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
@@ -64,13 +64,13 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t 
 	return err ? err : (long)at;
 }
 
-long sys_munmap(uint64_t addr, uint64_t len) { return mm_unmap(&current->mm, addr, len); }
+long sys_munmap(uint64_t addr, uint64_t len) { return mm_unmap(&current->tg->mm, addr, len); }
 
 long sys_mprotect(uint64_t addr, uint64_t len, int prot)
 {
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	return mm_protect(&current->mm, addr, len, prot);
+	return mm_protect(&current->tg->mm, addr, len, prot);
 }
 
 /* msync: anonymous memory has no file to write back; the range is checked. */
@@ -82,7 +82,7 @@ long sys_msync(uint64_t addr, uint64_t len, int flags)
 	if (end < addr)
 		return -ENOMEM;
 	for (uint64_t va = addr; va < end;) {
-		const struct vma *v = mm_vma_at(&current->mm, va);
+		const struct vma *v = mm_vma_at(&current->tg->mm, va);
 		if (!v)
 			return -ENOMEM;
 		va = v->end;

@@ -2,7 +2,7 @@
  * or in passing (issue 12): wall-clock time (time, gettimeofday,
  * settimeofday, clock_settime, clock_getres), sysinfo, getrandom (a seeded
  * generator), prctl's names, the probes of calls Procyon does not have
- * (set_robust_list, rseq: ENOSYS, as a kernel without them answers), CPU
+ * (rseq: ENOSYS, as a kernel without it answers), CPU
  * affinity (one CPU), resource limits (RLIMIT_NOFILE enforced by
  * fd_install), the real-time interval timer (alarm, setitimer, getitimer:
  * SIGALRM from the tick), times, getrusage, supplementary groups, and the
@@ -202,14 +202,8 @@ long sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t
 	}
 }
 
-/* Robust futex lists and restartable sequences need threads and futexes:
- * a kernel without them answers ENOSYS, which glibc and musl expect. */
-long sys_set_robust_list(uint64_t head, size_t len)
-{
-	(void)head, (void)len;
-	return -ENOSYS;
-}
-
+/* Restartable sequences need per-CPU user data: a kernel without them
+ * answers ENOSYS, which glibc and musl expect. */
 long sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)
 {
 	(void)rseq, (void)len, (void)flags, (void)sig;
@@ -255,8 +249,8 @@ static int misc_rlimit_get(struct proc *p, unsigned res, struct misc_rlimit *out
 {
 	if (res >= PROC_RLIMITS)
 		return -EINVAL;
-	out->cur = p->rlim[res].cur;
-	out->max = p->rlim[res].max;
+	out->cur = p->tg->rlim[res].cur;
+	out->max = p->tg->rlim[res].max;
 	return 0;
 }
 
@@ -264,12 +258,12 @@ static int misc_rlimit_set(struct proc *p, unsigned res, const struct misc_rlimi
 {
 	if (res >= PROC_RLIMITS || in->cur > in->max)
 		return -EINVAL;
-	if (in->max > p->rlim[res].max && current->euid != 0)
+	if (in->max > p->tg->rlim[res].max && current->euid != 0)
 		return -EPERM; /* raising the hard limit is root's */
 	if (res == RLIMIT_NOFILE && in->max > NOFILE)
 		return -EPERM; /* above the table's size, as Linux's nr_open */
-	p->rlim[res].cur = in->cur;
-	p->rlim[res].max = in->max;
+	p->tg->rlim[res].cur = in->cur;
+	p->tg->rlim[res].max = in->max;
 	return 0;
 }
 
@@ -326,10 +320,11 @@ static struct misc_timeval misc_ns_tv(uint64_t ns)
 /* What is left of the timer of p, as an itimerval. */
 static struct misc_itimerval misc_itimer_now(const struct proc *p)
 {
-	struct misc_itimerval v = {misc_ns_tv(p->itimer_interval), {0, 0}};
+	struct misc_itimerval v = {misc_ns_tv(p->tg->itimer_interval), {0, 0}};
 	uint64_t now = clock_ns();
-	if (p->itimer_deadline)
-		v.value = misc_ns_tv(p->itimer_deadline > now ? p->itimer_deadline - now : 1000);
+	if (p->tg->itimer_deadline)
+		v.value =
+		    misc_ns_tv(p->tg->itimer_deadline > now ? p->tg->itimer_deadline - now : 1000);
 	return v;
 }
 
@@ -360,16 +355,16 @@ long sys_setitimer(int which, uint64_t unew, uint64_t uold)
 	if (uold && copy_to_user(uold, &old, sizeof old))
 		return -EFAULT;
 	uint64_t v = misc_tv_ns(&want.value);
-	current->itimer_deadline = v ? clock_ns() + v : 0;
-	current->itimer_interval = misc_tv_ns(&want.interval);
+	current->tg->itimer_deadline = v ? clock_ns() + v : 0;
+	current->tg->itimer_interval = misc_tv_ns(&want.interval);
 	return 0;
 }
 
 long sys_alarm(unsigned seconds)
 {
 	struct misc_itimerval old = misc_itimer_now(current);
-	current->itimer_deadline = seconds ? clock_ns() + (uint64_t)seconds * 1000000000 : 0;
-	current->itimer_interval = 0;
+	current->tg->itimer_deadline = seconds ? clock_ns() + (uint64_t)seconds * 1000000000 : 0;
+	current->tg->itimer_interval = 0;
 	if (!old.value.sec && !old.value.usec)
 		return 0; /* no alarm was set */
 	/* The seconds that were left, rounded as Linux does (half up, 0 -> 1). */
@@ -382,10 +377,10 @@ void misc_itimer_tick(uint64_t now)
 {
 	for (int i = 1; i < proc_slots_top; i++) {
 		struct proc *p = &proc_table[i];
-		if (!p->itimer_deadline || p->itimer_deadline > now || p->state == P_UNUSED ||
-		    p->state == P_ZOMBIE)
+		if (p->state == P_UNUSED || !proc_is_leader(p) || !p->tg->nthreads ||
+		    !p->tg->itimer_deadline || p->tg->itimer_deadline > now)
 			continue;
-		p->itimer_deadline = p->itimer_interval ? now + p->itimer_interval : 0;
+		p->tg->itimer_deadline = p->tg->itimer_interval ? now + p->tg->itimer_interval : 0;
 		signal_send(p, SIGALRM);
 	}
 }

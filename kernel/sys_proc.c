@@ -28,14 +28,11 @@ long sys_vfork(void)
 	return proc_fork(proc_frame(current), &a);
 }
 
-/* clone with process-style flags only: every child gets its own copy (a
- * CLONE_VM|CLONE_VFORK child too: the parent waits, so it cannot tell). */
+/* clone: a thread (pthread_create's flags) or a process of its own (a
+ * CLONE_VM|CLONE_VFORK child gets a copy: the parent waits, so it cannot
+ * tell); proc_fork checks the flags. */
 long sys_clone(uint64_t flags, uint64_t newsp, uint64_t uptid, uint64_t uctid, uint64_t tls)
 {
-	if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS | CLONE_PARENT))
-		return -EINVAL;
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -EINVAL; /* threads are not supported */
 	struct fork_args a = {flags, newsp, tls, uptid, uctid};
 	return proc_fork(proc_frame(current), &a);
 }
@@ -121,7 +118,7 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 	return err;
 }
 
-long sys_exit(int status) { proc_exit((status & 0xff) << 8); }
+long sys_exit(int status) { proc_exit_thread((status & 0xff) << 8); }
 long sys_exit_group(int status) { proc_exit((status & 0xff) << 8); }
 
 static bool proc_wait_matches(struct proc *c, int pid)
@@ -129,9 +126,9 @@ static bool proc_wait_matches(struct proc *c, int pid)
 	if (pid > 0)
 		return c->pid == pid;
 	if (pid == 0)
-		return c->pgid == current->pgid;
+		return c->tg->pgid == current->tg->pgid;
 	if (pid < -1)
-		return c->pgid == -pid;
+		return c->tg->pgid == -pid;
 	return true;
 }
 
@@ -145,20 +142,22 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 	    (urusage && !user_range_ok(urusage, 144)))
 		return -EFAULT; /* at once, not after the wait */
 	bool interrupted = false;
+	struct proc *me = current->tg->leader; /* children are the group's */
 	for (;;) {
 		bool any = false;
 		for (int i = 1; i < proc_slots_top; i++) {
 			struct proc *c = &proc_table[i];
-			if (c->state == P_UNUSED || c->parent != current ||
+			if (c->state == P_UNUSED || c->parent != me || !proc_is_leader(c) ||
 			    !proc_wait_matches(c, pid))
 				continue;
 			any = true;
 			int status = -1;
-			if (c->state == P_ZOMBIE)
+			bool gone = c->state == P_ZOMBIE && c->tg->nthreads == 0;
+			if (gone)
 				status = c->exit_status;
-			else if ((options & WUNTRACED) && c->stop_sig && !c->stop_reported)
-				status = (c->stop_sig << 8) | 0x7f;
-			else if ((options & WCONTINUED) && c->cont_reported)
+			else if ((options & WUNTRACED) && c->tg->stop_sig && !c->tg->stop_reported)
+				status = (c->tg->stop_sig << 8) | 0x7f;
+			else if ((options & WCONTINUED) && c->tg->cont_reported)
 				status = 0xffff;
 			if (status < 0)
 				continue;
@@ -170,12 +169,12 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 					return -EFAULT;
 			}
 			int cpid = c->pid;
-			if (c->state == P_ZOMBIE)
+			if (gone)
 				proc_free(c);
 			else if (status == 0xffff)
-				c->cont_reported = false;
+				c->tg->cont_reported = false;
 			else
-				c->stop_reported = true;
+				c->tg->stop_reported = true;
 			return cpid;
 		}
 		if (!any)
@@ -187,11 +186,11 @@ long sys_wait4(int pid, uint64_t ustatus, int options, uint64_t urusage)
 		 * for a tracer) never interrupts the wait4 it completes. */
 		if (interrupted)
 			return -EINTR;
-		interrupted = waitq_sleep(&current->child_exit) < 0;
+		interrupted = waitq_sleep(&current->tg->child_exit) < 0;
 	}
 }
 
-long sys_getpid(void) { return current->pid; }
+long sys_getpid(void) { return proc_tgid(current); }
 long sys_gettid(void) { return current->pid; }
 long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
 long sys_getuid(void) { return current->uid; }
@@ -226,40 +225,41 @@ long sys_setgid(uint32_t gid)
 long sys_setpgid(int pid, int pgid)
 {
 	struct proc *p = pid ? proc_find(pid) : current;
-	if (!p || (p != current && p->parent != current))
+	if (!p || (p->tg != current->tg && p->parent != current->tg->leader))
 		return -ESRCH;
 	if (pgid < 0)
 		return -EINVAL;
-	p->pgid = pgid ? pgid : p->pid;
+	p->tg->pgid = pgid ? pgid : proc_tgid(p);
 	return 0;
 }
 
 long sys_getpgid(int pid)
 {
 	struct proc *p = pid ? proc_find(pid) : current;
-	return p ? p->pgid : -ESRCH;
+	return p ? p->tg->pgid : -ESRCH;
 }
 
-long sys_getpgrp(void) { return current->pgid; }
+long sys_getpgrp(void) { return current->tg->pgid; }
 /* Linux refuses a process group leader (EPERM): it would leave its group. */
 long sys_setsid(void)
 {
-	if (current->pgid == current->pid)
+	int pid = proc_tgid(current);
+	if (current->tg->pgid == pid)
 		return -EPERM;
-	current->pgid = current->sid = current->pid;
-	return current->pid;
+	current->tg->pgid = current->tg->sid = pid;
+	return pid;
 }
 
 long sys_getsid(int pid)
 {
 	struct proc *p = pid ? proc_find(pid) : current;
-	return p ? p->sid : -ESRCH;
+	return p ? p->tg->sid : -ESRCH;
 }
 
 long sys_umask(int mask)
 {
-	uint32_t old = current->umask;
-	current->umask = (uint32_t)mask & 0777;
+	uint32_t old = current->tg->umask;
+	current->tg->umask = (uint32_t)mask & 0777;
 	return old;
 }
 
@@ -318,8 +318,9 @@ struct timespec_k {
 #define CLOCK_REALTIME 0
 #define TIMER_ABSTIME 1
 
-/* A user timespec as nanoseconds (huge values saturate). */
-static int proc_timespec_ns(uint64_t uts, uint64_t *ns)
+/* A user timespec as nanoseconds (huge values saturate); -EFAULT,
+ * -EINVAL for a negative or unnormalised one. */
+int time_user_timespec_ns(uint64_t uts, uint64_t *ns)
 {
 	struct timespec_k ts;
 	if (copy_from_user(&ts, uts, sizeof ts))
@@ -373,7 +374,7 @@ long sys_nanosleep(uint64_t ureq, uint64_t urem)
 	uint64_t ns;
 	if (urem && !user_range_ok(urem, sizeof(struct timespec_k)))
 		return -EFAULT;
-	int err = proc_timespec_ns(ureq, &ns);
+	int err = time_user_timespec_ns(ureq, &ns);
 	return err ? err : proc_sleep_until(clock_ns() + ns, urem);
 }
 
@@ -386,7 +387,7 @@ long sys_clock_nanosleep(int clk, int flags, uint64_t ureq, uint64_t urem)
 	if (!(flags & TIMER_ABSTIME) && urem && !user_range_ok(urem, sizeof(struct timespec_k)))
 		return -EFAULT;
 	uint64_t ns;
-	int err = proc_timespec_ns(ureq, &ns);
+	int err = time_user_timespec_ns(ureq, &ns);
 	if (err)
 		return err;
 	if (!(flags & TIMER_ABSTIME))

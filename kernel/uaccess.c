@@ -17,7 +17,7 @@ static bool uaccess_allowed(uint64_t addr, size_t n, bool write)
 	if (!user_range_ok(addr, n))
 		return false;
 	return n == 0 ||
-	       (current && mm_user_extent(&current->mm, addr, addr + n, write) == addr + n);
+	       (current && mm_user_extent(&current->tg->mm, addr, addr + n, write) == addr + n);
 }
 
 /* Copy n bytes from user address usrc. 0 or -EFAULT. */
@@ -46,7 +46,7 @@ long copy_string_from_user(char *dst, uint64_t usrc, size_t max)
 	size_t lim = max;
 	if (lim > USER_TOP - usrc)
 		lim = USER_TOP - usrc;
-	lim = mm_user_extent(&current->mm, usrc, usrc + lim, false) - usrc;
+	lim = mm_user_extent(&current->tg->mm, usrc, usrc + lim, false) - usrc;
 	long n = uaccess_strncpy(dst, (const char *)usrc, lim);
 	if (n < 0)
 		return n;

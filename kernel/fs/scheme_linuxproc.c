@@ -112,7 +112,7 @@ enum lp_kind {
 	LP_FD,
 	LP_FD_ENTRY, /* fd/N: one row for every N */
 	LP_TASK,
-	LP_TASK_ENTRY, /* task/TID: the process again (one thread each) */
+	LP_TASK_ENTRY, /* task/TID: that thread's rows */
 	LP_COUNT
 };
 
@@ -123,6 +123,7 @@ enum lp_kind {
 struct lp_handle {
 	enum lp_kind kind;
 	int pid, fd;
+	int task_of; /* named as task/TID of this pid: TID must be its thread */
 	struct proc *proc;
 	uint64_t serial;
 	struct lp_text text;
@@ -247,7 +248,9 @@ static int lp_parse(const char *path, struct lp_handle *h, size_t *end)
 		} else if (h->kind == LP_FD && (n = lp_number(at, len, NOFILE)) >= 0) {
 			h->fd = n;
 			h->kind = LP_FD_ENTRY;
-		} else if (h->kind == LP_TASK && lp_number(at, len, 0x7fffffff) == h->pid) {
+		} else if (h->kind == LP_TASK && (n = lp_number(at, len, 0x7fffffff)) > 0) {
+			h->task_of = h->pid;
+			h->pid = n;
 			h->kind = LP_TASK_ENTRY;
 		} else {
 			enum lp_kind in = h->kind == LP_TASK_ENTRY ? LP_PID : h->kind;
@@ -279,7 +282,7 @@ static struct proc *lp_target(const struct lp_handle *h)
 static bool lp_may_read(const struct proc *p)
 {
 	const struct proc *me = current;
-	return me == p || me->euid == 0 || proc_ids_all_callers(me, p);
+	return me->tg == p->tg || me->euid == 0 || proc_ids_all_callers(me, p);
 }
 
 /* Resolve path to a handle on a live process (for per-process rows),
@@ -292,13 +295,13 @@ static int lp_resolve(const char *path, struct lp_handle *h)
 		return r > 0 ? -ENOENT : r; /* a link on the way: file_resolve walks it first */
 	if (lp_per_process(h->kind)) {
 		struct proc *p = proc_find(h->pid);
-		if (!p)
+		if (!p || p->state == P_DEAD || (h->task_of && proc_tgid(p) != h->task_of))
 			return -ENOENT;
 		h->proc = p;
 		h->serial = p->serial;
 		if ((lp_rows[h->kind].flags & LF_PRIVATE) && !lp_may_read(p))
 			return -EACCES;
-		if (h->kind == LP_FD_ENTRY && !p->files[h->fd])
+		if (h->kind == LP_FD_ENTRY && !p->tg->files[h->fd])
 			return -ENOENT;
 	}
 	return 0;
@@ -345,8 +348,8 @@ static struct lp_mem lp_mem_of(const struct proc *p)
 	struct lp_mem m = {0};
 	if (p->state == P_ZOMBIE)
 		return m;
-	for (int i = 0; i < p->mm.nvmas; i++) {
-		const struct vma *v = &p->mm.vmas[i];
+	for (int i = 0; i < p->tg->mm.nvmas; i++) {
+		const struct vma *v = &p->tg->mm.vmas[i];
 		uint64_t pages = (v->end - v->start) / PAGE_SIZE;
 		m.vsize += v->end - v->start;
 		if (v->prot & PROT_EXEC) {
@@ -362,9 +365,9 @@ static struct lp_mem lp_mem_of(const struct proc *p)
 			m.data_pages += pages;
 		}
 	}
-	if (p->mm.space && p->mm.nvmas) /* resident: the pages really there */
-		vm_each_pte(p->mm.space, p->mm.vmas[0].start, p->mm.vmas[p->mm.nvmas - 1].end,
-		            lp_count_pte, &m.rss_pages);
+	if (p->tg->mm.space && p->tg->mm.nvmas) /* resident: the pages really there */
+		vm_each_pte(p->tg->mm.space, p->tg->mm.vmas[0].start,
+		            p->tg->mm.vmas[p->tg->mm.nvmas - 1].end, lp_count_pte, &m.rss_pages);
 	return m;
 }
 
@@ -373,7 +376,7 @@ static void lp_sig_dispositions(const struct proc *p, uint64_t *ign, uint64_t *c
 {
 	*ign = *cgt = 0;
 	for (int s = 1; s < NSIG; s++) {
-		uint64_t h = p->sigactions[s].handler;
+		uint64_t h = p->tg->sigactions[s].handler;
 		if (h == SIG_IGN)
 			*ign |= SIGBIT(s);
 		else if (h != SIG_DFL)
@@ -398,13 +401,13 @@ static void lp_stat(struct lp_text *t, struct proc *p, const struct lp_handle *h
 	uint64_t ign, cgt;
 	lp_sig_dispositions(p, &ign, &cgt);
 	char st = lp_state(p);
-	const struct mm *mm = &p->mm;
+	const struct mm *mm = &p->tg->mm;
 	lp_printf(t, "%d (%s) %c %d %d %d %d %d %u ", p->pid, p->name, st,
-	          p->parent ? p->parent->pid : 0, p->pgid, p->sid, LP_TTY_NR, console_fg_pgrp(),
-	          0x400000u /* PF_RANDOMIZE-free: just "user" */);
-	lp_printf(t, "0 0 0 0 %lu 0 0 0 20 0 1 0 %lu %lu %lu %lu ", (unsigned long)p->cpu_ticks,
-	          (unsigned long)(p->start_ns / 10000000), (unsigned long)m.vsize,
-	          (unsigned long)m.rss_pages, (unsigned long)p->rlim[5].cur /* RLIMIT_RSS */);
+	          p->parent ? p->parent->pid : 0, p->tg->pgid, p->tg->sid, LP_TTY_NR,
+	          console_fg_pgrp(), 0x400000u /* PF_RANDOMIZE-free: just "user" */);
+	lp_printf(t, "0 0 0 0 %lu 0 0 0 20 0 %d 0 %lu %lu %lu %lu ", (unsigned long)p->cpu_ticks,
+	          p->tg->nthreads, (unsigned long)(p->start_ns / 10000000), (unsigned long)m.vsize,
+	          (unsigned long)m.rss_pages, (unsigned long)p->tg->rlim[5].cur /* RLIMIT_RSS */);
 	lp_printf(t, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 ",
 	          (unsigned long)m.start_code, (unsigned long)m.end_code,
 	          (unsigned long)m.start_stack, (unsigned long)(p->sig_pending & 0x7fffffff),
@@ -433,14 +436,14 @@ static void lp_status(struct lp_text *t, struct proc *p, const struct lp_handle 
 	lp_sig_dispositions(p, &ign, &cgt);
 	int ppid = p->parent ? p->parent->pid : 0;
 	lp_printf(t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
-	          p->name, p->umask, lp_state_name(lp_state(p)), p->pid, p->pid);
+	          p->name, p->tg->umask, lp_state_name(lp_state(p)), proc_tgid(p), p->pid);
 	lp_printf(t, "PPid:\t%d\nTracerPid:\t%d\n", ppid, ptrace_tracer_pid(p));
 	lp_printf(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\nGroups:\t", p->uid,
 	          p->euid, p->suid, p->euid, p->gid, p->egid, p->sgid, p->egid, NOFILE);
 	for (int i = 0; i < p->ngroups; i++)
 		lp_printf(t, "%u ", p->groups[i]);
-	lp_printf(t, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", p->pid, p->pid,
-	          p->pgid, p->sid);
+	lp_printf(t, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", proc_tgid(p), p->pid,
+	          p->tg->pgid, p->tg->sid);
 	if (p->state != P_ZOMBIE) {
 		unsigned long kb = PAGE_SIZE / 1024;
 		lp_printf(t,
@@ -455,9 +458,9 @@ static void lp_status(struct lp_text *t, struct proc *p, const struct lp_handle 
 		    (unsigned long)m.text_pages * kb);
 		lp_printf(t, "VmPTE:\t       0 kB\nVmSwap:\t       0 kB\n");
 	}
-	lp_printf(t, "Threads:\t1\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n",
-	          (unsigned long)p->rlim[11].cur /* RLIMIT_SIGPENDING */,
-	          (unsigned long)p->sig_pending, (unsigned long)p->sig_pending);
+	lp_printf(t, "Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n",
+	          p->tg->nthreads, (unsigned long)p->tg->rlim[11].cur /* RLIMIT_SIGPENDING */,
+	          (unsigned long)p->sig_pending, (unsigned long)p->tg->sig_pending);
 	lp_printf(t, "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 	          (unsigned long)p->sig_blocked, (unsigned long)ign, (unsigned long)cgt);
 	uint64_t caps = p->euid == 0 ? 0x1ffffffffffULL : 0;
@@ -488,11 +491,11 @@ static void lp_environ(struct lp_text *t, struct proc *p, const struct lp_handle
 	(void)h;
 	if (p->state == P_ZOMBIE)
 		return;
-	for (uint64_t va = p->mm.env_start; va < p->mm.env_end;) {
-		const char *k = mm_kaddr(&p->mm, va, MM_READ);
+	for (uint64_t va = p->tg->mm.env_start; va < p->tg->mm.env_end;) {
+		const char *k = mm_kaddr(&p->tg->mm, va, MM_READ);
 		if (!k)
 			return;
-		size_t n = MIN(p->mm.env_end - va, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		size_t n = MIN(p->tg->mm.env_end - va, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
 		lp_bytes(t, k, n);
 		va += n;
 	}
@@ -507,7 +510,7 @@ static void lp_exe(struct lp_text *t, struct proc *p, const struct lp_handle *h)
 static void lp_cwd(struct lp_text *t, struct proc *p, const struct lp_handle *h)
 {
 	(void)h;
-	lp_printf(t, "%s", p->cwd[0] ? p->cwd : "/");
+	lp_printf(t, "%s", p->tg->cwd[0] ? p->tg->cwd : "/");
 }
 
 /* maps: Linux's layout, the name padded to column 73. */
@@ -516,8 +519,8 @@ static void lp_maps(struct lp_text *t, struct proc *p, const struct lp_handle *h
 	(void)h;
 	if (p->state == P_ZOMBIE)
 		return;
-	for (int i = 0; i < p->mm.nvmas; i++) {
-		const struct vma *v = &p->mm.vmas[i];
+	for (int i = 0; i < p->tg->mm.nvmas; i++) {
+		const struct vma *v = &p->tg->mm.vmas[i];
 		char line[80];
 		int n = ksnprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c 00000000 00:00 0 ",
 		                  v->start, v->end, (v->prot & PROT_READ) ? 'r' : '-',
@@ -534,7 +537,7 @@ static void lp_maps(struct lp_text *t, struct proc *p, const struct lp_handle *h
 
 static void lp_fd_target(struct lp_text *t, struct proc *p, const struct lp_handle *h)
 {
-	struct file *f = p->files[h->fd];
+	struct file *f = p->tg->files[h->fd];
 	if (!f)
 		return;
 	char name[PATH_MAX_K + 32];
@@ -721,8 +724,8 @@ static void lp_row_stat(const struct lp_handle *h, const struct proc *p, struct 
 	st->nlink = (row->flags & LF_DIR) ? 2 : 1;
 	st->rofs = true;
 	st->no_storage = true;
-	if (p && h->kind == LP_FD_ENTRY && p->files[h->fd]) { /* its open mode, as Linux */
-		int acc = p->files[h->fd]->flags & O_ACCMODE;
+	if (p && h->kind == LP_FD_ENTRY && p->tg->files[h->fd]) { /* its open mode, as Linux */
+		int acc = p->tg->files[h->fd]->flags & O_ACCMODE;
 		st->mode = S_IFLNK | (acc != O_WRONLY ? 0500 : 0) | (acc != O_RDONLY ? 0300 : 0);
 		st->size = 64;
 	}
@@ -754,7 +757,7 @@ static int lp_stat_path(const char *path, struct kstat *st)
 	if (r)
 		return r > 0 ? -ENOENT : r;
 	struct proc *p = lp_per_process(h.kind) ? proc_find(h.pid) : 0;
-	if (lp_per_process(h.kind) && (!p || (h.kind == LP_FD_ENTRY && !p->files[h.fd])))
+	if (lp_per_process(h.kind) && (!p || (h.kind == LP_FD_ENTRY && !p->tg->files[h.fd])))
 		return -ENOENT;
 	lp_row_stat(&h, p, st);
 	return 0;
@@ -774,7 +777,7 @@ static int lp_walk_link(const char *path, bool follow, char *target, size_t size
 	struct proc *p = 0;
 	if (lp_per_process(h.kind)) {
 		p = proc_find(h.pid);
-		if (!p || (h.kind == LP_FD_ENTRY && !p->files[h.fd]))
+		if (!p || (h.kind == LP_FD_ENTRY && !p->tg->files[h.fd]))
 			return 0; /* the open that follows says ENOENT */
 		if (!lp_may_read(p))
 			return -EACCES;
@@ -813,7 +816,8 @@ static long lp_readlink(const char *path, char *buf, size_t size)
 }
 
 /* Listings: the root's files and one directory per process; a process
- * directory its rows; fd/ its descriptors; task/ its one thread. */
+ * directory its rows; fd/ its descriptors; task/ its threads, the first
+ * one first. */
 static long lp_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 {
 	struct lp_handle *h = f->priv;
@@ -841,24 +845,29 @@ static long lp_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 		*off = at = (uint64_t)k + 1;
 	}
 	at = MAX(at, 1000);
-	int limit = dir == LP_ROOT ? NPROC : dir == LP_FD ? NOFILE : dir == LP_TASK ? 1 : 0;
+	int limit = dir == LP_ROOT ? NPROC : dir == LP_FD ? NOFILE : dir == LP_TASK ? NPROC : 0;
 	for (int i = (int)(at - 1000); i < limit; i++) {
 		char name[16];
 		struct lp_handle e = {.pid = h->pid};
 		uint8_t type = DT_DIR;
 		if (dir == LP_ROOT) {
 			const struct proc *q = &proc_table[i];
-			if (i == 0 || q->state == P_UNUSED)
-				continue;
+			if (i == 0 || q->state == P_UNUSED || q->state == P_DEAD ||
+			    !proc_is_leader(q))
+				continue; /* processes only, as Linux lists them */
 			e.pid = q->pid;
 			e.kind = LP_PID;
 		} else if (dir == LP_FD) {
-			if (!p->files[i])
+			if (!p->tg->files[i])
 				continue;
 			e.fd = i;
 			e.kind = LP_FD_ENTRY;
 			type = DT_LNK;
-		} else {
+		} else { /* task/: slot 0 stands for the first thread */
+			const struct proc *q = i == 0 ? p->tg->leader : &proc_table[i];
+			if (i > 0 && (q == p->tg->leader || q->tg != p->tg || !proc_alive(q)))
+				continue;
+			e.pid = q->pid;
 			e.kind = LP_TASK_ENTRY;
 		}
 		ksnprintf(name, sizeof name, "%d", dir == LP_FD ? i : e.pid);

@@ -67,9 +67,9 @@ long pipe_file_write(struct pipe *p, struct file *f, uint64_t ubuf, size_t n)
 		if (p->readers == 0) {
 			struct ksiginfo info = {.signo = SIGPIPE,
 			                        .code = SI_USER,
-			                        .pid = current->pid,
+			                        .pid = proc_tgid(current),
 			                        .uid = current->uid};
-			signal_send_info(current, &info); /* as Linux's send_sig */
+			signal_send_thread(current, &info); /* as Linux's send_sig */
 			return done ? (long)done : -EPIPE;
 		}
 		size_t space = PIPE_SIZE - p->len;

@@ -39,6 +39,7 @@ enum procfs_kind {
 	PK_SIGINFO,
 	PK_FD,
 	PK_FD_ENTRY, /* fd/N: one row for every N (procfs_parse_path) */
+	PK_TASK,     /* task/: the thread ids; task/TID/... is TID/... */
 	PK_COUNT
 };
 
@@ -48,6 +49,7 @@ enum procfs_kind {
 #define PF_OUTLIVES 0x08 /* reads go on after the process is gone (trace) */
 #define PF_THREAD 0x10   /* per thread (registers, trace, sysfilter); else per process */
 #define PF_SESSION 0x20  /* opening starts a trace session: read-write only */
+#define PF_PROCESS 0x40  /* the process's: bound to its first thread, whichever is named */
 
 struct proc_handle {
 	enum procfs_kind kind;
@@ -56,7 +58,8 @@ struct proc_handle {
 	uint64_t serial;
 	uint64_t mm_gen;
 	bool opened_zombie;
-	int fd; /* PK_FD_ENTRY: which descriptor */
+	int task_of; /* named as task/TID of this pid: TID must be its thread */
+	int fd;      /* PK_FD_ENTRY: which descriptor */
 	struct ptrace_session *session;
 };
 
@@ -123,13 +126,13 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	[PK_PID]        = {"",          PK_ROOT, DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
 	[PK_STATUS]     = {"status",    PK_PID,  DT_REG, 0444, PF_PUBLIC,                     0,
 	                   procfs_read_status, 0},
-	[PK_CMDLINE]    = {"cmdline",   PK_PID,  DT_REG, 0444, 0,                             0,
+	[PK_CMDLINE]    = {"cmdline",   PK_PID,  DT_REG, 0444, PF_PROCESS,                           0,
 	                   procfs_read_cmdline, 0},
-	[PK_EXE]        = {"exe",       PK_PID,  DT_REG, 0444, 0,                             0,
+	[PK_EXE]        = {"exe",       PK_PID,  DT_REG, 0444, PF_PROCESS,                           0,
 	                   procfs_read_exe, 0},
-	[PK_CWD]        = {"cwd",       PK_PID,  DT_REG, 0444, 0,                             0,
+	[PK_CWD]        = {"cwd",       PK_PID,  DT_REG, 0444, PF_PROCESS,                           0,
 	                   procfs_read_cwd, 0},
-	[PK_MAPS]       = {"maps",      PK_PID,  DT_REG, 0444, 0,                             0,
+	[PK_MAPS]       = {"maps",      PK_PID,  DT_REG, 0444, PF_PROCESS,                           0,
 	                   procfs_read_maps, 0},
 	[PK_REGS]       = {"regs",      PK_PID,  DT_DIR, 0555, PF_PUBLIC,                     0, 0, 0},
 	[PK_REGS_INT]   = {"int",       PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD,
@@ -138,10 +141,10 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	                   sizeof(struct user_fpregs), procfs_read_regs_float, procfs_write_regs_float},
 	[PK_REGS_DEBUG] = {"debug",     PK_REGS, DT_REG, 0600, PF_WRITABLE | PF_THREAD, 64,
 	                   procfs_read_regs_debug, procfs_write_regs_debug},
-	[PK_FD]         = {"fd",        PK_PID,  DT_DIR, 0500, 0,                             0, 0, 0},
-	[PK_FD_ENTRY]   = {"",          PK_FD,   DT_REG, 0400, 0,                             0,
+	[PK_FD]         = {"fd",        PK_PID,  DT_DIR, 0500, PF_PROCESS,                           0, 0, 0},
+	[PK_FD_ENTRY]   = {"",          PK_FD,   DT_REG, 0400, PF_PROCESS,                           0,
 	                   procfs_read_fd, 0},
-	[PK_MEM]        = {"mem",       PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_BIND_MM,      0,
+	[PK_MEM]        = {"mem",       PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_BIND_MM | PF_PROCESS, 0,
 	                   procfs_read_mem, procfs_write_mem},
 	[PK_TRACE]      = {"trace",     PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_OUTLIVES | PF_THREAD | PF_SESSION, 0,
 	                   procfs_read_trace, procfs_write_trace},
@@ -149,6 +152,7 @@ static const struct procfs_row procfs_files[PK_COUNT] = {
 	                   PTRACE_SYSFILTER_BYTES, procfs_read_sysfilter, procfs_write_sysfilter},
 	[PK_SIGINFO]    = {"siginfo",   PK_PID,  DT_REG, 0600, PF_WRITABLE | PF_THREAD, 128,
 	                   procfs_read_siginfo, procfs_write_siginfo},
+	[PK_TASK]       = {"task",      PK_PID,  DT_DIR, 0555, PF_PUBLIC | PF_PROCESS,        0, 0, 0},
 };
 /* clang-format on */
 
@@ -160,9 +164,11 @@ static struct proc *procfs_target(const struct proc_handle *h)
 	struct proc *p = h->proc;
 	if (!p || p->state == P_UNUSED || p->serial != h->serial)
 		return 0;
-	if (p->state == P_ZOMBIE && !h->opened_zombie)
+	bool gone = p->state == P_ZOMBIE &&
+	            (p->tg->nthreads == 0 || !(procfs_files[h->kind].flags & PF_PROCESS));
+	if (gone && !h->opened_zombie)
 		return 0;
-	if ((procfs_files[h->kind].flags & PF_BIND_MM) && p->mm.gen != h->mm_gen)
+	if ((procfs_files[h->kind].flags & PF_BIND_MM) && p->tg->mm.gen != h->mm_gen)
 		return 0;
 	return p;
 }
@@ -171,7 +177,7 @@ static struct proc *procfs_target(const struct proc_handle *h)
 static int procfs_parse_pid(const char *s, size_t len)
 {
 	if (len == 4 && memcmp(s, "self", 4) == 0)
-		return current->pid;
+		return proc_tgid(current);
 	if (len == 0 || len > 10 || (s[0] == '0'))
 		return -1;
 	int64_t v = 0;
@@ -195,13 +201,13 @@ static bool procfs_is_ancestor(struct proc *a, struct proc *p)
 static int procfs_may_access(struct proc *p)
 {
 	struct proc *me = current;
-	if (p == me)
-		return 0;
+	if (p->tg == me->tg)
+		return 0; /* its own process */
 	if (me->euid == 0)
 		return p->pid == 1 ? -EPERM : 0;
 	/* Every id of the target must be the caller's (a target that gained
 	 * privilege is never opened), and it must be a descendant. */
-	if (proc_ids_all_callers(me, p) && procfs_is_ancestor(me, p))
+	if (proc_ids_all_callers(me, p) && procfs_is_ancestor(me->tg->leader, p))
 		return 0;
 	return -EPERM;
 }
@@ -250,6 +256,14 @@ static int procfs_parse_path(const char *path, struct proc_handle *h)
 			h->kind = PK_FD_ENTRY;
 			continue;
 		}
+		if (h->kind == PK_TASK) { /* task/TID: that thread's directory */
+			h->task_of = h->pid;
+			h->pid = procfs_parse_pid(name, len);
+			if (h->pid < 0 || (len == 4 && memcmp(name, "self", 4) == 0))
+				return -ENOENT;
+			h->kind = PK_PID;
+			continue;
+		}
 		int k = procfs_lookup(h->kind, name, len);
 		if (k < 0)
 			return k;
@@ -274,12 +288,16 @@ static int procfs_open(struct file *f, const char *path, int flags, int mode)
 	struct proc *p = 0;
 	if (h.kind != PK_ROOT) {
 		p = proc_find(h.pid);
-		if (!p)
+		if (!p || (h.task_of && proc_tgid(p) != h.task_of))
 			return -ENOENT;
+		if (row->flags & PF_PROCESS)
+			p = p->tg->leader;
 		h.proc = p;
 		h.serial = p->serial;
-		h.opened_zombie = p->state == P_ZOMBIE;
-		h.mm_gen = p->mm.gen;
+		/* a first thread that exited is a zombie, its process maybe not */
+		h.opened_zombie =
+		    p->state == P_ZOMBIE && (p->tg->nthreads == 0 || !(row->flags & PF_PROCESS));
+		h.mm_gen = p->tg->mm.gen;
 	}
 	if (flags & O_CREAT)
 		return -EACCES;
@@ -292,13 +310,15 @@ static int procfs_open(struct file *f, const char *path, int flags, int mode)
 			return -ENOENT; /* only the root has no process, and it is public */
 		if (h.kind == PK_TRACE && p == current)
 			return -EINVAL;
+		if (h.kind == PK_TRACE && p->tg == current->tg)
+			return -EPERM; /* its own process, as Linux's ptrace */
 		if (h.opened_zombie)
 			return h.kind == PK_TRACE ? -ENOENT : -ESRCH;
 		err = procfs_may_access(p);
 		if (err)
 			return err;
 	}
-	if (h.kind == PK_FD_ENTRY && !p->files[h.fd])
+	if (h.kind == PK_FD_ENTRY && !p->tg->files[h.fd])
 		return -ENOENT;
 	struct proc_handle *ph = kmalloc(sizeof *ph);
 	if (!ph)
@@ -368,11 +388,12 @@ static long procfs_read_status(struct file *f, struct proc_handle *h, struct pro
 {
 	(void)h;
 	char buf[256];
-	int len =
-	    ksnprintf(buf, sizeof buf,
-	              "pid %d\nppid %d\nuid %u\ngid %u\nstate %c\nname %s\ntracer %d\nsyscall %d\n",
-	              p->pid, p->parent ? p->parent->pid : 0, p->uid, p->gid,
-	              procfs_state_letter(p), p->name, ptrace_tracer_pid(p), p->syscall_nr);
+	int len = ksnprintf(
+	    buf, sizeof buf,
+	    "pid %d\nppid %d\nuid %u\ngid %u\nstate %c\nname %s\ntracer %d\nsyscall "
+	    "%d\ntgid %d\nthreads %d\n",
+	    p->pid, p->parent ? p->parent->pid : 0, p->uid, p->gid, procfs_state_letter(p), p->name,
+	    ptrace_tracer_pid(p), p->syscall_nr, proc_tgid(p), p->tg->nthreads);
 	return file_read_window(f, ubuf, n, off, buf, MIN((size_t)len, sizeof buf - 1));
 }
 
@@ -396,7 +417,7 @@ static long procfs_read_cwd(struct file *f, struct proc_handle *h, struct proc *
                             size_t n, uint64_t *off)
 {
 	(void)h;
-	const char *cwd = p->cwd[0] ? p->cwd : "/";
+	const char *cwd = p->tg->cwd[0] ? p->tg->cwd : "/";
 	return file_read_window(f, ubuf, n, off, cwd, strlen(cwd));
 }
 
@@ -408,8 +429,8 @@ static long procfs_read_maps(struct file *f, struct proc_handle *h, struct proc 
 	(void)h;
 	uint64_t pos = 0, at = *off;
 	size_t done = 0;
-	for (int i = 0; i < p->mm.nvmas && done < n; i++) {
-		const struct vma *v = &p->mm.vmas[i];
+	for (int i = 0; i < p->tg->mm.nvmas && done < n; i++) {
+		const struct vma *v = &p->tg->mm.vmas[i];
 		char line[128];
 		int len =
 		    ksnprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c 00000000%s%s\n", v->start,
@@ -508,7 +529,7 @@ static long procfs_mem_transfer(struct file *f, struct proc_handle *h, uint64_t 
 		uint64_t va = addr + done;
 		if (!p || va < addr)
 			break;
-		void *k = mm_kaddr(&p->mm, va, write ? MM_FORCE : MM_READ);
+		void *k = mm_kaddr(&p->tg->mm, va, write ? MM_FORCE : MM_READ);
 		if (!k)
 			break;
 		size_t chunk = MIN(n - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
@@ -617,7 +638,7 @@ static long procfs_write_regs_debug(struct file *f, struct proc_handle *h, struc
 static long procfs_read_fd(struct file *f, struct proc_handle *h, struct proc *p, uint64_t ubuf,
                            size_t n, uint64_t *off)
 {
-	struct file *of = p->files[h->fd];
+	struct file *of = p->tg->files[h->fd];
 	if (!of)
 		return -ENOENT;
 	char name[PATH_MAX_K + 32];
@@ -692,10 +713,28 @@ static int procfs_stat_path(const char *path, struct kstat *st)
 	if (err)
 		return err;
 	struct proc *p = h.kind == PK_ROOT ? 0 : proc_find(h.pid);
-	if ((h.kind != PK_ROOT && !p) || (h.kind == PK_FD_ENTRY && !p->files[h.fd]))
+	if ((h.kind != PK_ROOT && !p) || (h.kind == PK_FD_ENTRY && !p->tg->files[h.fd]))
 		return -ENOENT;
 	procfs_row_stat(h.kind, h.pid, p, st);
 	return 0;
+}
+
+/* task/: the first thread (even a zombie: the process is still there),
+ * then the others in table order; *off is the next table slot. */
+static long procfs_list_task(struct proc *leader, struct dirent_buf *d, uint64_t *off)
+{
+	for (uint64_t i = *off; i <= NPROC; i++) {
+		struct proc *t = i == 0 ? leader : &proc_table[i - 1];
+		if (i > 0 && (t == leader || t->tg != leader->tg || !proc_alive(t)))
+			continue;
+		char name[16];
+		ksnprintf(name, sizeof name, "%d", t->pid);
+		if (!dirent_emit(d, ((uint64_t)t->pid << 8) | PK_PID, i + 1, DT_DIR, name))
+			return dirent_done(d);
+		*off = i + 1;
+	}
+	*off = NPROC + 1;
+	return dirent_done(d);
 }
 
 /* Listings: the root lists live pids; a directory the rows it holds. */
@@ -706,8 +745,9 @@ static long procfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 	if (h->kind == PK_ROOT) {
 		for (int i = *off < NPROC ? (int)*off : NPROC; i < NPROC; i++) {
 			struct proc *p = &proc_table[i];
-			if (i == 0 || p->state == P_UNUSED)
-				continue;
+			if (i == 0 || p->state == P_UNUSED || p->state == P_DEAD ||
+			    !proc_is_leader(p))
+				continue; /* thread group ids only */
 			char name[16];
 			ksnprintf(name, sizeof name, "%d", p->pid);
 			uint64_t ino = ((uint64_t)p->pid << 8) | PK_PID; /* as its stat says */
@@ -725,7 +765,7 @@ static long procfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 	if (h->kind == PK_FD) { /* one entry per open descriptor, *off the next fd */
 		struct proc *p = procfs_target(h);
 		for (int fd = (int)MIN(*off, (uint64_t)NOFILE); fd < NOFILE; fd++) {
-			if (!p->files[fd])
+			if (!p->tg->files[fd])
 				continue;
 			char name[16];
 			ksnprintf(name, sizeof name, "%d", fd);
@@ -737,6 +777,8 @@ static long procfs_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *o
 		*off = NOFILE;
 		return dirent_done(&d);
 	}
+	if (h->kind == PK_TASK) /* the group's threads, the first one first */
+		return procfs_list_task(procfs_target(h), &d, off);
 	/* *off counts the entries of this directory already returned. */
 	uint64_t seen = 0;
 	for (int k = PK_PID + 1; k < PK_COUNT; k++) {

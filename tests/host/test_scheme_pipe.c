@@ -9,13 +9,15 @@
 #include "../../kernel/fs/scheme_pipe.c"
 
 static struct proc me;
+static struct tgroup my_group = {.leader = &me}; /* a process of one thread */
+static struct proc me = {.tg = &my_group};
 struct proc *current = &me;
 static int last_signal, signals_sent, sleeps, wakes;
 static int (*sleep_hook)(void); /* what "another process" does; NULL: -EINTR */
 
 static int last_code, last_sender;
 
-int signal_send_info(struct proc *p, const struct ksiginfo *info)
+int signal_send_thread(struct proc *p, const struct ksiginfo *info)
 {
 	CHECK(p == current);
 	last_signal = info->signo;

@@ -13,6 +13,8 @@
 #include "../../kernel/fs/scheme_tmp.c"
 
 static struct proc me;
+static struct tgroup my_group = {.leader = &me}; /* a process of one thread */
+static struct proc me = {.tg = &my_group};
 struct proc *current = &me;
 static struct fs_cred cred; /* who the "caller" is: root, umask 0 by default */
 static uint64_t fake_now = 1000;
@@ -20,7 +22,7 @@ static uint64_t fake_now = 1000;
 void fs_cred_current(struct fs_cred *c) { *c = cred; }
 uint64_t time_realtime_ns(void) { return fake_now += 10; }
 
-int signal_send_info(struct proc *p, const struct ksiginfo *info)
+int signal_send_thread(struct proc *p, const struct ksiginfo *info)
 {
 	(void)p, (void)info;
 	return 0;

@@ -121,10 +121,10 @@ long sys_rt_sigreturn(void)
 		memcpy(p->fpu, fpu, sizeof fpu);
 		arch_fpu_restore(p->fpu);
 	}
-	p->sig_blocked = f.uc.sigmask & ~UNBLOCKABLE;
+	signal_set_blocked(f.uc.sigmask);
 	return (long)tf->rax;
 bad:
 	signal_fault(SIGSEGV, SI_KERNEL, 0); /* Linux's force_sig: no handler may catch it */
-	p->sigactions[SIGSEGV].handler = SIG_DFL;
+	p->tg->sigactions[SIGSEGV].handler = SIG_DFL;
 	return (long)tf->rax;
 }

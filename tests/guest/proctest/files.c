@@ -33,7 +33,7 @@ static void list_scheme_path_root_same(void)
 }
 
 static const char *const pid_files[] = {"status", "cmdline",   "exe",     "maps", "regs", "mem",
-                                        "trace",  "sysfilter", "siginfo", "fd",   "cwd"};
+                                        "trace",  "sysfilter", "siginfo", "fd",   "cwd",  "task"};
 #define PID_FILES (int)(sizeof pid_files / sizeof pid_files[0])
 
 static void check_pid_dir_listing(const char *path)
