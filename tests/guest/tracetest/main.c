@@ -23,10 +23,12 @@
 #include "tracetest.h"
 
 extern const struct test_area area_sessions, area_events, area_syscalls, area_signals, area_stops,
-    area_clone, area_mem, area_sysfilter, area_stress, area_debugregs, area_siginfo, area_restart;
+    area_clone, area_mem, area_sysfilter, area_stress, area_debugregs, area_siginfo, area_restart,
+    area_threads;
 static const struct test_area *const areas[] = {
-    &area_sessions, &area_events,    &area_syscalls, &area_signals,   &area_stops,   &area_clone,
-    &area_mem,      &area_sysfilter, &area_stress,   &area_debugregs, &area_siginfo, &area_restart};
+    &area_sessions, &area_events,  &area_syscalls,  &area_signals, &area_stops,
+    &area_clone,    &area_mem,     &area_sysfilter, &area_stress,  &area_debugregs,
+    &area_siginfo,  &area_restart, &area_threads};
 
 int main(int argc, char **argv)
 {
