@@ -292,6 +292,8 @@ int exec_image(struct proc *p, const char *path, char *const argv[], char *const
 		proc_exec_takeover();
 	p->clear_child_tid = 0;
 	p->robust_list = 0;
+	p->altstack.sp = p->altstack.size = 0;
+	p->altstack.autodisarm = false;
 	memset(p->debugreg, 0, sizeof p->debugreg); /* execve disarms them */
 	p->debug_hit = 0;
 	if (p == current)

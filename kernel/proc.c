@@ -272,6 +272,8 @@ long proc_fork(struct trapframe *tf, const struct fork_args *a)
 	child->fs_base = (a->flags & CLONE_SETTLS) ? a->tls : parent->fs_base;
 	child->gs_base = parent->gs_base;
 	child->sig_blocked = parent->sig_blocked;
+	if (!thread) /* a new thread has no alternate stack (Linux: CLONE_VM) */
+		child->altstack = parent->altstack;
 	int32_t id = child->pid;
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = a->child_tid;

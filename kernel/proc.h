@@ -167,6 +167,12 @@ struct proc {
 	uint64_t debug_hit; /* DR6 bits of a hit the kernel took for it, to report */
 
 	uint64_t sig_blocked;
+	/* sigaltstack: handlers with SA_ONSTACK run on [sp, sp + size); size 0:
+	 * none (SS_DISABLE). autodisarm: SS_AUTODISARM, cleared on use. */
+	struct {
+		uint64_t sp, size;
+		bool autodisarm;
+	} altstack;
 	uint64_t saved_sigmask; /* rt_sigsuspend: the mask to restore after the handler */
 	bool restore_sigmask;
 	int stop_sig;                  /* parked in a job-control stop by this signal, else 0 */
@@ -330,6 +336,7 @@ void signal_fault(int sig, int code, uint64_t addr);
 /* The architecture's signal frame (arch/.../sigframe.c): build sig's
  * handler frame on the user stack and point the registers at the handler;
  * false if it cannot be done (the process then dies of SIGSEGV). */
+bool signal_on_altstack(const struct proc *p, uint64_t sp);
 bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *sa,
                        const struct ksiginfo *info);
 #endif

@@ -541,3 +541,52 @@ long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)
 		return -EFAULT;
 	return 0;
 }
+
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+
+struct stack_k { /* Linux stack_t */
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+};
+
+/* Whether sp is on p's alternate signal stack (it grows down from the top). */
+bool signal_on_altstack(const struct proc *p, uint64_t sp)
+{
+	return p->altstack.size && sp > p->altstack.sp && sp - p->altstack.sp <= p->altstack.size;
+}
+
+/* sigaltstack: per thread; a new thread starts without one, a fork child
+ * keeps its parent's, execve drops it. Changing it while running on it is
+ * EPERM, as on Linux. */
+long sys_sigaltstack(uint64_t uss, uint64_t uoss)
+{
+	struct proc *p = current;
+	bool on = signal_on_altstack(p, proc_frame(p)->rsp);
+	struct stack_k old = {p->altstack.sp, 0, 0, p->altstack.size};
+	old.flags = on ? SS_ONSTACK : p->altstack.size ? 0 : SS_DISABLE;
+	if (p->altstack.autodisarm)
+		old.flags |= (int32_t)SS_AUTODISARM;
+	struct stack_k ss;
+	if (uss && copy_from_user(&ss, uss, sizeof ss))
+		return -EFAULT;
+	if (uss) {
+		uint32_t mode = (uint32_t)ss.flags & ~SS_AUTODISARM;
+		if (on)
+			return -EPERM;
+		if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+			return -EINVAL;
+		if (mode != SS_DISABLE && ss.size < MINSIGSTKSZ)
+			return -ENOMEM;
+		bool off = mode == SS_DISABLE;
+		p->altstack.sp = off ? 0 : ss.sp;
+		p->altstack.size = off ? 0 : ss.size;
+		p->altstack.autodisarm = !off && ((uint32_t)ss.flags & SS_AUTODISARM);
+	}
+	if (uoss && copy_to_user(uoss, &old, sizeof old))
+		return -EFAULT;
+	return 0;
+}

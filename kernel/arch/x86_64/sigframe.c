@@ -45,6 +45,13 @@ bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *
 {
 	struct proc *p = current;
 	uint64_t sp = tf->rsp - 128; /* skip the red zone */
+	bool was_on = signal_on_altstack(p, tf->rsp);
+	uint64_t alt_sp = p->altstack.sp, alt_size = p->altstack.size;
+	if ((sa->flags & SA_ONSTACK) && alt_size && !was_on) {
+		sp = alt_sp + alt_size; /* the alternate stack, from its top */
+		if (p->altstack.autodisarm)
+			p->altstack.size = p->altstack.sp = 0;
+	}
 	sp = ALIGN_DOWN(sp - 512, 64);
 	uint64_t fpstate = sp;
 	sp = ALIGN_DOWN(sp - sizeof(struct rt_sigframe), 16) - 8;
@@ -66,6 +73,9 @@ bool arch_signal_frame(struct trapframe *tf, int sig, const struct k_sigaction *
 	mc->oldmask = old_mask;
 	mc->fpstate = fpstate;
 	f.uc.sigmask = old_mask;
+	f.uc.ss_sp = alt_sp; /* the thread's alternate stack as it was */
+	f.uc.ss_size = alt_size;
+	f.uc.ss_flags = was_on ? 1 /* SS_ONSTACK */ : alt_size ? 0 : 2 /* SS_DISABLE */;
 	signal_info_to_user(info, f.info.bytes);
 
 	arch_fpu_save(p->fpu);

@@ -224,12 +224,73 @@ static void recursive_fault_in_handler_kills(void)
 	CHECK(read(p[0], &c, 1) == 1 && c == 'h');
 }
 
+/* ------------------------------------------------------------------------ */
+/* sigaltstack.                                                             */
+/* ------------------------------------------------------------------------ */
+
+static char alt_stack[16384] __attribute__((aligned(16)));
+static volatile uintptr_t handler_sp;
+static volatile int handler_ss_flags;
+
+static void altstack_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig, (void)si, (void)uc;
+	char here;
+	handler_sp = (uintptr_t)&here;
+	stack_t cur;
+	handler_ss_flags = sigaltstack(0, &cur) == 0 ? cur.ss_flags : -1;
+	stack_t again = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack};
+	if (sigaltstack(&again, 0) == 0 || errno != EPERM) /* not while on it */
+		handler_ss_flags = -2;
+}
+
+static void sigaltstack_handler_runs_on_it(void)
+{
+	stack_t old, ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack};
+	CHECK(sigaltstack(0, &old) == 0);
+	CHECK(old.ss_flags == SS_DISABLE);
+	CHECK(sigaltstack(&ss, 0) == 0);
+	set_handler(SIGUSR1, altstack_handler, SA_ONSTACK);
+	CHECK(kill(getpid(), SIGUSR1) == 0);
+	CHECK(handler_sp > (uintptr_t)alt_stack &&
+	      handler_sp < (uintptr_t)alt_stack + sizeof alt_stack);
+	CHECK_EQ(handler_ss_flags, SS_ONSTACK);
+	CHECK(sigaltstack(0, &old) == 0);
+	CHECK(old.ss_flags == 0 && old.ss_sp == alt_stack && old.ss_size == sizeof alt_stack);
+	/* Without SA_ONSTACK the handler stays on the ordinary stack. */
+	set_handler(SIGUSR2, altstack_handler, 0);
+	CHECK(kill(getpid(), SIGUSR2) == 0);
+	CHECK(handler_sp < (uintptr_t)alt_stack ||
+	      handler_sp >= (uintptr_t)alt_stack + sizeof alt_stack);
+}
+
+static void sigaltstack_bad_arguments(void)
+{
+	stack_t ss = {.ss_sp = alt_stack, .ss_size = 100};
+	CHECK_ERR(sigaltstack(&ss, 0), ENOMEM);
+	ss.ss_size = sizeof alt_stack;
+	ss.ss_flags = 0x40;
+	CHECK_ERR(sigaltstack(&ss, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_sigaltstack, 8L, 0L), EFAULT); /* raw: musl reads it first */
+	ss.ss_flags = SS_DISABLE;
+	CHECK(sigaltstack(&ss, 0) == 0);
+	stack_t old;
+	CHECK(sigaltstack(0, &old) == 0 && old.ss_flags == SS_DISABLE);
+}
+
 static const struct test tests[] = {
-    T(signal_handler_runs), T(signal_mask_blocks),
-    T(signal_default_term), T(signal_default_ignore_sigchld),
-    T(signal_stop_cont),    T(sigsegv_on_bad_access),
-    T(sigill_on_ud2),       T(sigfpe_on_div0),
-    T(sigtrap_on_int3),     T(recursive_fault_in_handler_kills),
+    T(signal_handler_runs),
+    T(signal_mask_blocks),
+    T(signal_default_term),
+    T(signal_default_ignore_sigchld),
+    T(signal_stop_cont),
+    T(sigsegv_on_bad_access),
+    T(sigill_on_ud2),
+    T(sigfpe_on_div0),
+    T(sigtrap_on_int3),
+    T(recursive_fault_in_handler_kills),
+    T(sigaltstack_handler_runs_on_it),
+    T(sigaltstack_bad_arguments),
 };
 
 const struct test_area area_signals = TEST_AREA("signals", tests);
