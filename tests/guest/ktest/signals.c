@@ -235,8 +235,7 @@ static volatile int handler_ss_flags;
 static void altstack_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig, (void)si, (void)uc;
-	char here;
-	handler_sp = (uintptr_t)&here;
+	handler_sp = (uintptr_t)__builtin_frame_address(0);
 	stack_t cur;
 	handler_ss_flags = sigaltstack(0, &cur) == 0 ? cur.ss_flags : -1;
 	stack_t again = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack};
