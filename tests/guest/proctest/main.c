@@ -17,10 +17,10 @@
 #include "proctest.h"
 
 extern const struct test_area area_files, area_status, area_regs_read, area_regs_write,
-    area_sessions, area_access, area_handles, area_badinput;
+    area_sessions, area_access, area_handles, area_badinput, area_tools;
 static const struct test_area *const areas[] = {&area_files,      &area_status,   &area_regs_read,
                                                 &area_regs_write, &area_sessions, &area_access,
-                                                &area_handles,    &area_badinput};
+                                                &area_handles,    &area_badinput, &area_tools};
 
 /* Helper mode for the exec tests: block reading fd 0, then exit 0. */
 static int block_mode(void)
