@@ -244,8 +244,8 @@ long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime, uint64_t ua
 {
 	int cmd = op & FUTEX_CMD_MASK;
 	bool private = (op & FUTEX_PRIVATE_FLAG) != 0, realtime = (op & FUTEX_CLOCK_REALTIME) != 0;
-	if (realtime && cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
-		return -ENOSYS;
+	if (realtime && cmd != FUTEX_WAIT_BITSET)
+		return -ENOSYS; /* Linux 5.13 on: FUTEX_WAIT is on CLOCK_MONOTONIC only */
 	uint64_t deadline;
 	struct futex_key k;
 	int err;
