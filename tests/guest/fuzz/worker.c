@@ -1,6 +1,8 @@
-/* fuzz/worker.c: one random call, the fork/exec/signal storms, a worker's chunk (see fuzz.h). */
+/* fuzz/worker.c: one random call, the fork/exec/signal/thread storms, a worker's chunk (see
+ * fuzz.h). */
 #define _GNU_SOURCE
 #include "fuzz.h"
+#include <pthread.h>
 
 /* ------------------------------------------------------------------------ */
 /* One random call from the list (or an unknown number).                    */
@@ -99,6 +101,32 @@ void fork_call(long nr)
 		kid_pids[nkids++] = (int)r;
 }
 
+/* A thread of the storm below: a few random calls, then it ends (alone,
+ * or the whole process). The threads share the worker's state unlocked:
+ * what they record may be garbled, which only the kernel must survive. */
+static void *storm_thread(void *arg)
+{
+	rng = splitmix(rng ^ (uint64_t)(uintptr_t)arg);
+	run_calls(1 + (int)rn(8));
+	do_call(chance(80) ? SYS_exit : SYS_exit_group, arg_int(), 0, 0, 0, 0, 0);
+	return 0;
+}
+
+/* Threads making random calls at once, some joined, some left running
+ * when the process ends (exit_group, exec, a signal). */
+static void thread_storm(void)
+{
+	pthread_t t[6];
+	int n = 2 + (int)rn(5), made = 0;
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&t[made], 0, storm_thread, (void *)(uintptr_t)rnd()) == 0)
+			made++;
+	run_calls(1 + (int)rn(6));
+	for (int i = 0; i < made; i++)
+		if (chance(50))
+			pthread_join(t[i], 0);
+}
+
 /* Dangerous things done only in a forked child, which then dies. */
 void special_child(void)
 {
@@ -117,8 +145,9 @@ void special_child(void)
 		int sig = chance(50) ? pick_signal() : (int)(SIGILL + rn(8));
 		do_call(SYS_rt_sigaction, sig, arg_sigaction(), 0, 8, 0, 0);
 	}
-	switch (rn(9)) {
+	switch (rn(10)) {
 	case 0: do_call(SYS_kill, w_pid, pick_signal(), 0, 0, 0, 0); break;
+	case 8: thread_storm(); break;
 	case 1: __asm__ volatile("int3"); break;
 	case 2: __asm__ volatile("ud2"); break;
 	case 3: /* TF set by popf: a trap after the next instruction */
