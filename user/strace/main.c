@@ -30,12 +30,12 @@ void decode_result(struct sbuf *b, struct tracee *t, int64_t ret);
 
 struct options opt;
 static struct tracee tracees[MAX_TRACEES];
-static int ntracees, nlive;
+static int ntracees;
+static int nlive; /* tracees counted for [pid N]: attached, and their exit not yet shown */
 static FILE *out;
 static uint64_t trace_flags;
 static struct tracee *open_line; /* the tracee whose line awaits its result */
 static volatile sig_atomic_t interrupted;
-static int nprocs_seen; /* processes traced so far (for [pid N]) */
 static uint64_t start_ns, last_ns;
 static int use_sysfilter;
 static unsigned char sysfilter[PTRACE_SYSFILTER_BYTES];
@@ -337,25 +337,35 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
-static struct tracee *add_tracee(int pid, int fd)
+static void count(struct tracee *t)
 {
-	if (ntracees == MAX_TRACEES) {
-		/* reuse a finished slot */
-		for (int i = 0; i < ntracees; i++)
-			if (tracees[i].gone && tracees[i].out == out) {
-				memmove(&tracees[i], &tracees[i + 1],
-				        (size_t)(ntracees - i - 1) * sizeof tracees[0]);
-				ntracees--;
-				break;
-			}
-	}
-	if (ntracees == MAX_TRACEES) {
+	if (!t->counted)
+		t->counted = 1, nlive++;
+}
+
+static void uncount(struct tracee *t)
+{
+	if (t->counted)
+		t->counted = 0, nlive--;
+}
+
+/* A new session; counted for [pid N] unless it is a held child. Finished
+ * slots are reused in place, so pointers to the others stay valid. */
+static struct tracee *add_tracee(int pid, int fd, int counted)
+{
+	struct tracee *t = NULL;
+	if (ntracees < MAX_TRACEES)
+		t = &tracees[ntracees++];
+	for (int i = 0; !t && i < ntracees; i++)
+		if (tracees[i].gone && tracees[i].out == out && !tracees[i].pending_exit[0])
+			t = &tracees[i];
+	if (!t) {
 		fprintf(stderr, "strace: too many processes, pid %d not traced\n", pid);
 		return NULL;
 	}
-	struct tracee *t = &tracees[ntracees++];
 	memset(t, 0, sizeof *t);
 	t->pid = pid;
+	t->tgid = pid;
 	t->trace_fd = fd;
 	t->mem_fd = -1;
 	t->regs_fd = -1;
@@ -365,8 +375,8 @@ static struct tracee *add_tracee(int pid, int fd)
 		snprintf(path, sizeof path, "%s.%d", opt.outfile, pid);
 		t->out = open_output(path);
 	}
-	nlive++;
-	nprocs_seen++;
+	if (counted)
+		count(t);
 	if (use_sysfilter) {
 		int sf = open_proc(pid, "sysfilter", O_WRONLY);
 		if (sf < 0 || write(sf, sysfilter, sizeof sysfilter) != (ssize_t)sizeof sysfilter)
@@ -377,10 +387,69 @@ static struct tracee *add_tracee(int pid, int fd)
 	return t;
 }
 
+/* The thread group of pid (the "tgid" line of proc:PID/status), or pid. */
+static int tgid_of(int pid)
+{
+	char buf[512];
+	int fd = open_proc(pid, "status", O_RDONLY), tgid = pid;
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		buf[n] = 0;
+		for (char *l = buf; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+			if (strncmp(l, "tgid ", 5) == 0)
+				tgid = atoi(l + 5);
+	}
+	return tgid > 0 ? tgid : pid;
+}
+
+static struct tracee *find_tracee(int pid)
+{
+	for (int i = 0; i < ntracees; i++)
+		if (tracees[i].pid == pid && (!tracees[i].gone || tracees[i].pending_exit[0]))
+			return &tracees[i];
+	return NULL;
+}
+
+/* Whether another thread of t's group is still traced and has not exited. */
+static int live_siblings(const struct tracee *t)
+{
+	for (int i = 0; i < ntracees; i++) {
+		const struct tracee *u = &tracees[i];
+		if (u != t && u->tgid == t->tgid && !u->gone && !u->exited)
+			return 1;
+	}
+	return 0;
+}
+
+static void line(struct tracee *t, const char *s);
+
+/* Linux reports a thread group leader's exit only once its other threads
+ * are gone: strace prints its "+++ exited" line last, so this one waits
+ * until the last of the others has exited. */
+static void flush_leader(int tgid)
+{
+	struct tracee *l = find_tracee(tgid);
+	if (!l || !l->pending_exit[0] || live_siblings(l))
+		return;
+	line(l, l->pending_exit);
+	l->pending_exit[0] = 0;
+	uncount(l);
+}
+
+static void release_child(struct tracee *c);
+
 static void drop_tracee(struct tracee *t)
 {
 	if (t->gone)
 		return;
+	if (t->held_child) { /* its clone never returned: let the child go */
+		struct tracee *c = find_tracee(t->held_child);
+		t->held_child = 0;
+		if (c && c->held)
+			release_child(c);
+	}
 	if (line_is_open(t) && !(t->detach_exec && t->out == out)) {
 		emit(t->out, "\n");
 		close_line(t);
@@ -395,26 +464,64 @@ static void drop_tracee(struct tracee *t)
 		die_out();
 	t->out = out;
 	t->gone = 1;
-	nlive--;
+	if (!t->pending_exit[0])
+		uncount(t);
+	if (t->tgid != t->pid)
+		flush_leader(t->tgid);
 }
 
-/* -f: a child reported by EVENT_CLONE. Attaching and writing the flags
- * releases it; if that fails, resuming the parent releases it untraced. */
-static void attach_child(int pid)
+/* -f: a child (process or thread) reported by EVENT_CLONE. Its session is
+ * opened while its parent is still stopped at the event, so it stays
+ * stopped; it is resumed (and counted for [pid N], and "attached" said)
+ * once the parent's clone has returned and been shown: the order strace
+ * shows on Linux, where the child's first stop is seen after that. A vfork
+ * parent returns only when its child execs or exits: that child goes at once. */
+static void attach_child(struct tracee *parent, const struct ptrace_event *e)
 {
+	int pid = (int)e->data[0];
+	uint64_t flags = e->data[1];
 	int fd = open_trace(pid, 0);
 	if (fd < 0)
 		return;
-	struct tracee *c = add_tracee(pid, fd);
+	struct tracee *c = add_tracee(pid, fd, 0);
 	if (!c) {
 		close(fd);
 		return;
 	}
+	c->tgid = (flags & 0x10000) ? parent->tgid : pid;                 /* CLONE_THREAD */
+	if ((flags & 0x4000) || parent->nr == 58 || parent->held_child) { /* CLONE_VFORK, vfork */
+		release_child(c);
+		return;
+	}
+	c->held = 1;
+	parent->held_child = pid;
+}
+
+/* A held child is counted and said attached; resumed unless it is being
+ * resumed anyway (an event of its own came first). */
+static void unhold(struct tracee *c, int resume_it)
+{
+	c->held = 0;
+	count(c);
 	if (!opt.qflag && !opt.count) {
-		fprintf(stderr, "strace: Process %d attached\n", pid);
+		fprintf(stderr, "strace: Process %d attached\n", c->pid);
 		fflush(stderr);
 	}
-	resume(c);
+	if (resume_it)
+		resume(c);
+}
+
+static void release_child(struct tracee *c) { unhold(c, 1); }
+
+/* The held child of t, if any, goes (t's clone has returned). */
+static void release_held(struct tracee *t)
+{
+	if (!t->held_child)
+		return;
+	struct tracee *c = find_tracee(t->held_child);
+	t->held_child = 0;
+	if (c && c->held && !c->gone)
+		release_child(c);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -687,20 +794,31 @@ static int on_exit_event(struct tracee *t, const struct ptrace_event *e)
 				          syscall_name(t->nr, nb, sizeof nb));
 			}
 		}
+		if (decode_has_exit_part(t)) /* what it would have shown at exit */
+			sb_puts(&b, " <unfinished ...>");
 		sb_puts(&b, ")");
 		pad_to_column(&b, col + b.n);
 		sb_puts(&b, "?\n");
 		emit(t->out, b.s);
 	}
 	t->in_syscall = 0;
+	t->exited = 1;
 	if (WIFSIGNALED(st))
 		snprintf(buf, sizeof buf, "+++ killed by %s%s +++\n", signal_name(WTERMSIG(st)),
 		         WCOREDUMP(st) ? " (core dumped)" : "");
 	else
 		snprintf(buf, sizeof buf, "+++ exited with %d +++\n", WEXITSTATUS(st));
 	if (!t->quiet && printing() &&
-	    (WIFSIGNALED(st) ? signal_shown(WTERMSIG(st)) : opt.qflag < 2))
+	    (WIFSIGNALED(st) ? signal_shown(WTERMSIG(st)) : opt.qflag < 2)) {
+		if (t->tgid == t->pid && t->out == out && live_siblings(t)) {
+			snprintf(t->pending_exit, sizeof t->pending_exit, "%s", buf);
+			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		}
 		line(t, buf);
+	}
+	uncount(t); /* its lines from now on are none: later ones lose [pid N] */
+	if (t->tgid != t->pid)
+		flush_leader(t->tgid);
 	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
@@ -722,6 +840,10 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 {
 	int status = -1;
 	uint64_t flags = trace_flags;
+	if (t->held)
+		unhold(t, 0); /* it stopped before its parent's clone returned */
+	if (e->cause != PTRACE_STOP_POST_SYSCALL)
+		release_held(t); /* its clone returned unseen */
 	switch (e->cause) {
 	case PTRACE_STOP_PRE_SYSCALL:
 		on_syscall_entry(t, e, &flags);
@@ -729,7 +851,10 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 		 * (the next line of another process cuts it, as on Linux) */
 		t->detach_exec = opt.bexecve && t->nr == 59 && !t->quiet;
 		break;
-	case PTRACE_STOP_POST_SYSCALL: on_syscall_exit(t, e); break;
+	case PTRACE_STOP_POST_SYSCALL:
+		on_syscall_exit(t, e);
+		release_held(t);
+		break;
 	case PTRACE_STOP_SIGNAL: on_signal(t, e); break;
 	case PTRACE_STOP_EXEC:
 		if (t->detach_exec) {
@@ -745,7 +870,7 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 		break;
 	case PTRACE_EVENT_CLONE:
 		if (opt.follow)
-			attach_child((int)e->data[0]);
+			attach_child(t, e);
 		break;
 	case PTRACE_STOP_EXIT: status = on_exit_event(t, e); break;
 	default: break;
@@ -828,6 +953,12 @@ static int trace_loop(int first_pid)
 	}
 	if (interrupted)
 		detach_all();
+	for (int i = 0; i < ntracees; i++) /* leaders whose threads never reported */
+		if (tracees[i].pending_exit[0]) {
+			line(&tracees[i], tracees[i].pending_exit);
+			tracees[i].pending_exit[0] = 0;
+			uncount(&tracees[i]);
+		}
 	return status;
 }
 
@@ -925,7 +1056,7 @@ static int launch(char **argv)
 		waitpid(pid, NULL, 0);
 		return 1;
 	}
-	struct tracee *t = add_tracee(pid, fd);
+	struct tracee *t = add_tracee(pid, fd, 1);
 	t->quiet = 1;
 	resume(t);
 	if (write(p[1], "x", 1) != 1) {
@@ -961,11 +1092,12 @@ static int attach_pids(int *pids, int n)
 		int fd = open_trace(pids[i], O_TRUNC);
 		if (fd < 0)
 			continue;
-		struct tracee *t = add_tracee(pids[i], fd);
+		struct tracee *t = add_tracee(pids[i], fd, 1);
 		if (!t) {
 			close(fd);
 			continue;
 		}
+		t->tgid = tgid_of(pids[i]);
 		if (!opt.qflag)
 			fprintf(stderr, "strace: Process %d attached\n", pids[i]);
 		uint64_t regs[27]; /* stopped in a call: the one restart_syscall resumes */
@@ -1353,7 +1485,10 @@ static void build_sysfilter(void)
 {
 	memset(sysfilter, 0, sizeof sysfilter);
 	for (unsigned n = 0; n < SYSENT_MAX && n < PTRACE_SYSFILTER_BYTES * 8; n++) {
-		int on = traced(n) || n == 59; /* execve: the launch and -b execve */
+		/* execve: the launch and -b execve; under -f the clone family,
+		 * whose return releases the child (attach_child) */
+		int on = traced(n) || n == 59 ||
+		         (opt.follow && (n == 56 || n == 57 || n == 58 || n == 435));
 		for (int i = 0; i < opt.ninject; i++)
 			on |= nset_has(&opt.inject[i].calls, n);
 		if (on)
