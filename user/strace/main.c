@@ -632,7 +632,11 @@ static void sigreturn_line(struct tracee *t)
 		sb_printf(&b, "%ld\n", (long)rax);
 	else
 		sb_puts(&b, "?\n");
-	line(t, b.s + 0);
+	if (t->out == out) /* b has its prefix already (the column counts it) */
+		cut_open_line();
+	emit(t->out, b.s);
+	if (flush_entries && fflush(t->out) == EOF)
+		die_out();
 }
 
 static void pad_to_column(struct sbuf *b, size_t col)
