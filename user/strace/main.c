@@ -10,6 +10,7 @@
  * stop it. With -f, children reported by PTRACE_EVENT_CLONE are attached
  * as they are created and every session is watched with poll(2). */
 #include "strace.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -1085,6 +1086,48 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
+/* -p: stop pid at once (O_TRUNC) and trace it from where it is. */
+static struct tracee *attach_one(int pid, int tgid)
+{
+	int fd = open_trace(pid, O_TRUNC);
+	if (fd < 0)
+		return NULL;
+	struct tracee *t = add_tracee(pid, fd, 1);
+	if (!t) {
+		close(fd);
+		return NULL;
+	}
+	t->tgid = tgid;
+	uint64_t regs[27]; /* stopped in a call: the one restart_syscall resumes */
+	if (peek_regs(t, regs, sizeof regs) == 0 && regs[15] < SYSENT_MAX)
+		t->restart_nr = regs[15];
+	/* Blocked in a syscall, it was woken to stop; resumed, it restarts
+	 * the call, and that entry is its first line. */
+	resume(t);
+	return t;
+}
+
+/* -f -p PID: every other thread of PID's group too (proc:PID/task/, as
+ * strace reads /proc/PID/task). Returns how many were attached. */
+static int attach_threads(int pid)
+{
+	char path[48];
+	int n = 0;
+	snprintf(path, sizeof path, "proc:%d/task", pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	for (struct dirent *de; (de = readdir(d));) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		if (*end || tid <= 0 || tid == pid || find_tracee((int)tid))
+			continue;
+		n += attach_one((int)tid, pid) != NULL;
+	}
+	closedir(d);
+	return n;
+}
+
 static int attach_pids(int *pids, int n)
 {
 	struct sigaction sa = {.sa_handler = on_sigint}; /* no SA_RESTART */
@@ -1093,23 +1136,15 @@ static int attach_pids(int *pids, int n)
 	sigaction(SIGHUP, &sa, NULL);
 	int attached = 0;
 	for (int i = 0; i < n; i++) {
-		int fd = open_trace(pids[i], O_TRUNC);
-		if (fd < 0)
+		int tgid = tgid_of(pids[i]);
+		if (!attach_one(pids[i], tgid))
 			continue;
-		struct tracee *t = add_tracee(pids[i], fd, 1);
-		if (!t) {
-			close(fd);
-			continue;
-		}
-		t->tgid = tgid_of(pids[i]);
-		if (!opt.qflag)
+		int threads = 1 + (opt.follow && tgid == pids[i] ? attach_threads(pids[i]) : 0);
+		if (!opt.qflag && threads > 1)
+			fprintf(stderr, "strace: Process %d attached with %d threads\n", pids[i],
+			        threads);
+		else if (!opt.qflag)
 			fprintf(stderr, "strace: Process %d attached\n", pids[i]);
-		uint64_t regs[27]; /* stopped in a call: the one restart_syscall resumes */
-		if (peek_regs(t, regs, sizeof regs) == 0 && regs[15] < SYSENT_MAX)
-			t->restart_nr = regs[15];
-		/* Blocked in a syscall, it was woken to stop; resumed, it restarts
-		 * the call, and that entry is its first line. */
-		resume(t);
 		attached++;
 	}
 	if (!attached)
