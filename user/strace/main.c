@@ -358,7 +358,8 @@ static struct tracee *add_tracee(int pid, int fd, int counted)
 	if (ntracees < MAX_TRACEES)
 		t = &tracees[ntracees++];
 	for (int i = 0; !t && i < ntracees; i++)
-		if (tracees[i].gone && tracees[i].out == out && !tracees[i].pending_exit[0])
+		if (tracees[i].gone && tracees[i].out == out && !tracees[i].pending_exit[0] &&
+		    tracees[i].superseded != 1)
 			t = &tracees[i];
 	if (!t) {
 		fprintf(stderr, "strace: too many processes, pid %d not traced\n", pid);
@@ -461,9 +462,11 @@ static void drop_tracee(struct tracee *t)
 	if (t->regs_fd >= 0)
 		close(t->regs_fd);
 	t->mem_fd = t->regs_fd = -1;
-	if (t->out != out && fclose(t->out) == EOF)
-		die_out();
-	t->out = out;
+	if (t->out != out && t->superseded != 1) { /* -ff: a superseded leader's file goes on */
+		if (fclose(t->out) == EOF)
+			die_out();
+		t->out = out;
+	}
 	t->gone = 1;
 	if (!t->pending_exit[0])
 		uncount(t);
@@ -774,12 +777,66 @@ static void on_signal(struct tracee *t, const struct ptrace_event *e)
 	line(t, b.s);
 }
 
+/* Whether another thread of t's group is inside execve (which ends t). */
+static int sibling_in_execve(const struct tracee *t)
+{
+	for (int i = 0; i < ntracees; i++) {
+		const struct tracee *u = &tracees[i];
+		if (u != t && u->tgid == t->tgid && !u->gone && u->in_syscall && u->nr == 59)
+			return 1;
+	}
+	return 0;
+}
+
+/* An EXEC of a thread other than the leader: it now has the group's id, as
+ * on Linux. strace prints the leader's end as "+++ superseded by execve in
+ * pid TID +++" under the group id, drops the leader and goes on with the
+ * thread under that id; with -ff the thread writes on in the leader's file. */
+static void supersede(struct tracee *t)
+{
+	int old = t->pid, pid = t->tgid;
+	char buf[80];
+	struct tracee *l = NULL;
+	for (int i = 0; i < ntracees && !l; i++)
+		if (&tracees[i] != t && tracees[i].pid == pid && tracees[i].superseded != 2)
+			l = &tracees[i];
+	if (line_is_open(t)) { /* its execve line, never cut */
+		snprintf(buf, sizeof buf, " <pid changed to %d ...>\n", pid);
+		emit(t->out, buf);
+		close_line(t);
+	}
+	if (l) {
+		if (t->out != out) { /* -ff: the leader's file goes on */
+			FILE *f = t->out;
+			t->out = l->out;
+			l->out = f;
+		}
+		if (l->gone && l->out != out) { /* the thread's own file, done */
+			if (fclose(l->out) == EOF)
+				die_out();
+			l->out = out;
+		}
+		l->superseded = 2;
+		l->pending_exit[0] = 0;
+		l->exited = 1;
+		uncount(l);
+		l->pid = l->tgid = 0; /* no longer anyone's: the id is t's now */
+	}
+	t->pid = pid;
+	snprintf(buf, sizeof buf, "+++ superseded by execve in pid %d +++\n", old);
+	if (!t->quiet && printing())
+		line(t, buf);
+	t->in_syscall = 2; /* its exit shows as "<... execve resumed>" */
+}
+
 /* Returns the exit status strace should end with for this process. */
 static int on_exit_event(struct tracee *t, const struct ptrace_event *e)
 {
 	int st = (int)e->data[0];
 	char buf[96];
 	int show_unfinished = !opt.zflag && (!opt.status_mask || (opt.status_mask & 0xc));
+	if (t->superseded == 2)
+		return -1; /* its end was shown by the thread that exec'd */
 	if (t->in_syscall && !t->quiet && !t->hidden && printing() && show_unfinished) {
 		struct sbuf b;
 		sb_clear(&b);
@@ -808,6 +865,10 @@ static int on_exit_event(struct tracee *t, const struct ptrace_event *e)
 	}
 	t->in_syscall = 0;
 	t->exited = 1;
+	if (t->tgid == t->pid && sibling_in_execve(t)) {
+		t->superseded = 1; /* no exit line: the execve's thread takes its pid */
+		return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+	}
 	if (WIFSIGNALED(st))
 		snprintf(buf, sizeof buf, "+++ killed by %s%s +++\n", signal_name(WTERMSIG(st)),
 		         WCOREDUMP(st) ? " (core dumped)" : "");
@@ -867,6 +928,8 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 			return -1;
 		}
 		t->exec_seen = 1;
+		if (t->pid != t->tgid)
+			supersede(t);
 		if (t->mem_fd >= 0)
 			close(t->mem_fd); /* bound to the old image */
 		if (t->regs_fd >= 0)
@@ -958,12 +1021,18 @@ static int trace_loop(int first_pid)
 	}
 	if (interrupted)
 		detach_all();
-	for (int i = 0; i < ntracees; i++) /* leaders whose threads never reported */
-		if (tracees[i].pending_exit[0]) {
-			line(&tracees[i], tracees[i].pending_exit);
-			tracees[i].pending_exit[0] = 0;
-			uncount(&tracees[i]);
+	for (int i = 0; i < ntracees; i++) { /* leaders whose threads never reported */
+		struct tracee *l = &tracees[i];
+		if (l->pending_exit[0]) {
+			line(l, l->pending_exit);
+			l->pending_exit[0] = 0;
+			uncount(l);
 		}
+		if (l->superseded == 1 && l->out != out && fclose(l->out) == EOF)
+			die_out(); /* the execve that ended it never completed */
+		if (l->superseded == 1)
+			l->out = out;
+	}
 	return status;
 }
 

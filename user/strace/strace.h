@@ -140,6 +140,8 @@ struct tracee {
 	int exited;            /* its EXIT event came */
 	char pending_exit[96]; /* a thread group leader's "+++ exited" line, until its
 	                          other threads are gone */
+	int superseded;        /* a leader ended by another thread's execve: 1 until that
+	                          thread's EXEC, whose "superseded" line replaces its exit */
 };
 
 /* Decoding (decode.c): the printers other files share. */
