@@ -15,8 +15,11 @@
  *   1200   pthread_join (the worker is gone:
  *          no wait), write, exit_group(0)
  *
- * With an argument ("exit"), the worker blocks in read after its write
- * and main returns 3 at 1200 ms: exit_group ends the blocked worker. */
+ * With "exit", the worker blocks in read after its write and main
+ * returns 3 at 1200 ms: exit_group ends the blocked worker. With "exec",
+ * main blocks in read and the worker, at 300 ms, execs this program with
+ * "execd" (which writes and exits 4): the execve ends main and the worker
+ * takes the process's id. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -54,16 +57,34 @@ static void *worker(void *arg)
 	return 0;
 }
 
+static void *exec_worker(void *self)
+{
+	char *args[] = {self, "execd", 0}, *env[] = {0};
+	sleep_ms(300);
+	syscall(SYS_execve, self, args, env);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	(void)argv;
+	pthread_t t;
+	if (argc > 1 && strcmp(argv[1], "execd") == 0) {
+		syscall(SYS_write, 1, "execd\n", 6);
+		return 4;
+	}
+	if (argc > 1 && strcmp(argv[1], "exec") == 0) {
+		char c;
+		pipe(pipefd);
+		pthread_create(&t, 0, exec_worker, argv[0]);
+		syscall(SYS_read, pipefd[0], &c, 1); /* until the execve */
+		return 0;
+	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, 0);
 	if (argc > 1)
 		pipe(pipefd);
-	pthread_t t;
 	pthread_create(&t, 0, worker, argc > 1 ? (void *)1 : 0);
 	sleep_ms(100);
 	struct timespec limit = {0, 500000000};
