@@ -7,8 +7,10 @@
  * flags. A syscall's arguments are printed at its entry stop, except the
  * buffers it fills, printed at its exit stop with the result (decode.c).
  * -e trace= is written to each tracee's sysfilter, so calls left out never
- * stop it. With -f, children reported by PTRACE_EVENT_CLONE are attached
- * as they are created and every session is watched with poll(2). */
+ * stop it. With -f, children and threads reported by PTRACE_EVENT_CLONE
+ * are attached as they are created (each thread is a session of its own,
+ * proc:TID/trace) and every session is watched with poll(2); lines carry
+ * [pid TID] while more than one is traced. */
 #include "strace.h"
 #include <dirent.h>
 #include <errno.h>
