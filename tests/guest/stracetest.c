@@ -7,11 +7,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -437,12 +439,79 @@ static void detach_on_sigint(void)
 	expect_line(slurp("/tmp/st.err"), "st.err", "detached", NULL);
 }
 
+static int thread_gate[2], main_gate[2];
+
+static void *gated_thread(void *arg)
+{
+	char c;
+	if (read(thread_gate[0], &c, 1) == 1)
+		syscall(SYS_gettid);
+	return arg;
+}
+
+/* A process of two threads, each blocked in read until its gate opens;
+ * then the worker calls gettid and returns, the main thread exits 5. */
+static _Noreturn void two_threads(void)
+{
+	pthread_t t;
+	char c;
+	if (pthread_create(&t, NULL, gated_thread, NULL) != 0)
+		_exit(100);
+	if (read(main_gate[0], &c, 1) != 1)
+		_exit(101);
+	pthread_join(t, NULL);
+	_exit(5);
+}
+
+/* -f -p on a process of two threads: both are attached ("attached with 2
+ * threads", as strace 6.1 says), each has its lines, the leader's exit
+ * line comes last. */
+static void attach_threads(void)
+{
+	if (pipe(thread_gate) < 0 || pipe(main_gate) < 0)
+		fail("pipe: %s", strerror(errno));
+	pid_t w = fork();
+	if (w < 0)
+		fail("fork: %s", strerror(errno));
+	if (w == 0)
+		two_threads();
+	long deadline = now_ms() + RUN_TIMEOUT_S * 1000L;
+	while (proc_status_num(w, "threads") < 2) {
+		if (now_ms() > deadline)
+			fail("pid %d never had two threads", w);
+		sleep_ms(10);
+	}
+	char pidarg[16];
+	snprintf(pidarg, sizeof pidarg, "%d", w);
+	char *argv[] = {STRACE, "-f", "-o", "/tmp/st.out", "-p", pidarg, NULL};
+	pid_t s = spawn(argv, NULL, "/tmp/st.err");
+	wait_traced(w);
+	sleep_ms(300); /* the worker is attached just after the leader */
+	if (write(thread_gate[1], "x", 1) != 1 || write(main_gate[1], "x", 1) != 1)
+		fail("wake: %s", strerror(errno));
+	int st = wait_within(s, RUN_TIMEOUT_S, "its deadline");
+	int wst = wait_within(w, RUN_TIMEOUT_S, "its deadline");
+	expect_exit(st, 0);
+	if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 5)
+		fail("the traced process's status is %#x", wst);
+	char msg[64];
+	snprintf(msg, sizeof msg, "Process %d attached with 2 threads", w);
+	expect_line(slurp("/tmp/st.err"), "st.err", msg, NULL);
+	char *t = slurp("/tmp/st.out");
+	expect_line(t, "st.out", " gettid()", " = ");
+	expect_line(t, "st.out", " exit(0", NULL); /* whole, or cut by the leader's line */
+	expect_line(t, "st.out", " +++ exited with 0 +++", NULL);
+	snprintf(msg, sizeof msg, "%-5d +++ exited with 5 +++", w);
+	expect_last(t, "st.out", msg);
+}
+
 static const struct test tests[] = {
     T_SLOW(echo_to_file, 120),     T_SLOW(cat_read_write, 120),
     T_SLOW(cat_enoent, 120),       T_SLOW(quoting, 120),
     T_SLOW(follow_pipeline, 120),  T_SLOW(killed_by_signal, 120),
     T_SLOW(attach_errors, 120),    T_SLOW(attach_running, 120),
     T_SLOW(detach_on_sigint, 120), T_SLOW(attach_in_nanosleep, 120),
+    T_SLOW(attach_threads, 120),
 };
 
 int main(int argc, char **argv)

@@ -37,10 +37,10 @@ static const char *const formats[SYSENT_MAX] = {
     [137] = "s>Q",  [138] = "f>Q",  [160] = "YL",    [302] = "dYL>M", [102] = "",    [104] = "",
     [105] = "U",    [106] = "U",    [107] = "",      [108] = "",      [109] = "dd",  [110] = "",
     [111] = "",     [112] = "",     [121] = "d",     [124] = "d",     [130] = "ku",  [158] = "jx",
-    [186] = "",     [200] = "dg",   [217] = "f>Du",  [218] = "p",     [228] = "C>R", [231] = "d",
+    [186] = "",     [200] = "dg",   [217] = "f>Du",  [218] = "x",     [228] = "C>R", [231] = "d",
     [234] = "ddg",  [257] = "asO",  [262] = "as>SE", [74] = "f",      [75] = "f",    [77] = "fl",
     [73] = "fd",    [135] = "x",    [162] = "",      [255] = "fd",    [263] = "asE", [292] = "ffz",
-    [293] = ">Pz",  [269] = "asc",  [439] = "ascH",  [285] = "fXll",  [306] = "f",
+    [293] = ">Pz",  [269] = "asc",  [439] = "ascH",  [285] = "fXll",  [306] = "f",   [273] = "pu",
 };
 
 #define AT_FDCWD_VAL (-100)
@@ -312,7 +312,7 @@ static void fmt_uname(struct sbuf *b, struct tracee *t, uint64_t addr)
 	sb_puts(b, abbrev(t) ? ", ...}" : "}");
 }
 
-static void fmt_timespec(struct sbuf *b, struct tracee *t, uint64_t addr)
+void fmt_timespec(struct sbuf *b, struct tracee *t, uint64_t addr)
 {
 	int64_t ts[2];
 	if (!addr) {
@@ -922,50 +922,6 @@ static void fmt_argv(struct sbuf *b, struct tracee *t, uint64_t addr, int is_env
 	sb_puts(b, "]");
 }
 
-static void fmt_clone(struct sbuf *b, struct tracee *t)
-{
-	static const struct flag cf[] = {{0x100, "CLONE_VM"},
-	                                 {0x200, "CLONE_FS"},
-	                                 {0x400, "CLONE_FILES"},
-	                                 {0x800, "CLONE_SIGHAND"},
-	                                 {0x1000, "CLONE_PIDFD"},
-	                                 {0x2000, "CLONE_PTRACE"},
-	                                 {0x4000, "CLONE_VFORK"},
-	                                 {0x8000, "CLONE_PARENT"},
-	                                 {0x10000, "CLONE_THREAD"},
-	                                 {0x20000, "CLONE_NEWNS"},
-	                                 {0x40000, "CLONE_SYSVSEM"},
-	                                 {0x80000, "CLONE_SETTLS"},
-	                                 {0x100000, "CLONE_PARENT_SETTID"},
-	                                 {0x200000, "CLONE_CHILD_CLEARTID"},
-	                                 {0x400000, "CLONE_DETACHED"},
-	                                 {0x800000, "CLONE_UNTRACED"},
-	                                 {0x1000000, "CLONE_CHILD_SETTID"},
-	                                 {0x2000000, "CLONE_NEWCGROUP"},
-	                                 {0x4000000, "CLONE_NEWUTS"},
-	                                 {0x8000000, "CLONE_NEWIPC"},
-	                                 {0x10000000, "CLONE_NEWUSER"},
-	                                 {0x20000000, "CLONE_NEWPID"},
-	                                 {0x40000000, "CLONE_NEWNET"},
-	                                 {0x80000000, "CLONE_IO"}};
-	uint64_t flags = t->args[0];
-	sb_puts(b, "child_stack=");
-	fmt_ptr(b, t->args[1]);
-	sb_puts(b, ", flags=");
-	uint64_t sig = flags & 0xff;
-	fmt_flags(b, flags & ~(uint64_t)0xff, cf, NF(cf), "");
-	if (sig)
-		sb_printf(b, "%s%s", (flags & ~(uint64_t)0xff) ? "|" : "", signal_name((long)sig));
-	else if (!(flags & ~(uint64_t)0xff))
-		sb_puts(b, "0");
-	if (flags & 0x100000)
-		sb_printf(b, ", parent_tid=%#lx", (unsigned long)t->args[2]);
-	if (flags & 0x1200000)
-		sb_printf(b, ", child_tidptr=%#lx", (unsigned long)t->args[3]);
-	if (flags & 0x80000)
-		sb_printf(b, ", tls=%#lx", (unsigned long)t->args[4]);
-}
-
 void decode_entry(struct sbuf *b, struct tracee *t)
 {
 	char nb[32];
@@ -974,13 +930,16 @@ void decode_entry(struct sbuf *b, struct tracee *t)
 	sb_puts(b, syscall_name(t->nr, nb, sizeof nb));
 	sb_puts(b, "(");
 	const char *fmt = format_of(t);
+	if (t->nr < SYSENT_MAX && !nset_has(&opt.raw, (unsigned)t->nr))
+		switch (t->nr) { /* threads.c */
+		case 56: fmt_clone_entry(b, t); return;
+		case 202: fmt_futex(b, t); return;
+		case 274: sb_printf(b, "%d, ", (int)t->args[0]); return;
+		default: break;
+		}
 	if (!fmt || nset_has(&opt.raw, (unsigned)t->nr)) {
 		if (t->nr == 59 && !nset_has(&opt.raw, 59))
 			goto execve;
-		if (t->nr == 56 && !nset_has(&opt.raw, 56)) {
-			fmt_clone(b, t);
-			return;
-		}
 		if (t->nr == 15 && !nset_has(&opt.raw, 15))
 			return;     /* rt_sigreturn: at exit */
 		if (t->nr == 219) { /* restart_syscall */
@@ -1168,6 +1127,10 @@ void decode_exit(struct sbuf *b, struct tracee *t, int64_t ret)
 			fmt_sigset(b, &mask, 1);
 			sb_puts(b, "}");
 		}
+	} else if (t->nr == 56 && !nset_has(&opt.raw, 56)) {
+		fmt_clone_exit(b, t, ret);
+	} else if (t->nr == 274 && !nset_has(&opt.raw, 274)) {
+		fmt_get_robust_list_exit(b, t, ret);
 	} else if (t->nr == 230 && !nset_has(&opt.raw, 230)) {
 		int ai = 3;
 		fmt_one(b, t, 'R', &ai, 1, ret);
@@ -1184,6 +1147,28 @@ void decode_exit(struct sbuf *b, struct tracee *t, int64_t ret)
 	(void)signal_flags_unused;
 	t->entry_col = 0;
 	(void)fmt_result;
+}
+
+/* Whether the call shows more than its result at the exit stop: a call
+ * that never gets there (its thread killed in it) then reads
+ * "... <unfinished ...>) = ?", as strace prints it. */
+int decode_has_exit_part(const struct tracee *t)
+{
+	if (t->nr >= SYSENT_MAX || nset_has(&opt.raw, (unsigned)t->nr))
+		return 0;
+	switch (t->nr) {
+	case 56: return clone_has_exit_part(t);
+	case 16: return ioctl_has_exit_part(t->args[1]);
+	case 7:
+	case 23:
+	case 230:
+	case 270:
+	case 271:
+	case 274: return 1;
+	default: break;
+	}
+	const char *fmt = format_of(t);
+	return fmt && strchr(fmt, '>');
 }
 
 /* The result with its padding: called by main.c after decode_exit. */

@@ -356,3 +356,10 @@ void fmt_ioctl_exit(struct sbuf *b, struct tracee *t, uint64_t code, uint64_t ar
 	else
 		fmt_arg(b, t, r, arg);
 }
+
+/* Whether the request shows its argument at exit (the call fills it). */
+int ioctl_has_exit_part(uint64_t code)
+{
+	const struct ioctl_req *r = ioctl_find(code);
+	return r && r->out;
+}

@@ -7,9 +7,12 @@
  * flags. A syscall's arguments are printed at its entry stop, except the
  * buffers it fills, printed at its exit stop with the result (decode.c).
  * -e trace= is written to each tracee's sysfilter, so calls left out never
- * stop it. With -f, children reported by PTRACE_EVENT_CLONE are attached
- * as they are created and every session is watched with poll(2). */
+ * stop it. With -f, children and threads reported by PTRACE_EVENT_CLONE
+ * are attached as they are created (each thread is a session of its own,
+ * proc:TID/trace) and every session is watched with poll(2); lines carry
+ * [pid TID] while more than one is traced. */
 #include "strace.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -30,12 +33,12 @@ void decode_result(struct sbuf *b, struct tracee *t, int64_t ret);
 
 struct options opt;
 static struct tracee tracees[MAX_TRACEES];
-static int ntracees, nlive;
+static int ntracees;
+static int nlive; /* tracees counted for [pid N]: attached, and their exit not yet shown */
 static FILE *out;
 static uint64_t trace_flags;
 static struct tracee *open_line; /* the tracee whose line awaits its result */
 static volatile sig_atomic_t interrupted;
-static int nprocs_seen; /* processes traced so far (for [pid N]) */
 static uint64_t start_ns, last_ns;
 static int use_sysfilter;
 static unsigned char sysfilter[PTRACE_SYSFILTER_BYTES];
@@ -337,25 +340,36 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
-static struct tracee *add_tracee(int pid, int fd)
+static void count(struct tracee *t)
 {
-	if (ntracees == MAX_TRACEES) {
-		/* reuse a finished slot */
-		for (int i = 0; i < ntracees; i++)
-			if (tracees[i].gone && tracees[i].out == out) {
-				memmove(&tracees[i], &tracees[i + 1],
-				        (size_t)(ntracees - i - 1) * sizeof tracees[0]);
-				ntracees--;
-				break;
-			}
-	}
-	if (ntracees == MAX_TRACEES) {
+	if (!t->counted)
+		t->counted = 1, nlive++;
+}
+
+static void uncount(struct tracee *t)
+{
+	if (t->counted)
+		t->counted = 0, nlive--;
+}
+
+/* A new session; counted for [pid N] unless it is a held child. Finished
+ * slots are reused in place, so pointers to the others stay valid. */
+static struct tracee *add_tracee(int pid, int fd, int counted)
+{
+	struct tracee *t = NULL;
+	if (ntracees < MAX_TRACEES)
+		t = &tracees[ntracees++];
+	for (int i = 0; !t && i < ntracees; i++)
+		if (tracees[i].gone && tracees[i].out == out && !tracees[i].pending_exit[0] &&
+		    tracees[i].superseded != 1)
+			t = &tracees[i];
+	if (!t) {
 		fprintf(stderr, "strace: too many processes, pid %d not traced\n", pid);
 		return NULL;
 	}
-	struct tracee *t = &tracees[ntracees++];
 	memset(t, 0, sizeof *t);
 	t->pid = pid;
+	t->tgid = pid;
 	t->trace_fd = fd;
 	t->mem_fd = -1;
 	t->regs_fd = -1;
@@ -365,8 +379,8 @@ static struct tracee *add_tracee(int pid, int fd)
 		snprintf(path, sizeof path, "%s.%d", opt.outfile, pid);
 		t->out = open_output(path);
 	}
-	nlive++;
-	nprocs_seen++;
+	if (counted)
+		count(t);
 	if (use_sysfilter) {
 		int sf = open_proc(pid, "sysfilter", O_WRONLY);
 		if (sf < 0 || write(sf, sysfilter, sizeof sysfilter) != (ssize_t)sizeof sysfilter)
@@ -377,10 +391,69 @@ static struct tracee *add_tracee(int pid, int fd)
 	return t;
 }
 
+/* The thread group of pid (the "tgid" line of proc:PID/status), or pid. */
+static int tgid_of(int pid)
+{
+	char buf[512];
+	int fd = open_proc(pid, "status", O_RDONLY), tgid = pid;
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		buf[n] = 0;
+		for (char *l = buf; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+			if (strncmp(l, "tgid ", 5) == 0)
+				tgid = atoi(l + 5);
+	}
+	return tgid > 0 ? tgid : pid;
+}
+
+static struct tracee *find_tracee(int pid)
+{
+	for (int i = 0; i < ntracees; i++)
+		if (tracees[i].pid == pid && (!tracees[i].gone || tracees[i].pending_exit[0]))
+			return &tracees[i];
+	return NULL;
+}
+
+/* Whether another thread of t's group is still traced and has not exited. */
+static int live_siblings(const struct tracee *t)
+{
+	for (int i = 0; i < ntracees; i++) {
+		const struct tracee *u = &tracees[i];
+		if (u != t && u->tgid == t->tgid && !u->gone && !u->exited)
+			return 1;
+	}
+	return 0;
+}
+
+static void line(struct tracee *t, const char *s);
+
+/* Linux reports a thread group leader's exit only once its other threads
+ * are gone: strace prints its "+++ exited" line last, so this one waits
+ * until the last of the others has exited. */
+static void flush_leader(int tgid)
+{
+	struct tracee *l = find_tracee(tgid);
+	if (!l || !l->pending_exit[0] || live_siblings(l))
+		return;
+	line(l, l->pending_exit);
+	l->pending_exit[0] = 0;
+	uncount(l);
+}
+
+static void release_child(struct tracee *c);
+
 static void drop_tracee(struct tracee *t)
 {
 	if (t->gone)
 		return;
+	if (t->held_child) { /* its clone never returned: let the child go */
+		struct tracee *c = find_tracee(t->held_child);
+		t->held_child = 0;
+		if (c && c->held)
+			release_child(c);
+	}
 	if (line_is_open(t) && !(t->detach_exec && t->out == out)) {
 		emit(t->out, "\n");
 		close_line(t);
@@ -391,30 +464,70 @@ static void drop_tracee(struct tracee *t)
 	if (t->regs_fd >= 0)
 		close(t->regs_fd);
 	t->mem_fd = t->regs_fd = -1;
-	if (t->out != out && fclose(t->out) == EOF)
-		die_out();
-	t->out = out;
+	if (t->out != out && t->superseded != 1) { /* -ff: a superseded leader's file goes on */
+		if (fclose(t->out) == EOF)
+			die_out();
+		t->out = out;
+	}
 	t->gone = 1;
-	nlive--;
+	if (!t->pending_exit[0])
+		uncount(t);
+	if (t->tgid != t->pid)
+		flush_leader(t->tgid);
 }
 
-/* -f: a child reported by EVENT_CLONE. Attaching and writing the flags
- * releases it; if that fails, resuming the parent releases it untraced. */
-static void attach_child(int pid)
+/* -f: a child (process or thread) reported by EVENT_CLONE. Its session is
+ * opened while its parent is still stopped at the event, so it stays
+ * stopped; it is resumed (and counted for [pid N], and "attached" said)
+ * once the parent's clone has returned and been shown: the order strace
+ * shows on Linux, where the child's first stop is seen after that. A vfork
+ * parent returns only when its child execs or exits: that child goes at once. */
+static void attach_child(struct tracee *parent, const struct ptrace_event *e)
 {
+	int pid = (int)e->data[0];
+	uint64_t flags = e->data[1];
 	int fd = open_trace(pid, 0);
 	if (fd < 0)
 		return;
-	struct tracee *c = add_tracee(pid, fd);
+	struct tracee *c = add_tracee(pid, fd, 0);
 	if (!c) {
 		close(fd);
 		return;
 	}
+	c->tgid = (flags & 0x10000) ? parent->tgid : pid;                 /* CLONE_THREAD */
+	if ((flags & 0x4000) || parent->nr == 58 || parent->held_child) { /* CLONE_VFORK, vfork */
+		release_child(c);
+		return;
+	}
+	c->held = 1;
+	parent->held_child = pid;
+}
+
+/* A held child is counted and said attached; resumed unless it is being
+ * resumed anyway (an event of its own came first). */
+static void unhold(struct tracee *c, int resume_it)
+{
+	c->held = 0;
+	count(c);
 	if (!opt.qflag && !opt.count) {
-		fprintf(stderr, "strace: Process %d attached\n", pid);
+		fprintf(stderr, "strace: Process %d attached\n", c->pid);
 		fflush(stderr);
 	}
-	resume(c);
+	if (resume_it)
+		resume(c);
+}
+
+static void release_child(struct tracee *c) { unhold(c, 1); }
+
+/* The held child of t, if any, goes (t's clone has returned). */
+static void release_held(struct tracee *t)
+{
+	if (!t->held_child)
+		return;
+	struct tracee *c = find_tracee(t->held_child);
+	t->held_child = 0;
+	if (c && c->held && !c->gone)
+		release_child(c);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -525,7 +638,11 @@ static void sigreturn_line(struct tracee *t)
 		sb_printf(&b, "%ld\n", (long)rax);
 	else
 		sb_puts(&b, "?\n");
-	line(t, b.s + 0);
+	if (t->out == out) /* b has its prefix already (the column counts it) */
+		cut_open_line();
+	emit(t->out, b.s);
+	if (flush_entries && fflush(t->out) == EOF)
+		die_out();
 }
 
 static void pad_to_column(struct sbuf *b, size_t col)
@@ -662,12 +779,66 @@ static void on_signal(struct tracee *t, const struct ptrace_event *e)
 	line(t, b.s);
 }
 
+/* Whether another thread of t's group is inside execve (which ends t). */
+static int sibling_in_execve(const struct tracee *t)
+{
+	for (int i = 0; i < ntracees; i++) {
+		const struct tracee *u = &tracees[i];
+		if (u != t && u->tgid == t->tgid && !u->gone && u->in_syscall && u->nr == 59)
+			return 1;
+	}
+	return 0;
+}
+
+/* An EXEC of a thread other than the leader: it now has the group's id, as
+ * on Linux. strace prints the leader's end as "+++ superseded by execve in
+ * pid TID +++" under the group id, drops the leader and goes on with the
+ * thread under that id; with -ff the thread writes on in the leader's file. */
+static void supersede(struct tracee *t)
+{
+	int old = t->pid, pid = t->tgid;
+	char buf[80];
+	struct tracee *l = NULL;
+	for (int i = 0; i < ntracees && !l; i++)
+		if (&tracees[i] != t && tracees[i].pid == pid && tracees[i].superseded != 2)
+			l = &tracees[i];
+	if (line_is_open(t)) { /* its execve line, never cut */
+		snprintf(buf, sizeof buf, " <pid changed to %d ...>\n", pid);
+		emit(t->out, buf);
+		close_line(t);
+	}
+	if (l) {
+		if (t->out != out) { /* -ff: the leader's file goes on */
+			FILE *f = t->out;
+			t->out = l->out;
+			l->out = f;
+		}
+		if (l->gone && l->out != out) { /* the thread's own file, done */
+			if (fclose(l->out) == EOF)
+				die_out();
+			l->out = out;
+		}
+		l->superseded = 2;
+		l->pending_exit[0] = 0;
+		l->exited = 1;
+		uncount(l);
+		l->pid = l->tgid = 0; /* no longer anyone's: the id is t's now */
+	}
+	t->pid = pid;
+	snprintf(buf, sizeof buf, "+++ superseded by execve in pid %d +++\n", old);
+	if (!t->quiet && printing())
+		line(t, buf);
+	t->in_syscall = 2; /* its exit shows as "<... execve resumed>" */
+}
+
 /* Returns the exit status strace should end with for this process. */
 static int on_exit_event(struct tracee *t, const struct ptrace_event *e)
 {
 	int st = (int)e->data[0];
 	char buf[96];
 	int show_unfinished = !opt.zflag && (!opt.status_mask || (opt.status_mask & 0xc));
+	if (t->superseded == 2)
+		return -1; /* its end was shown by the thread that exec'd */
 	if (t->in_syscall && !t->quiet && !t->hidden && printing() && show_unfinished) {
 		struct sbuf b;
 		sb_clear(&b);
@@ -687,20 +858,35 @@ static int on_exit_event(struct tracee *t, const struct ptrace_event *e)
 				          syscall_name(t->nr, nb, sizeof nb));
 			}
 		}
+		if (decode_has_exit_part(t)) /* what it would have shown at exit */
+			sb_puts(&b, " <unfinished ...>");
 		sb_puts(&b, ")");
 		pad_to_column(&b, col + b.n);
 		sb_puts(&b, "?\n");
 		emit(t->out, b.s);
 	}
 	t->in_syscall = 0;
+	t->exited = 1;
+	if (t->tgid == t->pid && sibling_in_execve(t)) {
+		t->superseded = 1; /* no exit line: the execve's thread takes its pid */
+		return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+	}
 	if (WIFSIGNALED(st))
 		snprintf(buf, sizeof buf, "+++ killed by %s%s +++\n", signal_name(WTERMSIG(st)),
 		         WCOREDUMP(st) ? " (core dumped)" : "");
 	else
 		snprintf(buf, sizeof buf, "+++ exited with %d +++\n", WEXITSTATUS(st));
 	if (!t->quiet && printing() &&
-	    (WIFSIGNALED(st) ? signal_shown(WTERMSIG(st)) : opt.qflag < 2))
+	    (WIFSIGNALED(st) ? signal_shown(WTERMSIG(st)) : opt.qflag < 2)) {
+		if (t->tgid == t->pid && t->out == out && live_siblings(t)) {
+			snprintf(t->pending_exit, sizeof t->pending_exit, "%s", buf);
+			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		}
 		line(t, buf);
+	}
+	uncount(t); /* its lines from now on are none: later ones lose [pid N] */
+	if (t->tgid != t->pid)
+		flush_leader(t->tgid);
 	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
@@ -722,6 +908,10 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 {
 	int status = -1;
 	uint64_t flags = trace_flags;
+	if (t->held)
+		unhold(t, 0); /* it stopped before its parent's clone returned */
+	if (e->cause != PTRACE_STOP_POST_SYSCALL)
+		release_held(t); /* its clone returned unseen */
 	switch (e->cause) {
 	case PTRACE_STOP_PRE_SYSCALL:
 		on_syscall_entry(t, e, &flags);
@@ -729,7 +919,10 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 		 * (the next line of another process cuts it, as on Linux) */
 		t->detach_exec = opt.bexecve && t->nr == 59 && !t->quiet;
 		break;
-	case PTRACE_STOP_POST_SYSCALL: on_syscall_exit(t, e); break;
+	case PTRACE_STOP_POST_SYSCALL:
+		on_syscall_exit(t, e);
+		release_held(t);
+		break;
 	case PTRACE_STOP_SIGNAL: on_signal(t, e); break;
 	case PTRACE_STOP_EXEC:
 		if (t->detach_exec) {
@@ -737,6 +930,8 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 			return -1;
 		}
 		t->exec_seen = 1;
+		if (t->pid != t->tgid)
+			supersede(t);
 		if (t->mem_fd >= 0)
 			close(t->mem_fd); /* bound to the old image */
 		if (t->regs_fd >= 0)
@@ -745,7 +940,7 @@ static int handle_event(struct tracee *t, const struct ptrace_event *e)
 		break;
 	case PTRACE_EVENT_CLONE:
 		if (opt.follow)
-			attach_child((int)e->data[0]);
+			attach_child(t, e);
 		break;
 	case PTRACE_STOP_EXIT: status = on_exit_event(t, e); break;
 	default: break;
@@ -828,6 +1023,18 @@ static int trace_loop(int first_pid)
 	}
 	if (interrupted)
 		detach_all();
+	for (int i = 0; i < ntracees; i++) { /* leaders whose threads never reported */
+		struct tracee *l = &tracees[i];
+		if (l->pending_exit[0]) {
+			line(l, l->pending_exit);
+			l->pending_exit[0] = 0;
+			uncount(l);
+		}
+		if (l->superseded == 1 && l->out != out && fclose(l->out) == EOF)
+			die_out(); /* the execve that ended it never completed */
+		if (l->superseded == 1)
+			l->out = out;
+	}
 	return status;
 }
 
@@ -925,7 +1132,7 @@ static int launch(char **argv)
 		waitpid(pid, NULL, 0);
 		return 1;
 	}
-	struct tracee *t = add_tracee(pid, fd);
+	struct tracee *t = add_tracee(pid, fd, 1);
 	t->quiet = 1;
 	resume(t);
 	if (write(p[1], "x", 1) != 1) {
@@ -950,6 +1157,48 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
+/* -p: stop pid at once (O_TRUNC) and trace it from where it is. */
+static struct tracee *attach_one(int pid, int tgid)
+{
+	int fd = open_trace(pid, O_TRUNC);
+	if (fd < 0)
+		return NULL;
+	struct tracee *t = add_tracee(pid, fd, 1);
+	if (!t) {
+		close(fd);
+		return NULL;
+	}
+	t->tgid = tgid;
+	uint64_t regs[27]; /* stopped in a call: the one restart_syscall resumes */
+	if (peek_regs(t, regs, sizeof regs) == 0 && regs[15] < SYSENT_MAX)
+		t->restart_nr = regs[15];
+	/* Blocked in a syscall, it was woken to stop; resumed, it restarts
+	 * the call, and that entry is its first line. */
+	resume(t);
+	return t;
+}
+
+/* -f -p PID: every other thread of PID's group too (proc:PID/task/, as
+ * strace reads /proc/PID/task). Returns how many were attached. */
+static int attach_threads(int pid)
+{
+	char path[48];
+	int n = 0;
+	snprintf(path, sizeof path, "proc:%d/task", pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	for (struct dirent *de; (de = readdir(d));) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		if (*end || tid <= 0 || tid == pid || find_tracee((int)tid))
+			continue;
+		n += attach_one((int)tid, pid) != NULL;
+	}
+	closedir(d);
+	return n;
+}
+
 static int attach_pids(int *pids, int n)
 {
 	struct sigaction sa = {.sa_handler = on_sigint}; /* no SA_RESTART */
@@ -958,22 +1207,15 @@ static int attach_pids(int *pids, int n)
 	sigaction(SIGHUP, &sa, NULL);
 	int attached = 0;
 	for (int i = 0; i < n; i++) {
-		int fd = open_trace(pids[i], O_TRUNC);
-		if (fd < 0)
+		int tgid = tgid_of(pids[i]);
+		if (!attach_one(pids[i], tgid))
 			continue;
-		struct tracee *t = add_tracee(pids[i], fd);
-		if (!t) {
-			close(fd);
-			continue;
-		}
-		if (!opt.qflag)
+		int threads = 1 + (opt.follow && tgid == pids[i] ? attach_threads(pids[i]) : 0);
+		if (!opt.qflag && threads > 1)
+			fprintf(stderr, "strace: Process %d attached with %d threads\n", pids[i],
+			        threads);
+		else if (!opt.qflag)
 			fprintf(stderr, "strace: Process %d attached\n", pids[i]);
-		uint64_t regs[27]; /* stopped in a call: the one restart_syscall resumes */
-		if (peek_regs(t, regs, sizeof regs) == 0 && regs[15] < SYSENT_MAX)
-			t->restart_nr = regs[15];
-		/* Blocked in a syscall, it was woken to stop; resumed, it restarts
-		 * the call, and that entry is its first line. */
-		resume(t);
 		attached++;
 	}
 	if (!attached)
@@ -1353,7 +1595,10 @@ static void build_sysfilter(void)
 {
 	memset(sysfilter, 0, sizeof sysfilter);
 	for (unsigned n = 0; n < SYSENT_MAX && n < PTRACE_SYSFILTER_BYTES * 8; n++) {
-		int on = traced(n) || n == 59; /* execve: the launch and -b execve */
+		/* execve: the launch and -b execve; under -f the clone family,
+		 * whose return releases the child (attach_child) */
+		int on = traced(n) || n == 59 ||
+		         (opt.follow && (n == 56 || n == 57 || n == 58 || n == 435));
 		for (int i = 0; i < opt.ninject; i++)
 			on |= nset_has(&opt.inject[i].calls, n);
 		if (on)

@@ -133,6 +133,15 @@ struct tracee {
 	int skip_exit;
 	uint64_t restart_nr;
 	/* the call restart_syscall resumes */ /* the exit stop of a call already shown whole */
+	int tgid;                              /* its thread group (its own pid for a process) */
+	int counted;                           /* counted in the tracees [pid N] prefixes are for */
+	int held;              /* -f: a new child kept stopped until its parent's clone returns */
+	int held_child;        /* the pid of the child this one's clone holds, or 0 */
+	int exited;            /* its EXIT event came */
+	char pending_exit[96]; /* a thread group leader's "+++ exited" line, until its
+	                          other threads are gone */
+	int superseded;        /* a leader ended by another thread's execve: 1 until that
+	                          thread's EXEC, whose "superseded" line replaces its exit */
 };
 
 /* Decoding (decode.c): the printers other files share. */
@@ -155,15 +164,27 @@ int abbrev(const struct tracee *t);
 /* Whether all len bytes at addr could be read. */
 int peek_all(struct tracee *t, uint64_t addr, void *buf, size_t len);
 
+/* A struct timespec in, NULL for 0, its address if unreadable. */
+void fmt_timespec(struct sbuf *b, struct tracee *t, uint64_t addr);
+
 /* ioctl requests and arguments (ioctl.c). */
 void fmt_ioctl_entry(struct sbuf *b, struct tracee *t, uint64_t code, uint64_t arg);
 void fmt_ioctl_exit(struct sbuf *b, struct tracee *t, uint64_t code, uint64_t arg, int64_t ret);
+int ioctl_has_exit_part(uint64_t code);
+
+/* The thread calls (threads.c): clone, futex, get_robust_list. */
+int clone_has_exit_part(const struct tracee *t);
+void fmt_clone_entry(struct sbuf *b, struct tracee *t);
+void fmt_clone_exit(struct sbuf *b, struct tracee *t, int64_t ret);
+void fmt_futex(struct sbuf *b, struct tracee *t);
+void fmt_get_robust_list_exit(struct sbuf *b, struct tracee *t, int64_t ret);
 
 /* Decoding (decode.c). */
 const char *syscall_name(uint64_t nr, char *buf, size_t size);
 void decode_entry(struct sbuf *b, struct tracee *t);
 /* Arguments shown at exit, then ") = result..." */
 void decode_exit(struct sbuf *b, struct tracee *t, int64_t ret);
+int decode_has_exit_part(const struct tracee *t);
 /* The signal line's braces: "{si_signo=SIGCHLD, ...}" */
 void decode_siginfo(struct sbuf *b, struct tracee *t, const struct ptrace_event *e);
 void fmt_ret_error(struct sbuf *b, int64_t ret);
