@@ -343,9 +343,12 @@ static int proc_init_env(char *buf, size_t size, char **envp)
 }
 
 /* Turn the boot thread into the idle process, start /bin/init as pid 1,
- * and schedule. */
+ * and schedule. Interrupts are off from here (the kernel's rule: only user
+ * mode and the idle loop take them), so the tick never sees a half-made
+ * process: a slot taken but not yet given its thread group. */
 _Noreturn void kernel_start_user(void)
 {
+	arch_irq_disable();
 	struct proc *idle = &proc_table[0];
 	extern uint8_t boot_stack_top[];
 	uintptr_t boot_top = (uintptr_t)boot_stack_top;
