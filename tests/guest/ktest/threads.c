@@ -60,6 +60,7 @@ static void thread_create_join_1000_cycles(void)
 {
 	for (long i = 0; i < 10; i++) /* warm up: musl's first thread allocates */
 		thread_join(thread_start(return_arg, (void *)i));
+	wait_thread_count(1); /* and what counting threads takes (heap, stack) */
 	long frames = sys_number("free_frames"), procs = sys_number("procs");
 	for (long i = 0; i < 1000; i++)
 		if ((long)thread_join(thread_start(return_arg, (void *)i)) != i)
