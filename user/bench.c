@@ -10,6 +10,7 @@
 #include "procyon/ptrace.h"
 #include "procyon/user_regs.h"
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -55,6 +56,10 @@ static void die(const char *what)
 	perror(what);
 	exit(1);
 }
+
+/* Set by a benchmark that cannot run here (say, no threads): run_bench
+ * prints "bench-skip NAME: why" instead of its line. */
+static const char *bench_skip;
 
 /* Cheapest possible round trip into the kernel. */
 static void bench_null_syscall(long iters, struct span *s)
@@ -522,6 +527,73 @@ static void under_strace(long iters, struct span *s, int filtered)
 static void bench_strace_syscall(long iters, struct span *s) { under_strace(iters, s, 0); }
 static void bench_strace_filtered_syscall(long iters, struct span *s) { under_strace(iters, s, 1); }
 
+/* --- Threads --------------------------------------------------------------- */
+
+static void *thread_return(void *arg) { return arg; }
+
+/* pthread_create of a thread that returns at once, and pthread_join. */
+static void bench_pthread_create_join(long iters, struct span *s)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, thread_return, NULL) != 0) { /* musl's first thread sets up */
+		bench_skip = "pthread_create fails";
+		return;
+	}
+	pthread_join(t, NULL);
+	span_begin(s);
+	for (long i = 0; i < iters; i++)
+		if (pthread_create(&t, NULL, thread_return, NULL) != 0 ||
+		    pthread_join(t, NULL) != 0)
+			die("pthread_create_join");
+	span_end(s);
+}
+
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+static volatile int ball; /* 1: the partner's turn, 0: the main thread's */
+static long pong_iters;
+
+static void futex(volatile int *w, int op, int val) { syscall(SYS_futex, w, op, val, NULL, 0, 0); }
+
+/* Wait until *w is want, sleeping in FUTEX_WAIT while it is not. */
+static void await_value(volatile int *w, int want)
+{
+	int v;
+	while ((v = __atomic_load_n(w, __ATOMIC_ACQUIRE)) != want)
+		futex(w, FUTEX_WAIT_PRIVATE, v);
+}
+
+static void *pong(void *arg)
+{
+	for (long i = 0; i < pong_iters; i++) {
+		await_value(&ball, 1);
+		__atomic_store_n(&ball, 0, __ATOMIC_RELEASE);
+		futex(&ball, FUTEX_WAKE_PRIVATE, 1);
+	}
+	return arg;
+}
+
+/* Two threads hand a word back and forth through FUTEX_WAIT and
+ * FUTEX_WAKE; one op = one round trip. */
+static void bench_futex_pingpong(long iters, struct span *s)
+{
+	pthread_t t;
+	ball = 0;
+	pong_iters = iters;
+	if (pthread_create(&t, NULL, pong, NULL) != 0) {
+		bench_skip = "pthread_create fails";
+		return;
+	}
+	span_begin(s);
+	for (long i = 0; i < iters; i++) {
+		__atomic_store_n(&ball, 1, __ATOMIC_RELEASE);
+		futex(&ball, FUTEX_WAKE_PRIVATE, 1);
+		await_value(&ball, 0);
+	}
+	span_end(s);
+	pthread_join(t, NULL);
+}
+
 struct bench {
 	const char *name;
 	void (*fn)(long iters, struct span *s);
@@ -543,6 +615,8 @@ static const struct bench benches[] = {
     {"map_shared_round", bench_map_shared_round, 200},
     {"strace_syscall", bench_strace_syscall, 2000},
     {"strace_filtered_syscall", bench_strace_filtered_syscall, 100000},
+    {"pthread_create_join", bench_pthread_create_join, 500},
+    {"futex_pingpong", bench_futex_pingpong, 2000},
 };
 
 #define NBENCH (sizeof benches / sizeof benches[0])
@@ -554,7 +628,13 @@ static void run_bench(const struct bench *b, long iters)
 	if (iters <= 0)
 		iters = b->default_iters;
 	fflush(stdout); /* nothing buffered may be duplicated by fork */
+	bench_skip = NULL;
 	b->fn(iters, &s);
+	if (bench_skip) {
+		printf("bench-skip %s: %s\n", b->name, bench_skip);
+		fflush(stdout);
+		return;
+	}
 	printf("bench %s iters=%ld tsc_per_op=%llu ns_per_op=%ld\n", b->name, iters,
 	       (unsigned long long)((s.tsc1 - s.tsc0) / (uint64_t)iters), (s.ns1 - s.ns0) / iters);
 	fflush(stdout);

@@ -3,12 +3,8 @@
  * children. */
 #define _GNU_SOURCE
 #include "hardening.h"
+#include <sched.h> /* the CLONE_ flags */
 
-#define CLONE_VFORK 0x4000
-#define CLONE_SETTLS 0x80000
-#define CLONE_PARENT_SETTID 0x100000
-#define CLONE_CHILD_CLEARTID 0x200000
-#define CLONE_CHILD_SETTID 0x1000000
 #define ARCH_GET_FS 0x1003
 
 /* ------------------------------------------------------------------------ */

@@ -64,6 +64,12 @@ void record_handler(int sig, siginfo_t *si, void *uc)
 	got_signo_field = si->si_signo;
 }
 
+volatile int *opaque_addr(uintptr_t a)
+{
+	asm("" : "+r"(a));
+	return (volatile int *)a;
+}
+
 void fault_jump_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -79,6 +80,9 @@ int check_tree(const char *dir);
  * terminated): the byte count. */
 void put_file(const char *path, const char *text);
 ssize_t get_file(const char *path, char *buf, size_t cap);
+/* Turn a number into a pointer the compiler cannot reason about (so it does
+ * not warn about or optimise away deliberate bad accesses). */
+volatile int *opaque_addr(uintptr_t a);
 /* Record the fault and jump back to the sigsetjmp in the test. */
 void fault_jump_handler(int sig, siginfo_t *si, void *uc);
 #endif

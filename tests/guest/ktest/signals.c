@@ -125,19 +125,11 @@ static void signal_stop_cont(void)
 /* Faults.                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* Turn a number into a pointer the compiler cannot reason about (so it does
- * not warn about or optimise away deliberate bad accesses). */
-static volatile int *addr(uintptr_t a)
-{
-	asm("" : "+r"(a));
-	return (volatile int *)a;
-}
+static void touch_low(void) { *opaque_addr(8) = 1; }
 
-static void touch_low(void) { *addr(8) = 1; }
+static void touch_kernel(void) { (void)*opaque_addr(0xffff800000000000UL); }
 
-static void touch_kernel(void) { (void)*addr(0xffff800000000000UL); }
-
-static void touch_noncanonical(void) { (void)*addr(0x0000900000000000UL); }
+static void touch_noncanonical(void) { (void)*opaque_addr(0x0000900000000000UL); }
 
 static void sigsegv_on_bad_access(void)
 {
@@ -147,7 +139,7 @@ static void sigsegv_on_bad_access(void)
 
 	set_handler(SIGSEGV, fault_jump_handler, 0);
 	if (sigsetjmp(fault_jmp, 1) == 0) {
-		*addr(16) = 1;
+		*opaque_addr(16) = 1;
 		CHECK(!"store to address 16 did not fault");
 	}
 	CHECK(got_sig == SIGSEGV);
@@ -205,7 +197,7 @@ static void faulting_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)sig, (void)si, (void)uc;
 	write(g_fd, "h", 1);
-	*addr(8) = 1;
+	*opaque_addr(8) = 1;
 }
 
 static void fault_with_faulting_handler(void)

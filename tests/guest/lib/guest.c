@@ -1,9 +1,11 @@
 /* guest: the helpers every tests/guest suite shares (see guest.h). */
 #define _GNU_SOURCE
 #include "guest.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,17 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 long now_ms(void) { return now_ns() / 1000000; }
+
+struct timespec ts_after(clockid_t clock, long ns)
+{
+	struct timespec ts;
+	CHECK(clock_gettime(clock, &ts) == 0);
+	ts.tv_sec += ns / 1000000000L;
+	ts.tv_nsec += ns % 1000000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	return ts;
+}
 
 /* --- Files, proc: and sys: ------------------------------------------------ */
 
@@ -448,4 +461,108 @@ _Noreturn void raw_exit(int code)
 {
 	for (;;)
 		raw1(SYS_exit, code);
+}
+
+/* --- Threads and futexes ------------------------------------------------------ */
+
+long futex_call(volatile int *uaddr, int op, int val, const void *timeout, volatile int *uaddr2,
+                unsigned val3)
+{
+	return raw6(SYS_futex, (long)uaddr, op, val, (long)timeout, (long)uaddr2, (long)val3);
+}
+
+/* raw_clone(flags, stack_top, ptid, ctid, tls, fn): fn waits in rbx, which
+ * the child inherits; the child aligns its stack and calls it, then exits. */
+__asm__(".text\n"
+        ".globl raw_clone\n"
+        ".type raw_clone, @function\n"
+        "raw_clone:\n"
+        "	push %rbx\n"
+        "	mov %r9, %rbx\n"
+        "	mov %rcx, %r10\n"
+        "	mov $56, %eax\n" /* SYS_clone */
+        "	syscall\n"
+        "	test %rax, %rax\n"
+        "	jnz 1f\n"
+        "	test %rbx, %rbx\n"
+        "	jz 2f\n"
+        "	and $-16, %rsp\n"
+        "	call *%rbx\n"
+        "2:	mov $60, %eax\n" /* SYS_exit */
+        "	xor %edi, %edi\n"
+        "	syscall\n"
+        "	ud2\n"
+        "1:	pop %rbx\n"
+        "	ret\n"
+        ".size raw_clone, .-raw_clone\n");
+
+pthread_t thread_start(void *(*fn)(void *), void *arg)
+{
+	pthread_t t;
+	int err = pthread_create(&t, NULL, fn, arg);
+	if (err)
+		FAILF("pthread_create: %s", strerror(err));
+	return t;
+}
+
+void *thread_join(pthread_t t)
+{
+	void *ret = NULL;
+	int err = pthread_join(t, &ret);
+	if (err)
+		FAILF("pthread_join: %s", strerror(err));
+	return ret;
+}
+
+void thread_wait_asleep(int tid)
+{
+	char path[64], text[512];
+	snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+	long deadline = now_ms() + 2000;
+	for (;;) {
+		if (read_path(path, text, sizeof text) < 0) {
+			sleep_ms(100);
+			return;
+		}
+		const char *paren = strrchr(text, ')');
+		if (paren && paren[1] == ' ' && paren[2] == 'S')
+			return;
+		if (now_ms() > deadline)
+			FAILF("thread %d never slept: %s", tid, text);
+		sched_yield();
+	}
+}
+
+int task_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	if (!d)
+		return -1;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+long status_threads(void)
+{
+	char text[4096];
+	if (read_path("/proc/self/status", text, sizeof text) < 0)
+		return -1;
+	const char *line = strstr(text, "\nThreads:"); /* then a tab, on Linux */
+	return line ? strtol(line + strlen("\nThreads:"), NULL, 10) : -1;
+}
+
+void wait_thread_count(int n)
+{
+	long deadline = now_ms() + 2000;
+	while (task_count() != n || status_threads() != n) {
+		if (now_ms() > deadline)
+			FAILF("want %d threads: /proc/self/task has %d, status Threads: %ld", n,
+			      task_count(), status_threads());
+		sleep_ms(5);
+	}
 }

@@ -4,15 +4,17 @@
  * process, kernel counters from sys:, raw system calls that touch neither
  * errno nor TLS (for children whose TLS base is deliberately odd),
  * credentials, and gated children ("kids") that wait for a "go" before they
- * run. Every helper CHECKs its own steps, so a test reads as the scenario it
- * is. */
+ * run, threads and futexes. Every helper CHECKs its own steps, so a test
+ * reads as the scenario it is. */
 #ifndef GUEST_H
 #define GUEST_H
 #include "procyon/ptrace.h"
 #include "procyon/user_regs.h"
 #include "testrun.h"
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* --- Shared constants ------------------------------------------------------ */
 #define PAGE 4096UL
@@ -25,6 +27,15 @@
 #define NO_SYSCALL ((uint64_t)-1)      /* orig_rax / syscall of "none" */
 #define U64(x) ((uint64_t)(uintptr_t)(x))
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* CHECK_RAW(call, want): a raw call (result or -errno) must return want;
+ * the failure says both in decimal. */
+#define CHECK_RAW(call, want)                                                                      \
+	do {                                                                                       \
+		long r_ = (long)(call), w_ = (long)(want);                                         \
+		if (r_ != w_)                                                                      \
+			FAILF("%s: %ld, want %ld", #call, r_, w_);                                 \
+	} while (0)
 
 #define CHECK_EQ(a, b)                                                                             \
 	do {                                                                                       \
@@ -177,6 +188,62 @@ long raw6(long nr, long a, long b, long c, long d, long e, long f);
 /* _exit through the raw call: for children that must not touch TLS. */
 _Noreturn void raw_exit(int code);
 
+/* --- Threads and futexes ---------------------------------------------------- */
+/* futex(2) operations and flags (Linux's values; musl has no header). */
+#ifndef FUTEX_WAIT
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAKE_OP 5
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+#define FUTEX_OP_SET 0
+#define FUTEX_OP_ADD 1
+#define FUTEX_OP_OR 2
+#define FUTEX_OP_OPARG_SHIFT 8
+#define FUTEX_OP_CMP_EQ 0
+#define FUTEX_OP_CMP_GT 4
+#define FUTEX_OWNER_DIED 0x40000000
+#endif
+/* The val3 of FUTEX_WAKE_OP: *uaddr2 = *uaddr2 OP oparg, then the waiters
+ * of uaddr2 are woken too if old CMP cmparg. */
+#define FUTEX_OP_VAL(op, oparg, cmp, cmparg)                                                       \
+	(((unsigned)(op)&0xfu) << 28 | ((unsigned)(cmp)&0xfu) << 24 |                              \
+	 ((unsigned)(oparg)&0xfffu) << 12 | ((unsigned)(cmparg)&0xfffu))
+/* futex(2) by raw6: the result or -errno; val2 is what Linux reads from
+ * the timeout argument for REQUEUE, CMP_REQUEUE and WAKE_OP. */
+long futex_call(volatile int *uaddr, int op, int val, const void *timeout, volatile int *uaddr2,
+                unsigned val3);
+#define FUTEX_VAL2(n) ((const void *)(long)(n))
+/* clone(2) by hand: the child runs fn (if not NULL) on stack_top, then
+ * SYS_exit(0)s; fn must not return into anything else. Clone's result or
+ * -errno (ctid is clone's fourth argument, tls its fifth). */
+long raw_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsigned long tls,
+               void (*fn)(void));
+/* The flags musl's pthread_create passes to clone. */
+#define THREAD_CLONE_FLAGS                                                                         \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED)
+/* pthread_create / pthread_join, CHECKed; join returns the thread's value. */
+pthread_t thread_start(void *(*fn)(void *), void *arg);
+void *thread_join(pthread_t t);
+/* Wait (2 s) until thread tid of this process sleeps in the kernel (state S
+ * in /proc/self/task/TID/stat); where that file cannot be read, 100 ms. */
+void thread_wait_asleep(int tid);
+/* The number of entries of /proc/self/task (-1 if it cannot be listed) and
+ * the Threads: field of /proc/self/status (-1 if missing). */
+int task_count(void);
+long status_threads(void);
+/* Poll (2 s) until task_count() and status_threads() are both n; FAILs
+ * saying what they were. */
+void wait_thread_count(int n);
+
 /* Milliseconds of the monotonic clock. */
 long now_ms(void);
+/* The time on clock ns from now (for absolute deadlines). */
+struct timespec ts_after(clockid_t clock, long ns);
 #endif
