@@ -520,6 +520,15 @@ long signal_mask_end(long r)
 	return r;
 }
 
+/* The signals raised while blocked: the thread's and its process's. */
+long sys_rt_sigpending(uint64_t uset, size_t setsize)
+{
+	if (setsize > 8)
+		return -EINVAL;
+	uint64_t set = (current->sig_pending | current->tg->sig_pending) & current->sig_blocked;
+	return copy_to_user(uset, &set, setsize) ? -EFAULT : 0;
+}
+
 long sys_rt_sigprocmask(int how, uint64_t uset, uint64_t uold, size_t setsize)
 {
 	if (setsize != 8)

@@ -41,6 +41,7 @@
 	X(273, set_robust_list, "xu", "", (uint64_t head, size_t len))                             \
 	X(274, get_robust_list, "ixx", "", (int pid, uint64_t uhead, uint64_t ulen))               \
 	X(131, sigaltstack, "xx", "", (uint64_t uss, uint64_t uoss))                               \
+	X(127, rt_sigpending, "xu", "", (uint64_t uset, size_t setsize))                           \
 	X(202, futex, "xiuxxu", "r",                                                               \
 	  (uint64_t uaddr, int op, uint32_t val, uint64_t utime, uint64_t uaddr2, uint32_t val3))  \
 	X(302, prlimit64, "iuxx", "", (int pid, unsigned res, uint64_t unew, uint64_t uold))       \
