@@ -12,24 +12,11 @@
 #include "errno.h"
 #include "lib.h"
 #include "mm.h"
+#include "procyon/futex.h"
 #include "syscall.h"
 #include "time.h"
 #include "uaccess.h"
 
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
-#define FUTEX_CMD_MASK 127
-#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
-#define FUTEX_WAITERS 0x80000000u
-#define FUTEX_OWNER_DIED 0x40000000u
-#define FUTEX_TID_MASK 0x3fffffffu
 #define ROBUST_LIST_LIMIT 2048 /* entries walked at exit, as Linux */
 
 struct futex_key {

@@ -54,6 +54,13 @@ static void proc_tell_parent(struct proc *leader, int wait_status)
 		                   wait_status & 0x7f);
 }
 
+/* The process's status if p ends it with wait_status: its first thread's,
+ * unless the group was made to exit (Linux's rule). */
+static int proc_exit_status(const struct proc *p, int wait_status)
+{
+	return p->tg->exiting || proc_is_leader(p) ? wait_status : p->tg->leader->exit_status;
+}
+
 /* End the current thread (exit(2)); the last one ends the process. */
 _Noreturn void proc_exit_thread(int wait_status)
 {
@@ -61,19 +68,20 @@ _Noreturn void proc_exit_thread(int wait_status)
 	struct tgroup *g = p->tg;
 	if (g->exiting)
 		wait_status = g->exit_code;
-	bool last = g->nthreads == 1;
-	if (last && proc_tgid(p) == 1) {
+	if (g->nthreads == 1 && proc_tgid(p) == 1) {
 		kprintf("init exited (status %#x)\n", wait_status);
 		machine_exit(EXIT_PANIC);
 	}
-	/* The process's status is its first thread's, unless the group was
-	 * made to exit (Linux's rule). */
-	int process_status = g->exiting || proc_is_leader(p) ? wait_status : g->leader->exit_status;
-	ptrace_on_exit(p, last ? process_status : wait_status);
+	/* The tracer's EXIT event says the process's status if, as far as can
+	 * be told now, this is its last thread. The EXIT stop may wait, and the
+	 * other threads end meanwhile: whether this one is the last is decided
+	 * only below, when it leaves the count. */
+	ptrace_on_exit(p, g->nthreads == 1 ? proc_exit_status(p, wait_status) : wait_status);
 	proc_vfork_release(p);
 	futex_thread_exit(p);
 	p->exit_status = wait_status;
-	g->nthreads--;
+	int process_status = proc_exit_status(p, wait_status);
+	bool last = --g->nthreads == 0;
 	if (last) {
 		fd_close_all(p);
 		mm_release(&g->mm);

@@ -189,26 +189,7 @@ long raw6(long nr, long a, long b, long c, long d, long e, long f);
 _Noreturn void raw_exit(int code);
 
 /* --- Threads and futexes ---------------------------------------------------- */
-/* futex(2) operations and flags (Linux's values; musl has no header). */
-#ifndef FUTEX_WAIT
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
-#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
-#define FUTEX_OP_SET 0
-#define FUTEX_OP_ADD 1
-#define FUTEX_OP_OR 2
-#define FUTEX_OP_OPARG_SHIFT 8
-#define FUTEX_OP_CMP_EQ 0
-#define FUTEX_OP_CMP_GT 4
-#define FUTEX_OWNER_DIED 0x40000000
-#endif
+#include "procyon/futex.h" /* futex(2) operations and flags */
 /* The val3 of FUTEX_WAKE_OP: *uaddr2 = *uaddr2 OP oparg, then the waiters
  * of uaddr2 are woken too if old CMP cmparg. */
 #define FUTEX_OP_VAL(op, oparg, cmp, cmparg)                                                       \

@@ -280,6 +280,94 @@ static void thread_sigkill_of_traced_threads(void)
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 }
 
+/* Workers for the group-exit case: two report their tid and pause; one
+ * reports its tid, sleeps, and calls exit(5) (exit_group) for everyone. */
+static void *worker_pause(void *arg)
+{
+	(void)arg;
+	report(worker_out, tid_self());
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void *worker_exit5(void *arg)
+{
+	(void)arg;
+	report(worker_out, tid_self());
+	sleep_ms(100);
+	exit(5);
+}
+
+static void body_group_exit_by_worker(long arg, int out)
+{
+	(void)arg;
+	worker_out = out;
+	pthread_t t[3];
+	CHECK(pthread_create(&t[0], 0, worker_pause, 0) == 0);
+	CHECK(pthread_create(&t[1], 0, worker_pause, 0) == 0);
+	CHECK(pthread_create(&t[2], 0, worker_exit5, 0) == 0);
+	pthread_join(t[2], 0);
+}
+
+static void on_alarm(int sig) { (void)sig; }
+
+/* Regression: the thread calling exit_group stopped at its EXIT stop
+ * while the others ended; the count of threads was read before the stop,
+ * so when its tracer closed the session nobody was the last thread and
+ * the parent's wait4 never returned (found by the gdbserver thread tests). */
+static void thread_group_exit_stop_then_close_reaps(void)
+{
+	long frames = sys_value("free_frames");
+	struct kid k = spawn_kid(body_group_exit_by_worker, 0);
+	kid_go(&k);
+	int t[4];
+	t[0] = trace_attach(k.pid, 0);
+	for (int i = 1; i < 4; i++)
+		t[i] = trace_attach((int)kid_result(&k), 0);
+	for (int i = 0; i < 4; i++)
+		trace_set(t[i], PTRACE_STOP_EXIT | PTRACE_STOP_SIGNAL);
+	/* Every thread reports EXIT with the process's status; each session
+	 * is closed as soon as it does, the exit_group caller's at its stop. */
+	for (int left = 4; left > 0;) {
+		struct pollfd pf[4];
+		for (int i = 0; i < 4; i++)
+			pf[i] = (struct pollfd){t[i], POLLIN, 0};
+		CHECK(poll(pf, 4, 5000) > 0);
+		for (int i = 0; i < 4; i++) {
+			if (t[i] < 0 || !(pf[i].revents & POLLIN))
+				continue;
+			struct ptrace_event e;
+			next_event(t[i], &e);
+			CHECK_EQ(e.cause, PTRACE_STOP_EXIT);
+			CHECK_EQ(e.data[0], 5 << 8);
+			close(t[i]);
+			t[i] = -1;
+			left--;
+		}
+	}
+	/* A blocking wait4: the parent must be told (woken), not just find a
+	 * zombie when it looks. */
+	struct sigaction sa = {.sa_handler = on_alarm};
+	CHECK(sigaction(SIGALRM, &sa, 0) == 0);
+	alarm(5);
+	int st;
+	pid_t w = waitpid(k.pid, &st, 0);
+	alarm(0);
+	if (w != k.pid)
+		FAILF("wait4 of the process: %d (errno %d): never told it ended", w, errno);
+	CHECK_EXITED(st, 5);
+	close(k.go);
+	close(k.out);
+	/* ... and its memory and descriptors were released (the last thread's work). */
+	long deadline = now_ms() + 5000;
+	while (sys_value("free_frames") < frames && now_ms() < deadline)
+		sleep_ms(10);
+	if (sys_value("free_frames") < frames)
+		FAILF("free frames %ld -> %ld: the process's memory was never released", frames,
+		      sys_value("free_frames"));
+}
+
 static void *worker_nothing(void *arg) { return arg; }
 
 /* Kid: arg threads made and joined, one at a time. */
@@ -314,10 +402,15 @@ static void thread_1000_lifetimes_leave_no_trace(void)
 }
 
 static const struct test tests[] = {
-    T(thread_clone_event_tid_flags_and_held),          T(thread_session_reports_its_exit),
-    T(thread_stopped_alone_others_progress),           T(thread_interrupt_stops_one_thread),
-    T(thread_task_dir_lists_group_first_thread_first), T(thread_exec_from_worker_ends_traced_main),
-    T(thread_tracer_death_releases_stopped_threads),   T(thread_sigkill_of_traced_threads),
+    T(thread_clone_event_tid_flags_and_held),
+    T(thread_session_reports_its_exit),
+    T(thread_stopped_alone_others_progress),
+    T(thread_interrupt_stops_one_thread),
+    T(thread_task_dir_lists_group_first_thread_first),
+    T(thread_exec_from_worker_ends_traced_main),
+    T(thread_tracer_death_releases_stopped_threads),
+    T(thread_sigkill_of_traced_threads),
+    T(thread_group_exit_stop_then_close_reaps),
     T_SLOW(thread_1000_lifetimes_leave_no_trace, 60),
 };
 
