@@ -507,7 +507,7 @@ static void q_no_ack(const char *args, size_t len)
 static void v_cont_query(const char *args, size_t len)
 {
 	(void)args, (void)len;
-	send_str("vCont;c;C;s;S;t");
+	send_str("vCont;c;C;s;S;t;r");
 }
 
 /* vKill;PID: kill it, stay (in extended mode). */
