@@ -580,6 +580,19 @@ void cmd_pass_signals(const char *args, size_t len)
 	send_str("OK");
 }
 
+/* The thread a ^C stop (t's) is reported in: the first thread of t's
+ * process when it was interrupted too, as Linux's SIGINT goes to the main
+ * thread; whichever thread stopped first is a matter of scheduling. */
+static struct thread *ctrl_c_thread(struct thread *t)
+{
+	struct thread *f = thread_first(t->proc);
+	if (!f || f == t || f->stop != STOP_INTR || f->pending)
+		return t;
+	set_stop_reply(f, "%s", t->stop_reply);
+	set_stop_reply(t, "T00");
+	return f;
+}
+
 /* A pending stop at an int3 that GDB has taken out since: nothing to
  * report (rip is at the int3's address, so the instruction there runs when
  * the thread goes on), as Linux's gdbserver drops such a stop. */
@@ -634,8 +647,9 @@ static void resume_all(const struct action *acts, bool others_run)
 		send_str("E01");
 		return;
 	}
+	bool ctrl_c = t->stop == STOP_INTR && g.ctrl_c;
 	stop_others();
-	send_stop(t);
+	send_stop(ctrl_c ? ctrl_c_thread(t) : t);
 }
 
 /* Optional resume address: set t's rip. */
