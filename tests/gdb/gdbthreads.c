@@ -17,7 +17,9 @@
  *   main joins the workers and exits 7.
  * "gdbthreads spin": main and three workers spin in spin_loop(), counting
  * in spins[], until a debugger sets stop_spinning (a test of ^C); exits 7.
- * (Any other argument, or none: the baton.)
+ * "gdbthreads background": starts "gdbthreads spin" in a child, prints its
+ * pid and becomes "gdbserver --multi" (Procyon only: the guest side of the
+ * threadsattach parity session). Any other argument, or none: the baton.
  * "Blocked" is read from the kernel: proc:TID/status (state S) on Procyon,
  * /proc/self/task/TID/stat on Linux. */
 #define _GNU_SOURCE
@@ -195,6 +197,17 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "spin"))
 		return spin();
+	if (argc > 1 && !strcmp(argv[1], "background")) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			execl(argv[0], argv[0], "spin", (char *)NULL);
+			_exit(1);
+		}
+		printf("gdbthreads: background pid %d\n", (int)pid);
+		fflush(stdout);
+		execl("/bin/gdbserver", "gdbserver", "--multi", (char *)NULL);
+		return 1;
+	}
 	tids[0] = my_tid();
 	for (long i = 1; i <= 3; i++) {
 		pthread_create(&threads[i], NULL, worker, (void *)i);
