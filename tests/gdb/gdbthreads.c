@@ -17,6 +17,8 @@
  *   main joins the workers and exits 7.
  * "gdbthreads spin": main and three workers spin in spin_loop(), counting
  * in spins[], until a debugger sets stop_spinning (a test of ^C); exits 7.
+ * "gdbthreads exec": worker 1 waits until main is blocked and execs
+ * "gdbthreads baton" (exec from a thread that is not the first).
  * "gdbthreads background": starts "gdbthreads spin" in a child, prints its
  * pid and becomes "gdbserver --multi" (Procyon only: the guest side of the
  * threadsattach parity session). Any other argument, or none: the baton.
@@ -178,6 +180,23 @@ static void *spinner(void *arg)
 	return NULL;
 }
 
+/* exec mode: worker 1 execs this program again (plain: the baton) while
+ * main is parked. */
+static void *execer(void *arg)
+{
+	wait_blocked(0);
+	execl((const char *)arg, (const char *)arg, "baton", (char *)NULL);
+	return NULL;
+}
+
+static int exec_from_worker(const char *self)
+{
+	tids[0] = my_tid();
+	pthread_create(&threads[1], NULL, execer, (void *)self);
+	park(&go[0]);
+	return 1;
+}
+
 static int spin(void)
 {
 	for (long i = 1; i <= 3; i++)
@@ -197,6 +216,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "spin"))
 		return spin();
+	if (argc > 1 && !strcmp(argv[1], "exec"))
+		return exec_from_worker(argv[0]);
 	if (argc > 1 && !strcmp(argv[1], "background")) {
 		pid_t pid = fork();
 		if (pid == 0) {
