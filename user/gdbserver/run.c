@@ -195,6 +195,21 @@ static void exec_took_over(struct thread *t)
 	g.cur = t;
 }
 
+/* Let a thread that reported EXIT finish: resume it from its EXIT stop and
+ * read its session to the end, before the handle is closed. (Closing the
+ * handle at the EXIT stop should do as much, but on Procyon a process that
+ * ends by a group exit, exit_group or a fatal signal, with its threads in
+ * EXIT stops then never becomes reapable: its parent's wait4 blocks.) */
+static void let_exit(struct thread *t)
+{
+	struct ptrace_event e;
+	if (t->trace < 0)
+		return;
+	write_flags(t, 0); /* ESRCH when it is gone already: no matter */
+	while (read(t->trace, &e, sizeof e) > 0)
+		;
+}
+
 /* EXIT of t: the process's exit when t is its last thread; else t alone is
  * gone (reported as w with QThreadEvents, else forgotten: GDB drops it from
  * its list at the next stop). */
@@ -203,6 +218,7 @@ static struct thread *thread_exit(struct thread *t, int st, bool gone)
 	struct proc *p = t->proc;
 	if (thread_count(p) > 1) {
 		if (!g.thread_events) {
+			let_exit(t);
 			thread_forget(t);
 			return NULL;
 		}
@@ -442,9 +458,11 @@ void send_stop(struct thread *t)
 	else
 		send_str(t->stop_reply);
 	if (t->stop == STOP_EXITED) {
+		let_exit(t);
 		proc_forget(t->proc);
 		server_done_if_idle();
 	} else if (t->stop == STOP_THREAD_EXITED) {
+		let_exit(t);
 		thread_forget(t);
 	}
 }
