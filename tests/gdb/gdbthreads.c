@@ -17,6 +17,9 @@
  *   main joins the workers and exits 7.
  * "gdbthreads spin": main and three workers spin in spin_loop(), counting
  * in spins[], until a debugger sets stop_spinning (a test of ^C); exits 7.
+ * "gdbthreads signal": workers 1 and 2 park, worker 3 waits until they and
+ * main are blocked, sends itself SIGUSR1 (counted in usr1 by a handler)
+ * and reads *nowhere: SIGSEGV ends the process.
  * "gdbthreads exec": worker 1 waits until main is blocked and execs
  * "gdbthreads baton" (exec from a thread that is not the first).
  * "gdbthreads background": starts "gdbthreads spin" in a child, prints its
@@ -28,6 +31,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -197,6 +201,36 @@ static int exec_from_worker(const char *self)
 	return 1;
 }
 
+/* signal mode: worker 3, once main and workers 1 and 2 are parked, sends
+ * itself SIGUSR1 (a handler counts it) and then faults. */
+volatile int *volatile nowhere;
+volatile int usr1;
+
+static void on_usr1(int sig) { usr1 = sig; }
+
+static void *faulter(void *arg)
+{
+	(void)arg;
+	tids[3] = my_tid();
+	wait_blocked(0);
+	wait_blocked(1);
+	wait_blocked(2);
+	pthread_kill(pthread_self(), SIGUSR1);
+	progress[3] = *nowhere;
+	return NULL;
+}
+
+static int fault_in_worker(void)
+{
+	signal(SIGUSR1, on_usr1);
+	tids[0] = my_tid();
+	for (long i = 1; i <= 2; i++)
+		pthread_create(&threads[i], NULL, worker, (void *)i);
+	pthread_create(&threads[3], NULL, faulter, NULL);
+	park(&go[0]);
+	return 1;
+}
+
 static int spin(void)
 {
 	for (long i = 1; i <= 3; i++)
@@ -216,6 +250,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "spin"))
 		return spin();
+	if (argc > 1 && !strcmp(argv[1], "signal"))
+		return fault_in_worker();
 	if (argc > 1 && !strcmp(argv[1], "exec"))
 		return exec_from_worker(argv[0]);
 	if (argc > 1 && !strcmp(argv[1], "background")) {
