@@ -37,7 +37,7 @@ GDIRS    := $(filter-out lib,$(patsubst tests/guest/%/,%,$(sort $(dir $(wildcard
 GDSRC    := $(foreach d,$(GDIRS),$(wildcard tests/guest/$(d)/*.c))
 GLIB     := $(wildcard tests/guest/lib/*.c)
 GHDR     := $(wildcard tests/guest/lib/*.h tests/guest/*/*.h)
-FIXTURES := tests/gdb/gdbtarget.c tests/gdb/gdbparity.c tests/demo/demo.c
+FIXTURES := tests/gdb/gdbtarget.c tests/gdb/gdbparity.c tests/gdb/gdbthreads.c tests/demo/demo.c
 UPROGS   := $(patsubst user/%.c,$(BUILD)/user/%,$(USRC)) $(patsubst %,$(BUILD)/user/%,$(UDIRS)) $(patsubst tests/guest/%.c,$(BUILD)/user/%,$(GSRC)) \
             $(patsubst %,$(BUILD)/user/%,$(GDIRS)) $(patsubst %.c,$(BUILD)/user/%,$(notdir $(FIXTURES)))
 HTESTS   := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
@@ -107,8 +107,8 @@ $(BUILD)/user/$(1): $(wildcard tests/guest/$(1)/*.c) $(ULIBA) $(GLIB) $(GHDR) $(
 endef
 $(foreach d,$(GDIRS),$(eval $(call guest_suite,$(d))))
 
-# The parity sessions run this one binary on the host too: -O0, no ulib.
-$(BUILD)/user/gdbparity: tests/gdb/gdbparity.c | deps-musl
+# The parity sessions run these binaries on the host too: -O0, no ulib.
+$(BUILD)/user/gdbparity $(BUILD)/user/gdbthreads: $(BUILD)/user/%: tests/gdb/%.c | deps-musl
 	@mkdir -p $(dir $@)
 	$(MUSLCC) -static -O0 -g -Wall -Wextra -Werror $< -o $@
 

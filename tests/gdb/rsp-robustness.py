@@ -157,8 +157,26 @@ def main():
     # Threads and processes.
     qc = st.ask(b"qC")
     pid = qc[2:].split(b".")[-1]
+    tid = qc[2:]
     result("H_unknown", st.ask(b"Hgp7ffffff.7ffffff").startswith(b"E"), "no error")
     result("H_garbage", st.ask(b"Hgxyz").startswith(b"E"), "no error")
+    result("Hg_process_only", st.ask(b"Hgp" + pid) == b"OK" and st.ask(b"qC") == qc, "not the thread")
+    result("Hc_thread", st.ask(b"Hc" + tid) == b"OK" and st.ask(b"Hc0") == b"OK", "not OK")
+    result("thread_info_first", st.ask(b"qfThreadInfo") == b"m" + tid, "not the one thread")
+    result("thread_info_last", st.ask(b"qsThreadInfo") == b"l", "not l")
+    result("thread_alive", st.ask(b"T" + tid) == b"OK", "not OK")
+    result("thread_alive_unknown", st.ask(b"Tp%s.7ffffff" % pid).startswith(b"E"), "no error")
+    r = st.ask(b"qXfer:threads:read::0,1000")
+    result("qxfer_threads", r.startswith(b"l") and b'id="' + tid + b'"' in r
+           and b'name="gdbtarget"' in r, r)
+    result("thread_events_on", st.ask(b"QThreadEvents:1") == b"OK", "not OK")
+    result("thread_events_off", st.ask(b"QThreadEvents:0") == b"OK", "not OK")
+    result("thread_events_garbage", st.ask(b"QThreadEvents:2").startswith(b"E"), "no error")
+    # Debian's gdbserver does not answer qThreadExtraInfo either.
+    result("thread_extra_info_empty", st.ask(b"qThreadExtraInfo," + tid) == b"", "not empty")
+    result("vcont_unknown_thread", st.ask(b"vCont;c:p7ffffff.7ffffff").startswith(b"E"), "no error")
+    result("vcont_range_garbage", st.ask(b"vCont;rzz:" + tid).startswith(b"E"), "no error")
+    result("vcont_range_no_end", st.ask(b"vCont;r10:" + tid).startswith(b"E"), "no error")
     result("vKill_unknown", st.ask(b"vKill;7ffffff").startswith(b"E"), "no error")
     result("vAttach_garbage", st.ask(b"vAttach;zz").startswith(b"E"), "no error")
     result("vAttach_self_traced", st.ask(b"vAttach;" + pid).startswith(b"E"), "no error")
@@ -197,6 +215,13 @@ def main():
     result("step_stop", r.startswith(b"T05"), r)
     after = st.ask(b"p10")
     result("step_moves_rip", len(after) == 16 and after != rip_hex, after)
+    # A range step (vCont;r) over [rip, rip+1): one instruction, then out.
+    if len(after) == 16:
+        here = int.from_bytes(bytes.fromhex(after.decode()), "little")
+        r = st.ask(b"vCont;r%x,%x:%s" % (here, here + 1, tid))
+        out = st.ask(b"p10")
+        result("vcont_range_step", r.startswith(b"T05") and out not in (after, rip_hex), r + b" " + out)
+        st.ask(b"P10=" + after)
     # A hardware breakpoint at that next instruction: back to the entry,
     # continue, stop before it (rip = its address); a step from the hit
     # runs it once (the kernel resumes with RF).

@@ -1,7 +1,8 @@
 /* gdbserver: GDB's host I/O (vFile) and qXfer:exec-file. GDB reads files
  * of the target with these: /proc/PID/cmdline, exe, maps and friends for
  * `info proc`, the program itself for a "target:" sysroot. /proc/PID/FILE
- * is served from proc:PID/FILE (maps rewritten to Linux's six columns);
+ * is served from proc:PID/FILE (maps rewritten to Linux's six columns),
+ * /proc/PID/task/TID/FILE from proc:TID/FILE;
  * other absolute paths are opened as they are, read-only. A path with a
  * ".." component, a relative path and any write are refused. */
 #include "gdbserver.h"
@@ -79,25 +80,38 @@ static bool path_ok(const char *path)
 	return true;
 }
 
-/* /proc/PID/REST or /proc/self/REST: the pid (self is the current process)
- * and REST; false for any other path. */
-static bool proc_path(const char *path, pid_t *pid, const char **rest)
+/* A number and a '/' at s: the number, *after past the '/'; 0 if none. */
+static pid_t id_then_slash(const char *s, const char **after)
 {
 	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end != '/' || v <= 0 || v > 0x7fffffff)
+		return 0;
+	*after = end + 1;
+	return (pid_t)v;
+}
+
+/* /proc/PID/REST, /proc/self/REST or /proc/PID/task/TID/REST: the pid
+ * (self is the current process; a thread's files are proc:TID's) and
+ * REST; false for any other path. */
+static bool proc_path(const char *path, pid_t *pid, const char **rest)
+{
+	const char *after;
+	pid_t tid;
 	if (strncmp(path, "/proc/", 6))
 		return false;
 	if (!strncmp(path + 6, "self/", 5)) {
 		if (!g.cur)
 			return false;
-		*pid = g.cur->pid;
+		*pid = g.cur->proc->pid;
 		*rest = path + 11;
-		return true;
-	}
-	long v = strtol(path + 6, &end, 10);
-	if (end == path + 6 || *end != '/' || v <= 0)
+	} else if (!(*pid = id_then_slash(path + 6, rest))) {
 		return false;
-	*pid = (pid_t)v;
-	*rest = end + 1;
+	}
+	if (!strncmp(*rest, "task/", 5) && (tid = id_then_slash(*rest + 5, &after))) {
+		*pid = tid;
+		*rest = after;
+	}
 	return true;
 }
 
@@ -365,7 +379,7 @@ void qxfer_exec_file(const char *annex, const char *args)
 			return;
 		}
 	} else if (g.cur) {
-		pid = (uint64_t)g.cur->pid;
+		pid = (uint64_t)g.cur->proc->pid;
 	} else {
 		send_str("E01");
 		return;

@@ -11,8 +11,10 @@
  *                                             as often as GDB asks; ends on
  *                                             `monitor exit`
  *
- * All-stop, one thread per process (tid = pid), multiprocess thread ids
- * (pPID.TID) when GDB supports them. Registers follow GDB's amd64-linux
+ * All-stop over every thread of every process (each thread traced through
+ * its own proc:TID/trace; when one stops, the others are interrupted before
+ * GDB hears of it), multiprocess thread ids (pPID.TID) when GDB supports
+ * them, threads named from proc:TID/status, QThreadEvents. Registers follow GDB's amd64-linux
  * target description (regs.c). Software breakpoints are int3 bytes planted
  * through proc:PID/mem; at a hit the stub moves rip back to the int3 and
  * reports swbreak; hardware breakpoints and watchpoints (Z1, Z2, Z4) fill
@@ -79,13 +81,6 @@ void server_done_if_idle(void)
 		server_exit();
 }
 
-static struct proc *proc_named(long pid)
-{
-	if (pid == -1 || pid == 0)
-		return g.cur;
-	return proc_find((pid_t)pid);
-}
-
 /* --- packets -------------------------------------------------------------- */
 
 static void cmd_stop_reason(const char *args, size_t len)
@@ -123,7 +118,7 @@ static void cmd_read_mem(const char *args, size_t plen)
 	}
 	if (len > sizeof bytes)
 		len = sizeof bytes;
-	ssize_t n = len ? mem_read(g.cur, addr, bytes, len) : 0;
+	ssize_t n = len ? mem_read(g.cur->proc, addr, bytes, len) : 0;
 	if (n < 0 || (n == 0 && len)) {
 		send_str("E01");
 		return;
@@ -133,7 +128,7 @@ static void cmd_read_mem(const char *args, size_t plen)
 
 static void finish_write(uint64_t addr, const uint8_t *bytes, uint64_t len)
 {
-	ssize_t n = len ? mem_write(g.cur, addr, bytes, len) : 0;
+	ssize_t n = len ? mem_write(g.cur->proc, addr, bytes, len) : 0;
 	send_str(n == (ssize_t)len ? "OK" : "E01");
 }
 
@@ -184,12 +179,13 @@ static bool z_software(bool insert, uint64_t addr, uint64_t kind)
 {
 	if (kind != 1) /* an int3 is one byte: the only kind x86 has */
 		return false;
-	return insert ? bp_insert(g.cur, addr) : bp_remove(g.cur, addr);
+	return insert ? bp_insert(g.cur->proc, addr) : bp_remove(g.cur->proc, addr);
 }
 
 static bool z_debugreg(int type, bool insert, uint64_t addr, uint64_t len)
 {
-	return insert ? hw_insert(g.cur, type, addr, len) : hw_remove(g.cur, type, addr, len);
+	struct proc *p = g.cur->proc;
+	return insert ? hw_insert(p, type, addr, len) : hw_remove(p, type, addr, len);
 }
 
 static bool z_hardware(bool insert, uint64_t addr, uint64_t kind)
@@ -231,7 +227,9 @@ static void cmd_breakpoint(const char *pkt, size_t len)
 	send_str(z_handlers[type](pkt[0] == 'Z', addr, kind) ? "OK" : "E01");
 }
 
-/* H[gc]THREAD: g selects where registers and memory go; c is vCont's. */
+/* H[gc]THREAD: g selects where registers and memory go (a process alone:
+ * one of its threads; 0 or -1: no change); c what c and s resume (0 or
+ * -1: the current thread, every thread for c). */
 static void cmd_set_thread(const char *args, size_t len)
 {
 	long pid, tid;
@@ -241,14 +239,15 @@ static void cmd_set_thread(const char *args, size_t len)
 		send_str("E01");
 		return;
 	}
-	if (args[0] == 'g' && pid > 0) {
-		struct proc *t = proc_find((pid_t)pid);
-		if (!t) {
-			send_str("E01");
-			return;
-		}
-		g.cur = t;
+	struct thread *t = pid > 0 || tid > 0 ? thread_named(pid, tid) : NULL;
+	if ((pid > 0 || tid > 0) && !t) {
+		send_str("E01");
+		return;
 	}
+	if (args[0] == 'g' && t)
+		g.cur = t;
+	else if (args[0] == 'c')
+		g.cont = tid > 0 ? t : NULL;
 	send_str("OK");
 }
 
@@ -257,7 +256,7 @@ static void cmd_thread_alive(const char *args, size_t len)
 {
 	long pid, tid;
 	(void)len;
-	bool ok = parse_thread_id(&args, &pid, &tid) && !*args && pid > 0 && proc_find((pid_t)pid);
+	bool ok = parse_thread_id(&args, &pid, &tid) && !*args && tid > 0 && thread_named(pid, tid);
 	send_str(ok ? "OK" : "E01");
 }
 
@@ -319,7 +318,7 @@ static void q_supported(const char *args, size_t len)
 	g.hwbreak = strstr(args, "hwbreak+") != NULL;
 	send_fmt("PacketSize=%x;QStartNoAckMode+;swbreak+;vContSupported+;qXfer:features:read+;"
 	         "qXfer:exec-file:read+;qXfer:threads:read+;qXfer:siginfo:read+;"
-	         "qXfer:siginfo:write+;QPassSignals+;QCatchSyscalls+%s%s%s%s%s",
+	         "qXfer:siginfo:write+;QPassSignals+;QCatchSyscalls+;QThreadEvents+%s%s%s%s%s",
 	         PKT_MAX, g.hwbreak ? ";hwbreak+" : "", g.multiprocess ? ";multiprocess+" : "",
 	         g.multiprocess && g.fork_events ? ";fork-events+" : "",
 	         g.multiprocess && g.vfork_events ? ";vfork-events+" : "",
@@ -335,7 +334,7 @@ static void q_attached(const char *args, size_t len)
 		send_str("E01");
 		return;
 	}
-	struct proc *t = proc_named(pid);
+	struct proc *t = pid > 0 ? proc_find((pid_t)pid) : g.cur ? g.cur->proc : NULL;
 	if (!t) {
 		send_str("E01");
 		return;
@@ -352,23 +351,41 @@ static void q_current(const char *args, size_t len)
 		send_fmt("QC%s", thread_id(g.cur));
 }
 
-static void q_first_thread(const char *args, size_t len)
-{
-	char buf[MAX_PROCS * 40 + 4] = "m";
-	(void)args, (void)len;
-	for (int i = 0; i < MAX_PROCS; i++)
-		if (g.procs[i].used) {
-			if (buf[1])
-				strcat(buf, ",");
-			strcat(buf, thread_id(&g.procs[i]));
-		}
-	send_str(buf[1] ? buf : "l");
-}
+/* qfThreadInfo, qsThreadInfo: every thread, oldest first, as many to a
+ * reply as fit; "l" after the last. */
+static int thread_info_next;
 
 static void q_next_thread(const char *args, size_t len)
 {
+	static char buf[PKT_MAX];
+	struct thread *all[MAX_THREADS];
+	int n = threads_in_order(all);
+	size_t used = 1;
 	(void)args, (void)len;
-	send_str("l");
+	buf[0] = 'm';
+	buf[1] = '\0';
+	for (; thread_info_next < n && used + 40 < sizeof buf; thread_info_next++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s", used > 1 ? "," : "",
+		                         thread_id(all[thread_info_next]));
+	send_str(used > 1 ? buf : "l");
+}
+
+static void q_first_thread(const char *args, size_t len)
+{
+	thread_info_next = 0;
+	q_next_thread(args, len);
+}
+
+/* QThreadEvents:1 / :0: report threads' creation and exit (or not). */
+static void q_thread_events(const char *args, size_t len)
+{
+	(void)len;
+	if (strcmp(args, "0") && strcmp(args, "1")) {
+		send_str("E01");
+		return;
+	}
+	g.thread_events = args[0] == '1';
+	send_str("OK");
 }
 
 static void q_ok(const char *args, size_t len)
@@ -394,20 +411,20 @@ static void proc_name(pid_t pid, char *name, size_t cap)
 		snprintf(name, cap, "%.*s", (int)strcspn(l + 6, "\n<>&\""), l + 6);
 }
 
-/* qXfer:threads:read: every thread, with its name (what `info threads`
- * and "Thread N "name" hit" show). */
+/* qXfer:threads:read: every thread, oldest first, with its name (what
+ * `info threads` and "Thread N "name" hit" show). */
 static void qxfer_threads(const char *args)
 {
-	static char xml[MAX_PROCS * 96 + 64];
+	static char xml[MAX_THREADS * 96 + 64];
+	struct thread *all[MAX_THREADS];
+	int count = threads_in_order(all);
 	size_t n = (size_t)snprintf(xml, sizeof xml, "<?xml version=\"1.0\"?>\n<threads>\n");
-	for (int i = 0; i < MAX_PROCS; i++) {
+	for (int i = 0; i < count; i++) {
 		char name[40];
-		if (!g.procs[i].used)
-			continue;
-		proc_name(g.procs[i].pid, name, sizeof name);
+		proc_name(all[i]->tid, name, sizeof name);
 		n += (size_t)snprintf(xml + n, sizeof xml - n,
 		                      "<thread id=\"%s\" core=\"0\" name=\"%s\"/>\n",
-		                      thread_id(&g.procs[i]), name);
+		                      thread_id(all[i]), name);
 	}
 	n += (size_t)snprintf(xml + n, sizeof xml - n, "</threads>\n");
 	send_qxfer(xml, n, args);
@@ -490,7 +507,7 @@ static void q_no_ack(const char *args, size_t len)
 static void v_cont_query(const char *args, size_t len)
 {
 	(void)args, (void)len;
-	send_str("vCont;c;C;s;S;t");
+	send_str("vCont;c;C;s;S;t;r");
 }
 
 /* vKill;PID: kill it, stay (in extended mode). */
@@ -522,13 +539,13 @@ static void v_attach(const char *args, size_t len)
 		send_str("E01");
 		return;
 	}
-	struct proc *p = attach((pid_t)pid);
-	if (!p) {
+	struct thread *t = attach((pid_t)pid);
+	if (!t) {
 		send_err(errno);
 		return;
 	}
-	p->attached = true;
-	send_stop(p);
+	t->proc->attached = true;
+	send_stop(t);
 }
 
 /* vRun;PROG[;ARG]... (hex); an empty PROG runs the last one again. */
@@ -564,7 +581,7 @@ static void v_run(const char *args, size_t len)
 		}
 		argv[0] = g.last_prog;
 	}
-	struct proc *p = spawn(argv, err, sizeof err);
+	struct thread *p = spawn(argv, err, sizeof err);
 	if (!p) {
 		fprintf(stderr, "gdbserver: %s\n", err);
 		send_str("E01");
@@ -602,6 +619,7 @@ static const struct named {
     {"QStartNoAckMode", q_no_ack, false},
     {"QCatchSyscalls:", cmd_catch_syscalls, false},
     {"QPassSignals:", cmd_pass_signals, false},
+    {"QThreadEvents:", q_thread_events, false},
     {"vCont?", v_cont_query, false},
     {"vCont", cmd_vcont, false},
     {"vKill", v_kill, false},
@@ -694,10 +712,10 @@ int main(int argc, char **argv)
 	if (g.dev < 0)
 		fatal("%s: %s", dev, strerror(errno));
 	if (attach_pid > 0) {
-		struct proc *p = attach((pid_t)attach_pid);
-		if (!p)
+		struct thread *t = attach((pid_t)attach_pid);
+		if (!t)
 			fatal("proc:%ld/trace: %s", attach_pid, strerror(errno));
-		p->attached = true;
+		t->proc->attached = true;
 	} else if (i < argc) {
 		char err[300];
 		if (!spawn(argv + i, err, sizeof err))
@@ -705,7 +723,8 @@ int main(int argc, char **argv)
 		snprintf(g.last_prog, sizeof g.last_prog, "%s", argv[i]);
 	}
 	if (g.cur)
-		fprintf(stderr, "gdbserver: debugging process %d on %s\n", (int)g.cur->pid, dev);
+		fprintf(stderr, "gdbserver: debugging process %d on %s\n", (int)g.cur->proc->pid,
+		        dev);
 	else
 		fprintf(stderr, "gdbserver: debugging process none (--multi) on %s\n", dev);
 	for (;;) {

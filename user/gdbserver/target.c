@@ -1,9 +1,13 @@
-/* gdbserver: the processes it debugs, through their proc: files. Memory is
- * proc:PID/mem; software breakpoints are int3 bytes planted there, kept per
- * process (a fork child inherits its parent's list with its memory, and
- * loses it before it is let go). Starting (fork + exec held on a pipe),
- * attaching, killing and detaching. */
+/* gdbserver: the processes it debugs and their threads, through their
+ * proc: files. Each thread has its own trace session and registers
+ * (proc:TID/...); memory is the process's (proc:PID/mem). Software
+ * breakpoints are int3 bytes planted there, kept per process (a fork child
+ * inherits its parent's list with its memory, and loses it before it is
+ * let go); hardware ones and watchpoints are kept per process too and
+ * written into every thread's regs/debug. Starting (fork + exec held on a
+ * pipe), attaching (every thread), killing and detaching. */
 #include "gdbserver.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -31,7 +35,7 @@ struct proc *proc_new(pid_t pid)
 		memset(p, 0, sizeof *p);
 		p->used = true;
 		p->pid = pid;
-		p->trace = p->regs = p->fpregs = p->mem = p->debug = -1;
+		p->mem = -1;
 		return p;
 	}
 	return NULL;
@@ -59,21 +63,88 @@ void open_mem(struct proc *p)
 	p->mem = proc_open(p->pid, "mem", O_RDWR);
 }
 
-/* regs/int, regs/float and mem of a process whose trace is open. */
-bool proc_open_files(struct proc *p)
+struct thread *thread_find(pid_t tid)
 {
-	p->regs = proc_open(p->pid, "regs/int", O_RDWR);
-	p->fpregs = proc_open(p->pid, "regs/float", O_RDWR);
-	p->debug = proc_open(p->pid, "regs/debug", O_RDWR);
-	open_mem(p);
-	set_stop_reply(p, "T05");
-	return p->regs >= 0 && p->mem >= 0;
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (g.threads[i].used && g.threads[i].tid == tid)
+			return &g.threads[i];
+	return NULL;
 }
 
-/* Close its handles: the session ends (a stopped process resumes). */
-void proc_close(struct proc *p)
+/* A slot for thread tid of p, its files not yet open; NULL when full. */
+struct thread *thread_new(struct proc *p, pid_t tid)
 {
-	int *fds[] = {&p->mem, &p->regs, &p->fpregs, &p->debug, &p->trace};
+	for (int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &g.threads[i];
+		if (t->used)
+			continue;
+		memset(t, 0, sizeof *t);
+		t->used = true;
+		t->tid = tid;
+		t->proc = p;
+		t->seq = ++g.thread_seq;
+		t->trace = t->regs = t->fpregs = t->debug = -1;
+		return t;
+	}
+	return NULL;
+}
+
+/* Every thread, oldest first (the order GDB is told them in); returns the
+ * count. */
+int threads_in_order(struct thread **out)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &g.threads[i];
+		if (!t->used)
+			continue;
+		int j = n++;
+		while (j > 0 && out[j - 1]->seq > t->seq) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = t;
+	}
+	return n;
+}
+
+/* p's oldest thread (its first, while that one lives). */
+struct thread *thread_first(const struct proc *p)
+{
+	struct thread *best = NULL;
+	for (int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &g.threads[i];
+		if (t->used && t->proc == p && (!best || t->seq < best->seq))
+			best = t;
+	}
+	return best;
+}
+
+int thread_count(const struct proc *p)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_THREADS; i++)
+		n += g.threads[i].used && g.threads[i].proc == p;
+	return n;
+}
+
+/* regs/int, regs/float and regs/debug of a thread whose trace is open (and
+ * its process's mem, the first time). */
+bool thread_open_files(struct thread *t)
+{
+	t->regs = proc_open(t->tid, "regs/int", O_RDWR);
+	t->fpregs = proc_open(t->tid, "regs/float", O_RDWR);
+	t->debug = proc_open(t->tid, "regs/debug", O_RDWR);
+	if (t->proc->mem < 0)
+		open_mem(t->proc);
+	set_stop_reply(t, "T05");
+	return t->regs >= 0 && t->proc->mem >= 0;
+}
+
+/* Close its handles: the session ends (a stopped thread resumes). */
+void thread_close(struct thread *t)
+{
+	int *fds[] = {&t->regs, &t->fpregs, &t->debug, &t->trace};
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -81,31 +152,61 @@ void proc_close(struct proc *p)
 	}
 }
 
-/* Done with it: close, reap it if it is our child, free the slot. */
+/* The current thread, when it goes: another of its process, else any. */
+static void pick_current(const struct proc *p)
+{
+	g.cur = NULL;
+	struct thread *t = p ? thread_first(p) : NULL;
+	for (int i = 0; i < MAX_THREADS && !t; i++)
+		if (g.threads[i].used)
+			t = &g.threads[i];
+	g.cur = t;
+}
+
+/* Done with one thread (its process lives on): close, free the slot. */
+void thread_forget(struct thread *t)
+{
+	thread_close(t);
+	t->used = false;
+	t->running = false;
+	if (g.cont == t)
+		g.cont = NULL;
+	if (g.cur == t)
+		pick_current(t->proc);
+}
+
+/* Done with a process: close its threads and mem, reap it if it is our
+ * child, free the slots. */
 void proc_forget(struct proc *p)
 {
 	int st;
-	proc_close(p);
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (g.threads[i].used && g.threads[i].proc == p) {
+			thread_close(&g.threads[i]);
+			g.threads[i].used = false;
+			if (g.cont == &g.threads[i])
+				g.cont = NULL;
+		}
+	if (p->mem >= 0)
+		close(p->mem);
+	p->mem = -1;
 	if (p->ours && waitpid(p->pid, &st, 0) == p->pid)
 		p->exit_code = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 	g.exit_code = p->exit_code;
-	if (g.cur == p)
-		g.cur = NULL;
 	p->used = false;
-	for (int i = 0; i < MAX_PROCS && !g.cur; i++)
-		if (g.procs[i].used)
-			g.cur = &g.procs[i];
+	if (!g.cur || !g.cur->used)
+		pick_current(NULL);
 }
 
-const char *thread_id(const struct proc *p)
+const char *thread_id(const struct thread *t)
 {
 	static char buf[2][40];
 	static int which;
 	char *s = buf[which ^= 1];
 	if (g.multiprocess)
-		snprintf(s, sizeof buf[0], "p%x.%x", (unsigned)p->pid, (unsigned)p->pid);
+		snprintf(s, sizeof buf[0], "p%x.%x", (unsigned)t->proc->pid, (unsigned)t->tid);
 	else
-		snprintf(s, sizeof buf[0], "%x", (unsigned)p->pid);
+		snprintf(s, sizeof buf[0], "%x", (unsigned)t->tid);
 	return s;
 }
 
@@ -140,43 +241,59 @@ bool parse_thread_id(const char **s, long *pid, long *tid)
 	}
 	if (!parse_id(s, tid))
 		return false;
-	*pid = *tid == -1 ? -1 : *tid == 0 ? 0 : *tid; /* tid = pid: one thread each */
+	*pid = *tid == 0 ? 0 : -1; /* a bare thread id: of any process */
 	return true;
 }
 
-void set_stop_reply(struct proc *p, const char *fmt, ...)
+/* The thread a (pid, tid) pair names: tid -1 or 0 is any thread of pid
+ * (the current one if it is of pid), pid -1 or 0 any process. */
+struct thread *thread_named(long pid, long tid)
+{
+	if (tid > 0) {
+		struct thread *t = thread_find((pid_t)tid);
+		return t && (pid <= 0 || t->proc->pid == pid) ? t : NULL;
+	}
+	if (pid <= 0)
+		return g.cur;
+	struct proc *p = proc_find((pid_t)pid);
+	if (!p)
+		return NULL;
+	return g.cur && g.cur->proc == p ? g.cur : thread_first(p);
+}
+
+void set_stop_reply(struct thread *t, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(p->stop_reply, sizeof p->stop_reply, fmt, ap);
+	vsnprintf(t->stop_reply, sizeof t->stop_reply, fmt, ap);
 	va_end(ap);
 }
 
-bool write_flags(struct proc *p, uint64_t flags)
+bool write_flags(struct thread *t, uint64_t flags)
 {
-	return write(p->trace, &flags, sizeof flags) == (ssize_t)sizeof flags;
+	return write(t->trace, &flags, sizeof flags) == (ssize_t)sizeof flags;
 }
 
 /* --- registers ------------------------------------------------------------ */
 
-bool read_regs(struct proc *p, struct user_regs *r)
+bool read_regs(struct thread *t, struct user_regs *r)
 {
-	return pread(p->regs, r, sizeof *r, 0) == (ssize_t)sizeof *r;
+	return pread(t->regs, r, sizeof *r, 0) == (ssize_t)sizeof *r;
 }
 
-bool write_regs(struct proc *p, const struct user_regs *r)
+bool write_regs(struct thread *t, const struct user_regs *r)
 {
-	return pwrite(p->regs, r, sizeof *r, 0) == (ssize_t)sizeof *r;
+	return pwrite(t->regs, r, sizeof *r, 0) == (ssize_t)sizeof *r;
 }
 
-bool read_fpregs(struct proc *p, struct user_fpregs *f)
+bool read_fpregs(struct thread *t, struct user_fpregs *f)
 {
-	return pread(p->fpregs, f, sizeof *f, 0) == (ssize_t)sizeof *f;
+	return pread(t->fpregs, f, sizeof *f, 0) == (ssize_t)sizeof *f;
 }
 
-bool write_fpregs(struct proc *p, const struct user_fpregs *f)
+bool write_fpregs(struct thread *t, const struct user_fpregs *f)
 {
-	return pwrite(p->fpregs, f, sizeof *f, 0) == (ssize_t)sizeof *f;
+	return pwrite(t->fpregs, f, sizeof *f, 0) == (ssize_t)sizeof *f;
 }
 
 /* --- memory and breakpoints ---------------------------------------------- */
@@ -281,10 +398,10 @@ ssize_t mem_write(struct proc *p, uint64_t addr, const uint8_t *buf, size_t len)
 /* DR7's LEN field for a length of 1, 2, 4 or 8 bytes. */
 static uint64_t dr7_len(unsigned len) { return len == 1 ? 0 : len == 2 ? 1 : len == 8 ? 2 : 3; }
 
-/* Write the whole image for p->hw (the kernel validates it whole). */
-static bool hw_load(struct proc *p)
+/* The DR0-DR7 image for p->hw. */
+static void hw_image(const struct proc *p, uint64_t dr[8])
 {
-	uint64_t dr[8] = {0};
+	memset(dr, 0, 8 * sizeof dr[0]);
 	for (int i = 0; i < HW_SLOTS; i++) {
 		const struct hwslot *s = &p->hw[i];
 		if (!s->used)
@@ -294,7 +411,32 @@ static bool hw_load(struct proc *p)
 		dr[7] |= 1ull << (2 * i);
 		dr[7] |= (rw | (s->type == Z_HW ? 0 : dr7_len(s->len)) << 2) << (16 + 4 * i);
 	}
-	return p->debug >= 0 && pwrite(p->debug, dr, sizeof dr, 0) == (ssize_t)sizeof dr;
+}
+
+/* Give one thread its process's debug registers (they are per thread: a
+ * new thread starts with none). */
+bool hw_load_thread(struct thread *t)
+{
+	uint64_t dr[8];
+	hw_image(t->proc, dr);
+	return t->debug >= 0 && pwrite(t->debug, dr, sizeof dr, 0) == (ssize_t)sizeof dr;
+}
+
+/* Write the whole image for p->hw into every thread of p (the kernel
+ * validates it whole). False when the kernel refuses it; a thread that is
+ * going away (ESRCH) does not count. */
+static bool hw_load(struct proc *p)
+{
+	bool ok = true, any = false;
+	for (int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &g.threads[i];
+		if (!t->used || t->proc != p)
+			continue;
+		any = true;
+		if (!hw_load_thread(t) && (t->debug < 0 || errno != ESRCH))
+			ok = false;
+	}
+	return ok && any;
 }
 
 /* The largest aligned piece (8, 4, 2 or 1 bytes) that starts a region. */
@@ -370,7 +512,7 @@ const struct hwslot *hw_hit(const struct proc *p, uint64_t dr6_bits)
 
 /* Fork argv[0] held on a pipe, trace it, let it exec and stop at its entry.
  * NULL (with a reason in err) when it could not be started. */
-struct proc *spawn(char **argv, char *err, size_t errlen)
+struct thread *spawn(char **argv, char *err, size_t errlen)
 {
 	int p[2];
 	struct ptrace_event e;
@@ -401,28 +543,31 @@ struct proc *spawn(char **argv, char *err, size_t errlen)
 		_exit(127);
 	}
 	close(p[0]);
-	struct proc *t = proc_new(pid);
+	struct proc *pr = proc_new(pid);
+	struct thread *t = pr ? thread_new(pr, pid) : NULL;
 	if (!t) {
+		if (pr)
+			pr->used = false;
 		close(p[1]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		snprintf(err, errlen, "too many processes");
 		return NULL;
 	}
-	t->ours = true;
+	pr->ours = true;
 	t->trace = proc_open(pid, "trace", O_RDWR);
 	bool ok = t->trace >= 0 && write_flags(t, START_FLAGS) && write(p[1], &c, 1) == 1;
 	close(p[1]);
 	if (!ok || read(t->trace, &e, sizeof e) != (ssize_t)sizeof e ||
 	    e.cause != PTRACE_STOP_EXEC) {
 		snprintf(err, errlen, "%s did not start", argv[0]);
-		proc_forget(t);
+		proc_forget(pr);
 		return NULL;
 	}
 	t->stop = STOP_ENTRY;
-	if (!proc_open_files(t)) {
+	if (!thread_open_files(t)) {
 		snprintf(err, errlen, "proc:%d files: %s", pid, strerror(errno));
-		kill_proc(t);
+		kill_proc(pr);
 		return NULL;
 	}
 	g.cur = t;
@@ -444,46 +589,103 @@ static pid_t parent_of(pid_t pid)
 	return l ? (pid_t)atoi(l + 5) : -1;
 }
 
-/* Stop a running process and debug it; NULL (errno set) if we cannot. */
-struct proc *attach(pid_t pid)
+/* The thread ids of pid, first thread first, from proc:PID/task/ (a
+ * kernel without it: just pid). Returns the count. */
+static int task_list(pid_t pid, pid_t *tids, int cap)
 {
-	if (proc_find(pid) || pid == getpid()) {
-		errno = EPERM;
-		return NULL;
+	char path[64];
+	int n = 0;
+	snprintf(path, sizeof path, "proc:%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d) {
+		tids[0] = pid;
+		return 1;
 	}
-	struct proc *t = proc_new(pid);
+	for (struct dirent *de; (de = readdir(d)) && n < cap;) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		if (tid > 0 && !*end)
+			tids[n++] = (pid_t)tid;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Stop thread tid of p (open its trace with O_TRUNC) and debug it; false
+ * (errno set) if we cannot. */
+static bool attach_thread(struct proc *p, pid_t tid)
+{
+	struct thread *t = thread_new(p, tid);
 	if (!t) {
 		errno = EAGAIN;
-		return NULL;
+		return false;
 	}
-	t->trace = proc_open(pid, "trace", O_RDWR | O_TRUNC); /* returns once stopped */
-	if (t->trace < 0 || !proc_open_files(t)) {
+	t->trace = proc_open(tid, "trace", O_RDWR | O_TRUNC); /* returns once stopped */
+	if (t->trace < 0 || !thread_open_files(t)) {
 		int e = errno;
-		proc_close(t);
+		thread_close(t);
 		t->used = false;
 		errno = e;
-		return NULL;
+		return false;
 	}
 	t->stop = STOP_INTR;
 	/* Linux's gdbserver reports an attach as a SIGTRAP stop. */
 	set_stop_reply(t, "T05");
-	t->ours = parent_of(pid) == getpid(); /* gdbserver --attach CHILD */
-	g.cur = t;
-	return t;
+	return true;
+}
+
+/* Stop a running process, every thread of it, and debug it; NULL (errno
+ * set) if we cannot. Threads made while we attach are found by listing the
+ * task directory again until it has nothing new. */
+struct thread *attach(pid_t pid)
+{
+	pid_t tids[MAX_THREADS];
+	if (proc_find(pid) || pid == getpid()) {
+		errno = EPERM;
+		return NULL;
+	}
+	struct proc *p = proc_new(pid);
+	if (!p) {
+		errno = EAGAIN;
+		return NULL;
+	}
+	if (!attach_thread(p, pid)) {
+		int e = errno;
+		proc_forget(p);
+		errno = e;
+		return NULL;
+	}
+	struct thread *first = thread_first(p);
+	for (bool more = true; more;) {
+		more = false;
+		int n = task_list(pid, tids, MAX_THREADS);
+		for (int i = 0; i < n; i++)
+			if (!thread_find(tids[i]) && attach_thread(p, tids[i]))
+				more = true;
+	}
+	p->ours = parent_of(pid) == getpid(); /* gdbserver --attach CHILD */
+	g.cur = first;
+	return first;
 }
 
 void kill_proc(struct proc *p)
 {
 	struct ptrace_event e;
 	kill(p->pid, SIGKILL);
-	while (p->trace >= 0 && read(p->trace, &e, sizeof e) > 0) /* drain to the session's end */
-		;
+	for (int i = 0; i < MAX_THREADS; i++) {
+		struct thread *t = &g.threads[i];
+		if (!t->used || t->proc != p)
+			continue;
+		while (t->trace >= 0 && read(t->trace, &e, sizeof e) > 0) /* drain to the end */
+			;
+	}
 	p->exit_code = 128 + SIGKILL;
 	proc_forget(p);
 }
 
-/* Remove our int3s and end the session: the process runs on. Our own child
- * is reaped when gdbserver is done (server_done_if_idle). */
+/* Remove our int3s and debug registers and end every session: the process
+ * runs on. Our own child is reaped when gdbserver is done
+ * (server_done_if_idle). */
 void detach_proc(struct proc *p)
 {
 	bp_remove_all(p);
@@ -493,7 +695,9 @@ void detach_proc(struct proc *p)
 			hw_load(p);
 			break;
 		}
-	proc_close(p);
+	for (int i = 0; i < MAX_THREADS; i++)
+		if (g.threads[i].used && g.threads[i].proc == p)
+			thread_close(&g.threads[i]);
 	if (p->ours && g.n_detached < MAX_PROCS)
 		g.detached[g.n_detached++] = p->pid;
 	p->ours = false;
