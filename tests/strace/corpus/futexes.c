@@ -12,20 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define PRIV 128
-#define REALTIME 256
-#define ANY 0xffffffffu
+#include "../../../include/procyon/futex.h" /* the operations: musl has no header */
+#define PRIV FUTEX_PRIVATE_FLAG
+#define REALTIME FUTEX_CLOCK_REALTIME
+#define ANY FUTEX_BITSET_MATCH_ANY
 #define OP(op, oparg, cmp, cmparg)                                                                 \
 	((unsigned)(((op)&0xf) << 28 | ((cmp)&0xf) << 24 | ((oparg)&0xfff) << 12 |                 \
 	            ((cmparg)&0xfff)))
-#define OPARG_SHIFT 8
+#define OPARG_SHIFT FUTEX_OP_OPARG_SHIFT
 
 static int w, w2, blk[8];
 
