@@ -190,6 +190,22 @@ static void thread_task_dir_lists_group_first_thread_first(void)
 	closedir(d);
 	CHECK(!listed_tid);
 	CHECK_EQ(status_num(tid, "threads"), 2);
+	/* proc:PID/task/TID/ is TID's directory; a tid of another process is not. */
+	char text[512], want[32];
+	snprintf(path, sizeof path, "proc:%d/task/%d/status", k.pid, tid);
+	CHECK(read_path(path, text, sizeof text) > 0);
+	snprintf(want, sizeof want, "pid %d\n", tid);
+	CHECK(strncmp(text, want, strlen(want)) == 0);
+	snprintf(path, sizeof path, "proc:%d/task/%d/status", getpid(), tid);
+	CHECK_ERR(open(path, O_RDONLY), ENOENT);
+	/* So is Linux's /proc/PID/task/TID/. */
+	snprintf(path, sizeof path, "/proc/%d/task/%d/status", k.pid, tid);
+	CHECK(read_path(path, text, sizeof text) > 0);
+	snprintf(want, sizeof want, "\nPid:\t%d\n", tid);
+	CHECK(strstr(text, want) != 0);
+	snprintf(want, sizeof want, "\nTgid:\t%d\n", k.pid);
+	CHECK(strstr(text, want) != 0);
+	CHECK(strstr(text, "\nThreads:\t2\n") != 0);
 	/* mem is the group's: the same bytes through either id. */
 	uint8_t a = mem_peek(k.pid, U64(&spin_counter)), b = mem_peek(tid, U64(&spin_counter));
 	CHECK_EQ(a, b);
