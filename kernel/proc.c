@@ -43,6 +43,29 @@ struct proc *proc_find(int pid)
 	return 0;
 }
 
+/* The live thread of g after t in table order (t NULL: the first one),
+ * or NULL: for (t = 0; (t = proc_next_thread(g, t));) visits each once. */
+struct proc *proc_next_thread(const struct tgroup *g, struct proc *t)
+{
+	for (t = t ? t + 1 : &proc_table[1]; t < &proc_table[proc_slots_top]; t++)
+		if (t->tg == g && proc_alive(t))
+			return t;
+	return 0;
+}
+
+/* The threads of g in listing order (proc:PID/task/, /proc/PID/task/):
+ * i = 0 is the first thread (even a zombie, while the process lives), then
+ * slot i's thread if it is another live one of g, else NULL. Slot 0 is the
+ * idle process's, never a thread of a user process, so every slot is
+ * named once. */
+struct proc *proc_group_thread(const struct tgroup *g, int i)
+{
+	if (i == 0)
+		return g->leader;
+	struct proc *t = &proc_table[i];
+	return t != g->leader && t->tg == g && proc_alive(t) ? t : 0;
+}
+
 /* Number of slots in use, the idle process excluded. */
 int proc_count(void)
 {

@@ -218,6 +218,8 @@ extern int proc_slots_top;
 
 struct trapframe *proc_frame(struct proc *p);
 struct proc *proc_find(int pid);
+struct proc *proc_group_thread(const struct tgroup *g, int i);
+struct proc *proc_next_thread(const struct tgroup *g, struct proc *t);
 bool proc_ids_all_callers(const struct proc *me, const struct proc *p);
 struct proc *proc_alloc(void);
 void proc_free(struct proc *p);

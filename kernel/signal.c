@@ -63,10 +63,7 @@ static bool signal_prepare(struct proc *p, const struct ksiginfo *info)
 	int sig = info->signo;
 	uint64_t bit = SIGBIT(sig);
 	bool continued = false;
-	for (int i = 1; i < proc_slots_top; i++) {
-		struct proc *t = &proc_table[i];
-		if (t->tg != g || !proc_alive(t))
-			continue;
+	for (struct proc *t = 0; (t = proc_next_thread(g, t));) {
 		if (bit & STOP_SIGNALS)
 			t->sig_pending &= ~SIGBIT(SIGCONT);
 		if (sig != SIGCONT)
@@ -120,9 +117,8 @@ int signal_send_info(struct proc *p, const struct ksiginfo *info)
 		return err;
 	struct tgroup *g = p->tg;
 	struct proc *to = signal_wanted_by(p, sig) ? p : 0;
-	for (int i = 1; i < proc_slots_top && (!to || sig == SIGKILL); i++) {
-		struct proc *t = &proc_table[i];
-		if (t->tg != g || !signal_wanted_by(t, sig))
+	for (struct proc *t = 0; (!to || sig == SIGKILL) && (t = proc_next_thread(g, t));) {
+		if (!signal_wanted_by(t, sig))
 			continue;
 		if (sig == SIGKILL)
 			signal_queue(t, info);
@@ -260,11 +256,9 @@ static void signal_do_stop(struct proc *p, int sig)
 		g->stop_sig = sig;
 		g->stop_reported = false;
 		struct ksiginfo stop = {.signo = SIGSTOP, .code = SI_KERNEL};
-		for (int i = 1; i < proc_slots_top; i++) {
-			struct proc *t = &proc_table[i];
-			if (t->tg == g && t != p && proc_alive(t) && !t->stop_sig)
+		for (struct proc *t = 0; (t = proc_next_thread(g, t));)
+			if (t != p && !t->stop_sig)
 				signal_queue(t, &stop);
-		}
 		signal_child_event(g->leader, CLD_STOPPED, sig);
 	}
 	p->state = P_STOPPED;
@@ -470,9 +464,8 @@ long sys_rt_sigaction(int sig, uint64_t uact, uint64_t uold, size_t setsize)
 	*cur = act;
 	if (act.handler == SIG_IGN ||
 	    (act.handler == SIG_DFL && (SIGBIT(sig) & IGNORED_BY_DEFAULT))) {
-		for (int i = 1; i < proc_slots_top; i++) /* discarded in every thread */
-			if (proc_table[i].tg == current->tg)
-				proc_table[i].sig_pending &= ~SIGBIT(sig);
+		for (struct proc *t = 0; (t = proc_next_thread(current->tg, t));)
+			t->sig_pending &= ~SIGBIT(sig); /* discarded in every thread */
 		current->tg->sig_pending &= ~SIGBIT(sig);
 	}
 	return 0;

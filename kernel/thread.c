@@ -33,9 +33,8 @@ static void proc_reparent_children(struct proc *dying)
  * ptrace stop gives way to). */
 static void proc_kill_other_threads(struct tgroup *g)
 {
-	for (int i = 1; i < proc_slots_top; i++) {
-		struct proc *t = &proc_table[i];
-		if (t->tg != g || t == current || !proc_alive(t))
+	for (struct proc *t = 0; (t = proc_next_thread(g, t));) {
+		if (t == current)
 			continue;
 		t->sig_pending |= SIGBIT(SIGKILL);
 		if (t->state == P_SLEEPING || t->state == P_STOPPED)

@@ -863,9 +863,9 @@ static long lp_getdents(struct file *f, uint64_t ubuf, size_t n, uint64_t *off)
 			e.fd = i;
 			e.kind = LP_FD_ENTRY;
 			type = DT_LNK;
-		} else { /* task/: slot 0 stands for the first thread */
-			const struct proc *q = i == 0 ? p->tg->leader : &proc_table[i];
-			if (i > 0 && (q == p->tg->leader || q->tg != p->tg || !proc_alive(q)))
+		} else { /* task/: the group's threads */
+			const struct proc *q = proc_group_thread(p->tg, i);
+			if (!q)
 				continue;
 			e.pid = q->pid;
 			e.kind = LP_TASK_ENTRY;

@@ -719,13 +719,12 @@ static int procfs_stat_path(const char *path, struct kstat *st)
 	return 0;
 }
 
-/* task/: the first thread (even a zombie: the process is still there),
- * then the others in table order; *off is the next table slot. */
-static long procfs_list_task(struct proc *leader, struct dirent_buf *d, uint64_t *off)
+/* task/: the group's threads (proc_group_thread); *off is the next index. */
+static long procfs_list_task(const struct proc *p, struct dirent_buf *d, uint64_t *off)
 {
-	for (uint64_t i = *off; i <= NPROC; i++) {
-		struct proc *t = i == 0 ? leader : &proc_table[i - 1];
-		if (i > 0 && (t == leader || t->tg != leader->tg || !proc_alive(t)))
+	for (uint64_t i = *off; i < NPROC; i++) {
+		const struct proc *t = proc_group_thread(p->tg, (int)i);
+		if (!t)
 			continue;
 		char name[16];
 		ksnprintf(name, sizeof name, "%d", t->pid);
@@ -733,7 +732,7 @@ static long procfs_list_task(struct proc *leader, struct dirent_buf *d, uint64_t
 			return dirent_done(d);
 		*off = i + 1;
 	}
-	*off = NPROC + 1;
+	*off = NPROC;
 	return dirent_done(d);
 }
 
