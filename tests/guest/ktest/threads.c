@@ -384,6 +384,42 @@ static void robust_mutex_released_by_kernel_at_exit(void)
 	CHECK_EXITED(run_in_child(robust_released_by_kernel), 0);
 }
 
+/* Bad robust lists: the kernel walks them at the thread's exit with the
+ * user-copy paths and a bound, so a cycle, words at kernel or unmapped
+ * addresses and a head outside user space end in nothing worse than the
+ * locks not being released; the process goes on. */
+static uint64_t evil_a[3], evil_b[3];
+
+static void *vanish_with_robust_list(void *arg)
+{
+	uint64_t *head = arg;
+	syscall(SYS_set_robust_list, head, 24L);
+	raw_exit(0);
+}
+
+static void robust_lists_of_garbage(void)
+{
+	/* A cycle of two entries that never comes back to the head, each lock
+	 * word at a kernel address, pending non-canonical. */
+	static uint64_t head[3];
+	head[0] = (uint64_t)(uintptr_t)evil_a;
+	head[1] = 0xffff800000000000ULL - (uint64_t)(uintptr_t)evil_a;
+	head[2] = 0x0000900000000000ULL;
+	evil_a[0] = (uint64_t)(uintptr_t)evil_b;
+	evil_b[0] = (uint64_t)(uintptr_t)evil_a;
+	static uint64_t unmapped_next[3] = {0x10, 0, 0}; /* next is unmapped */
+	void *lists[] = {head, unmapped_next, (void *)0xffff800000001000ULL, (void *)8};
+	for (int i = 0; i < 4; i++) {
+		thread_start(vanish_with_robust_list, lists[i]);
+		wait_thread_count(1);
+	}
+}
+
+static void robust_lists_of_garbage_harmless(void)
+{
+	CHECK_EXITED(run_in_child(robust_lists_of_garbage), 0);
+}
+
 /* --- /proc ------------------------------------------------------------------ */
 
 /* Workers that sleep until released; their tids. */
@@ -483,6 +519,7 @@ static const struct test tests[] = {
     T(set_robust_list_accepts_head),
     T(robust_mutex_owner_exit_eownerdead),
     T(robust_mutex_released_by_kernel_at_exit),
+    T(robust_lists_of_garbage_harmless),
     T(proc_task_lists_threads),
     T(proc_status_threads_count),
 };
